@@ -1,0 +1,28 @@
+"""A from-scratch NumPy mirror of the tf.keras training pipeline.
+
+Read it like ``tf.keras``::
+
+    import reference as rk
+
+    model = rk.Sequential([rk.layers.Flatten(), rk.layers.Dense(100, "relu"), rk.layers.Dense(10)])
+    with rk.GradientTape() as tape:
+        loss = rk.ops.reduce_mean(rk.losses.sparse_categorical_crossentropy(y, model(X), from_logits=True))
+    grads = tape.gradient(loss, model.variables)
+    rk.optimizers.Adam(1e-3).apply_gradients(zip(grads, model.variables))
+
+Importing this package never imports TensorFlow; NumPy is its only dependency.
+"""
+
+from . import activations, config, initializers, layers, losses, metrics, ops, optimizers
+from .config import floatx, set_floatx
+from .initializers import set_random_seed
+from .models import Model, Sequential
+from .ops import reduce_mean, reduce_sum
+from .tape import GradientTape
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GradientTape", "Model", "Sequential", "activations", "config", "floatx", "initializers", "layers",
+    "losses", "metrics", "ops", "optimizers", "reduce_mean", "reduce_sum", "set_floatx", "set_random_seed",
+]

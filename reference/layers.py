@@ -1,0 +1,184 @@
+"""Layers, as ``keras.layers``: the ``Layer`` base, ``Dense`` and ``Flatten``.
+
+A layer creates its weights on its first call, from the shape of the input
+(``build``), exactly like Keras, so ``Dense(100)`` needs no input size.
+"""
+
+import itertools
+import re
+from collections import defaultdict
+
+import numpy as np
+
+from . import activations, config, initializers, ops
+from .tape import mark_trainable
+
+_name_counters = defaultdict(itertools.count)
+
+
+def _auto_name(cls_name):
+    """``Dense`` -> ``dense``, ``dense_1``, ... as Keras names layers."""
+    base = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", cls_name)
+    base = re.sub("([a-z])([A-Z])", r"\1_\2", base).lower()
+    n = next(_name_counters[base])
+    return base if n == 0 else f"{base}_{n}"
+
+
+class Layer:
+    """Base class: holds weights, builds them lazily, tracks sublayers in order.
+
+    Subclasses implement ``build(input_shape)`` (create weights with
+    ``add_weight``) and ``call(inputs)``. Sublayers assigned as attributes are
+    tracked in assignment order, which fixes the order of ``variables``.
+    """
+
+    def __init__(self, name=None, dtype=None, trainable=True):
+        object.__setattr__(self, "_layers", [])
+        self.name = name or _auto_name(type(self).__name__)
+        self.dtype = config.standardize_dtype(dtype).name
+        self.trainable = trainable
+        self.built = False
+        self._trainable_weights = []
+        self._non_trainable_weights = []
+        self._weight_names = []
+
+    def __setattr__(self, name, value):
+        if isinstance(value, Layer) and value is not self and not any(value is l for l in self._layers):
+            self._layers.append(value)
+        object.__setattr__(self, name, value)
+
+    def add_weight(self, shape, initializer="glorot_uniform", trainable=True, name=None):
+        """Create, register and return a weight array of ``shape`` in the layer's dtype."""
+        value = np.ascontiguousarray(initializers.get(initializer)(tuple(shape), self.dtype), dtype=self.dtype)
+        value.setflags(write=True)
+        if trainable:
+            self._trainable_weights.append(mark_trainable(value))
+        else:
+            self._non_trainable_weights.append(value)
+        self._weight_names.append(f"{self.name}/{name or 'weight'}")
+        return value
+
+    def build(self, input_shape):
+        """Create the weights; the default layer has none."""
+
+    def call(self, inputs):
+        raise NotImplementedError(f"{type(self).__name__} must implement `call`.")
+
+    def __call__(self, inputs, *args, **kwargs):
+        if not isinstance(inputs, np.ndarray) or inputs.dtype != self.dtype:
+            inputs = np.asarray(inputs, dtype=self.dtype)
+        if not self.built:
+            self.build(inputs.shape)
+            self.built = True
+        return self.call(inputs, *args, **kwargs)
+
+    @property
+    def layers(self):
+        """The directly tracked sublayers, in assignment order."""
+        return list(self._layers)
+
+    @property
+    def trainable_weights(self):
+        """Trainable weights of this layer, then of its sublayers, in order."""
+        own = self._trainable_weights if self.trainable else []
+        return own + [w for l in self._layers for w in l.trainable_weights]
+
+    @property
+    def non_trainable_weights(self):
+        frozen = [] if self.trainable else self._trainable_weights
+        return frozen + self._non_trainable_weights + [w for l in self._layers for w in l.non_trainable_weights]
+
+    @property
+    def weights(self):
+        """All weights, in Keras's order: each layer's kernel, then its bias, layer by layer."""
+        return self._trainable_weights + self._non_trainable_weights + [w for l in self._layers for w in l.weights]
+
+    @property
+    def variables(self):
+        return self.weights
+
+    @property
+    def trainable_variables(self):
+        return self.trainable_weights
+
+    @property
+    def weight_names(self):
+        """``"layer/weight"`` names, aligned with ``weights``."""
+        return self._weight_names + [n for l in self._layers for n in l.weight_names]
+
+    def count_params(self):
+        """The number of scalars in all weights."""
+        return int(sum(w.size for w in self.weights))
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype, "trainable": self.trainable}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+class Dense(Layer):
+    """``outputs = activation(inputs @ kernel + bias)``: the seed's fully connected layer.
+
+    In the seed's neuron view, unit ``k`` computes ``Q_k = f(Σᵢ w_ik P_i + b_k)``:
+    column ``k`` of the kernel holds its weights ``w_·k``.
+
+    Args:
+        units: positive int, the size of the output (``kernel`` is (in, units)).
+        activation: a function or a name ("relu", "softmax", "sigmoid",
+            "linear"); ``None`` means linear.
+        use_bias: whether to add the bias vector (shape (units,)).
+        kernel_initializer, bias_initializer: names or ``f(shape, dtype)``.
+
+    Inputs of rank > 2, e.g. (batch, time, features), are applied along the
+    last axis. Parameters: ``in·units + units``.
+    """
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
+            raise ValueError(f"`units` must be a positive integer, got units={units!r}.")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+
+    def build(self, input_shape):
+        if len(input_shape) < 2:
+            raise ValueError(f"{self.name}: `inputs` must have rank >= 2 (batch, features), got shape {input_shape}.")
+        self.kernel = self.add_weight((input_shape[-1], self.units), self.kernel_initializer, name="kernel")
+        self.bias = self.add_weight((self.units,), self.bias_initializer, name="bias") if self.use_bias else None
+
+    def call(self, inputs):
+        if inputs.shape[-1] != self.kernel.shape[0]:
+            raise ValueError(
+                f"{self.name}: `inputs` has {inputs.shape[-1]} features on its last axis (shape {inputs.shape}), "
+                f"but the kernel expects {self.kernel.shape[0]} (kernel shape {self.kernel.shape})."
+            )
+        x = inputs if inputs.ndim == 2 else ops.reshape(inputs, (-1, inputs.shape[-1]))
+        x = ops.matmul(x, self.kernel)
+        if self.use_bias:
+            x = ops.add(x, self.bias)
+        if inputs.ndim != 2:
+            x = ops.reshape(x, inputs.shape[:-1] + (self.units,))
+        return self.activation(x)
+
+    def get_config(self):
+        name = getattr(self.activation, "__name__", None)
+        return {**super().get_config(), "units": self.units, "use_bias": self.use_bias,
+                "activation": name if name in activations.ALL else self.activation}
+
+
+class Flatten(Layer):
+    """Reshape (batch, d1, d2, ...) to (batch, d1·d2·...). No weights."""
+
+    def call(self, inputs):
+        if inputs.ndim < 1:
+            raise ValueError(f"{self.name}: `inputs` must have a batch axis, got a scalar.")
+        return ops.reshape(inputs, (inputs.shape[0], -1))

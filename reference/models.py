@@ -1,0 +1,163 @@
+"""``Model`` and ``Sequential``, as ``keras.Model``.
+
+Subclass ``Model`` exactly as the seed subclasses ``tf.keras.Model``::
+
+    class MLP(Model):
+        def __init__(self):
+            super().__init__()
+            self.flatten = layers.Flatten()
+            self.dense1 = layers.Dense(units=100, activation=activations.relu)
+            self.dense2 = layers.Dense(units=10)
+
+        def call(self, inputs):
+            x = self.flatten(inputs)
+            x = self.dense1(x)
+            x = self.dense2(x)
+            return activations.softmax(x)
+"""
+
+import os
+import tempfile
+
+import numpy as np
+
+from .layers import Layer
+from .tape import stop_recording
+from .trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """A layer made of layers, with Keras's model API on top.
+
+    Weights are created on the first call. ``variables`` lists them in Keras's
+    order (each layer's kernel then bias, in the order the layers were
+    assigned in ``__init__``), so ``get_weights``/``set_weights`` line up with
+    a ``tf.keras`` model of the same architecture.
+    """
+
+    def __call__(self, inputs):
+        if not isinstance(inputs, np.ndarray) or inputs.dtype != self.dtype:
+            inputs = np.asarray(inputs, dtype=self.dtype)
+        outputs = self.call(inputs)  # sublayers build themselves on this first call
+        self.built = True
+        return outputs
+
+    def build(self, input_shape):
+        """Create every weight by calling the model once on zeros of ``input_shape``.
+
+        A leading ``None`` (unknown batch size) is replaced by 1.
+        """
+        shape = tuple(1 if d is None else d for d in input_shape)
+        with stop_recording():
+            self.call(np.zeros(shape, dtype=self.dtype))
+        self.built = True
+
+    def _require_built(self, what):
+        if not self.built:
+            raise ValueError(f"{self.name} has no weights yet, so `{what}` cannot run: call the model "
+                             "on a batch first, or `model.build(input_shape)`.")
+
+    def count_params(self):
+        self._require_built("count_params")
+        return super().count_params()
+
+    def predict(self, x, batch_size=None, verbose=0):
+        """The model's outputs on ``x``, batch by batch (32 by default), with no tape recording."""
+        batch_size = 32 if batch_size is None else batch_size
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+            raise ValueError(f"`batch_size` must be a positive integer, got batch_size={batch_size!r}.")
+        x = np.asarray(x)
+        with stop_recording():
+            outputs = [self(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+        return np.concatenate(outputs) if outputs else np.zeros((0,), dtype=self.dtype)
+
+    def get_weights(self):
+        """Copies of all weights, in ``variables`` order."""
+        return [w.copy() for w in self.weights]
+
+    def set_weights(self, weights):
+        """Copy ``weights`` (arrays, e.g. a tf.keras model's ``get_weights()``) into this model, in place."""
+        self._require_built("set_weights")
+        weights = list(weights)
+        if len(weights) != len(self.weights):
+            raise ValueError(f"{self.name}: `weights` has {len(weights)} arrays, but the model has "
+                             f"{len(self.weights)}: {self._describe()}.")
+        for name, w, new in zip(self.weight_names, self.weights, weights):
+            new = np.asarray(new)
+            if new.shape != w.shape:
+                raise ValueError(f"{self.name}: weight {name} has shape {w.shape}, "
+                                 f"but `weights` gives shape {new.shape}.")
+            w[...] = new
+
+    def save_weights(self, filepath):
+        """Write the weights to ``filepath`` (.npz, no pickle), atomically."""
+        filepath = os.fspath(filepath)
+        if not filepath.endswith(".npz"):
+            raise ValueError(f"`filepath` must end in .npz, got {filepath!r}.")
+        self._require_built("save_weights")
+        arrays = {f"{i:03d}:{name}": w for i, (name, w) in enumerate(zip(self.weight_names, self.weights))}
+        folder = os.path.dirname(os.path.abspath(filepath))
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".npz.tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, **arrays)
+            os.replace(tmp, filepath)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+
+    def load_weights(self, filepath):
+        """Read weights written by ``save_weights``; a mismatched file raises ``ValueError``."""
+        self._require_built("load_weights")
+        with np.load(os.fspath(filepath), allow_pickle=False) as data:
+            keys = sorted(data.files)
+            expected = [f"{i:03d}:{n}" for i, n in enumerate(self.weight_names)]
+            found = [(k, data[k].shape) for k in keys]
+            wanted = [(k, w.shape) for k, w in zip(expected, self.weights)]
+            if [s for _, s in found] != [s for _, s in wanted]:
+                raise ValueError(f"{filepath} does not fit {self.name}: the file holds {found}, "
+                                 f"the model needs {wanted}.")
+            self.set_weights([data[k] for k in keys])
+
+    def _describe(self):
+        return ", ".join(f"{n} {w.shape}" for n, w in zip(self.weight_names, self.weights))
+
+    def summary(self, print_fn=print):
+        """Print a table of layers, output shapes and parameter counts, like Keras."""
+        self._require_built("summary")
+        rows = [(f"{l.name} ({type(l).__name__})", str(tuple(w.shape for w in l.weights)) if l.weights else "-",
+                 l.count_params()) for l in self.layers]
+        width = max([len(r[0]) for r in rows] + [20]) + 2
+        line = "─" * (width + 40)
+        print_fn(f'Model: "{self.name}"')
+        print_fn(line)
+        print_fn(f"{'Layer (type)':<{width}}{'Weight shapes':<28}{'Param #':>12}")
+        print_fn(line)
+        for name, shapes, count in rows:
+            print_fn(f"{name:<{width}}{shapes:<28}{count:>12,}")
+        print_fn(line)
+        total = self.count_params()
+        print_fn(f"Total params: {total:,}")
+        print_fn(f"Trainable params: {sum(w.size for w in self.trainable_weights):,}")
+        print_fn(f"Non-trainable params: {sum(w.size for w in self.non_trainable_weights):,}")
+
+
+class Sequential(Model):
+    """A linear stack of layers: ``Sequential([Flatten(), Dense(100, "relu"), Dense(10)])``."""
+
+    def __init__(self, layers=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer):
+        """Append ``layer`` to the stack."""
+        if not isinstance(layer, Layer):
+            raise TypeError(f"`layer` must be a reference Layer, got {type(layer).__name__}.")
+        self._layers.append(layer)
+
+    def call(self, inputs):
+        x = inputs
+        for layer in self._layers:
+            x = layer(x)
+        return x

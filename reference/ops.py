@@ -1,0 +1,247 @@
+"""Differentiable NumPy ops, named like the TensorFlow ops they mirror.
+
+Each op computes its forward value with NumPy and, right beside it, defines
+``backward(dy, needs)``: given the upstream gradient ``dy = dL/dy`` it returns
+one gradient per input (``None`` where ``needs`` says the input leads to no
+source, so costly products are skipped). :func:`reference.tape.record` hands
+the pair to the active ``GradientTape``; outside a tape nothing is recorded.
+
+Shapes follow NumPy broadcasting; :func:`_unbroadcast` sums a gradient back
+down to the shape of an input that was broadcast.
+"""
+
+import numpy as np
+
+from .tape import record
+
+
+def _unbroadcast(grad, shape):
+    """Sum ``grad`` over the axes along which an input of ``shape`` was broadcast."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
+    return grad.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+# --- arithmetic -------------------------------------------------------------
+
+
+def add(a, b):
+    """``y = a + b`` (broadcasting; ``tf.add``, and ``bias_add`` for a bias row).
+
+    Backward: ``da = dy``, ``db = dy``, each summed over its broadcast axes.
+    """
+    def backward(dy, needs):
+        return (_unbroadcast(dy, np.shape(a)) if needs[0] else None,
+                _unbroadcast(dy, np.shape(b)) if needs[1] else None)
+    return record(np.add(a, b), (a, b), backward)
+
+
+def subtract(a, b):
+    """``y = a - b``. Backward: ``da = dy``, ``db = -dy`` (unbroadcast)."""
+    def backward(dy, needs):
+        return (_unbroadcast(dy, np.shape(a)) if needs[0] else None,
+                _unbroadcast(-dy, np.shape(b)) if needs[1] else None)
+    return record(np.subtract(a, b), (a, b), backward)
+
+
+def multiply(a, b):
+    """``y = a * b``. Backward: ``da = dy * b``, ``db = dy * a`` (unbroadcast)."""
+    def backward(dy, needs):
+        return (_unbroadcast(dy * b, np.shape(a)) if needs[0] else None,
+                _unbroadcast(dy * a, np.shape(b)) if needs[1] else None)
+    return record(np.multiply(a, b), (a, b), backward)
+
+
+def divide(a, b):
+    """``y = a / b``. Backward: ``da = dy / b``, ``db = -dy * a / b²`` (unbroadcast)."""
+    y = np.divide(a, b)
+
+    def backward(dy, needs):
+        return (_unbroadcast(dy / b, np.shape(a)) if needs[0] else None,
+                _unbroadcast(-dy * y / b, np.shape(b)) if needs[1] else None)
+    return record(y, (a, b), backward)
+
+
+def negative(x):
+    """``y = -x``. Backward: ``dx = -dy``."""
+    return record(np.negative(x), (x,), lambda dy, needs: (-dy,))
+
+
+def square(x):
+    """``y = x²``. Backward: ``dx = 2 x dy``."""
+    return record(np.square(x), (x,), lambda dy, needs: (dy * (2 * x),))
+
+
+def log(x):
+    """``y = ln x``. Backward: ``dx = dy / x``."""
+    return record(np.log(x), (x,), lambda dy, needs: (dy / x,))
+
+
+def exp(x):
+    """``y = eˣ``. Backward: ``dx = dy · y``."""
+    y = np.exp(x)
+    return record(y, (x,), lambda dy, needs: (dy * y,))
+
+
+def matmul(a, b):
+    """Matrix product ``y = a @ b`` of (n, k) and (k, m).
+
+    Backward: ``da = dy @ bᵀ`` and ``db = aᵀ @ dy``. The input images never
+    need ``da``, so ``needs`` saves that product in the first layer.
+    """
+    def backward(dy, needs):
+        return (dy @ b.T if needs[0] else None,
+                a.T @ dy if needs[1] else None)
+    return record(a @ b, (a, b), backward)
+
+
+def reshape(x, shape):
+    """``y = x.reshape(shape)``, a view. Backward: ``dx = dy.reshape(x.shape)``."""
+    return record(np.reshape(x, shape), (x,), lambda dy, needs: (dy.reshape(x.shape),))
+
+
+def clip_by_value(x, clip_value_min, clip_value_max):
+    """``y = min(max(x, lo), hi)``, as ``tf.clip_by_value``.
+
+    Backward: ``dx = dy`` where ``lo <= x <= hi``, else 0. TF builds the clip
+    from ``Minimum`` and ``Maximum``, whose gradients go to ``x`` on ties, so
+    the gradient still flows at exactly ``x == lo`` or ``x == hi``.
+    """
+    lo = np.asarray(clip_value_min, dtype=x.dtype)
+    hi = np.asarray(clip_value_max, dtype=x.dtype)
+
+    def backward(dy, needs):
+        return (dy * ((x >= lo) & (x <= hi)),)
+    return record(np.clip(x, lo, hi), (x,), backward)
+
+
+# --- reductions -------------------------------------------------------------
+
+
+def reduce_sum(x, axis=None, keepdims=False):
+    """``y = Σ x`` over ``axis``. Backward: ``dx = dy`` broadcast back to ``x.shape``."""
+    def backward(dy, needs):
+        if not keepdims and axis is not None:
+            dy = np.expand_dims(dy, axis)
+        return (np.broadcast_to(dy, x.shape),)
+    return record(np.asarray(np.sum(x, axis=axis, keepdims=keepdims)), (x,), backward)
+
+
+def reduce_mean(x, axis=None, keepdims=False):
+    """``y = (1/n) Σ x`` over ``axis`` (``tf.reduce_mean``; the seed's batch mean).
+
+    Backward: ``dx = dy / n`` broadcast back to ``x.shape``, where ``n`` is the
+    number of elements averaged.
+    """
+    y = np.asarray(np.mean(x, axis=axis, keepdims=keepdims), dtype=x.dtype)
+    n = np.asarray(x.size // max(y.size, 1), dtype=x.dtype)
+
+    def backward(dy, needs):
+        if not keepdims and axis is not None:
+            dy = np.expand_dims(dy, axis)
+        return (np.broadcast_to(dy / n, x.shape),)
+    return record(y, (x,), backward)
+
+
+# --- activations ------------------------------------------------------------
+
+
+def relu(x):
+    """``y = max(x, 0)``, as ``tf.nn.relu``.
+
+    Backward: ``dx = dy · [x > 0]``. At exactly ``x = 0`` the gradient is 0,
+    TF's convention (``ReluGrad`` tests ``features > 0``).
+    """
+    y = np.maximum(x, 0)
+    return record(y, (x,), lambda dy, needs: (dy * (y > 0),))
+
+
+def softmax(x, axis=-1):
+    """``yᵢ = exp(xᵢ - max x) / Σⱼ exp(xⱼ - max x)`` along ``axis``, as ``tf.nn.softmax``.
+
+    Subtracting the max changes nothing mathematically and keeps ``exp`` from
+    overflowing for large logits.
+
+    Backward: ``dx = y · (dy - Σⱼ dyⱼ yⱼ)`` along ``axis``.
+    """
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    y = e / e.sum(axis=axis, keepdims=True)
+
+    def backward(dy, needs):
+        return (y * (dy - (dy * y).sum(axis=axis, keepdims=True)),)
+    return record(y, (x,), backward)
+
+
+def sigmoid(x):
+    """``y = 1 / (1 + e⁻ˣ)``, computed without overflow. Backward: ``dx = dy · y (1 - y)``."""
+    y = np.empty_like(x)
+    pos = x >= 0
+    y[pos] = 1 / (1 + np.exp(-x[pos]))
+    ex = np.exp(x[~pos])
+    y[~pos] = ex / (1 + ex)
+    return record(y, (x,), lambda dy, needs: (dy * y * (1 - y),))
+
+
+# --- fused cross-entropies --------------------------------------------------
+
+
+def check_sparse_labels(labels, num_classes, name="labels"):
+    """Raise ``ValueError`` unless every label is an integer in ``[0, num_classes)``."""
+    labels = np.asarray(labels)
+    if labels.dtype.kind == "f":
+        if not np.all(np.isfinite(labels)) or np.any(labels != np.floor(labels)):
+            bad = labels[~np.isfinite(labels) | (labels != np.floor(labels))]
+            raise ValueError(f"`{name}` must hold integer class ids; got non-integer values such as {bad.flat[0]!r}.")
+    elif labels.dtype.kind not in "iub":
+        raise ValueError(f"`{name}` must hold integer class ids; got dtype {labels.dtype}.")
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        where = np.argwhere((labels < 0) | (labels >= num_classes))[0]
+        raise ValueError(
+            f"`{name}` has a value outside the valid range [0, {num_classes}): "
+            f"{labels[tuple(where)]!r} at index {tuple(int(i) for i in where)}."
+        )
+    return labels.astype(np.intp, copy=False)
+
+
+def sparse_softmax_cross_entropy_with_logits(labels, logits):
+    """``lossᵢ = logsumexp(zᵢ) - zᵢ[yᵢ]``, as ``tf.nn.sparse_softmax_cross_entropy_with_logits``.
+
+    ``labels`` has the shape of ``logits`` without its last axis. Like TF's
+    kernel, it shifts by the row max first: ``s = z - max z``,
+    ``loss = log Σ exp(s) - s[y]``.
+
+    Backward: ``dz = dy · (softmax(z) - onehot(y))``, the famous ``p - y``.
+    """
+    labels = check_sparse_labels(labels, logits.shape[-1])
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    sum_e = e.sum(axis=-1, keepdims=True)
+    picked = np.take_along_axis(shifted, labels[..., None], axis=-1)
+    loss = (np.log(sum_e) - picked)[..., 0]
+
+    def backward(dy, needs):
+        grad = e / sum_e
+        np.put_along_axis(grad, labels[..., None], np.take_along_axis(grad, labels[..., None], axis=-1) - 1, axis=-1)
+        return (None, grad * dy[..., None])
+    return record(loss, (labels, logits), backward)
+
+
+def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
+    """``lossᵢ = -Σⱼ yᵢⱼ log softmax(zᵢ)ⱼ``, as ``tf.nn.softmax_cross_entropy_with_logits``.
+
+    Backward: ``dz = dy · (softmax(z) Σⱼ yⱼ - y)`` (``p - y`` when the labels sum to 1),
+    ``dy_labels = -dy · log softmax(z)``.
+    """
+    shifted = logits - logits.max(axis=axis, keepdims=True)
+    sum_e = np.exp(shifted).sum(axis=axis, keepdims=True)
+    log_p = shifted - np.log(sum_e)
+    loss = -(labels * log_p).sum(axis=axis)
+
+    def backward(dy, needs):
+        dy = np.expand_dims(dy, axis)
+        d_labels = -dy * log_p if needs[0] else None
+        d_logits = dy * (np.exp(log_p) * labels.sum(axis=axis, keepdims=True) - labels) if needs[1] else None
+        return (d_labels, d_logits)
+    return record(loss, (labels, logits), backward)
