@@ -12,9 +12,12 @@ def train_main(argv):
         prog="python -m reference train",
         description="Train the seed's MLP on MNIST with the NumPy reference, exactly as the handbook's "
                     "TensorFlow loop does, and report the test accuracy and the training time."))
+    parser.add_argument("--blas-threads", type=int, default=1, metavar="N",
+                        help="threads for NumPy's matrix products (default: 1, fastest for the seed's small "
+                             "products and robust on a busy machine)")
     args = parser.parse_args(argv)
 
-    from . import config, initializers, seed
+    from . import blas, config, initializers, seed
     from .data import MNISTLoader
     from .progress import TrainingLog
 
@@ -26,13 +29,14 @@ def train_main(argv):
     num_batches = int(data_loader.num_train_data // args.batch_size * args.epochs)
     log = TrainingLog(num_batches, log_every=args.log_every, progress=args.progress)
 
-    start = time.perf_counter()
-    seed.train(model, data_loader, num_epochs=args.epochs, batch_size=args.batch_size,
-               learning_rate=args.learning_rate, on_batch=log.step)
-    train_time = time.perf_counter() - start
-    start = time.perf_counter()
-    accuracy = seed.evaluate(model, data_loader, batch_size=args.batch_size)
-    eval_time = time.perf_counter() - start
+    with blas.threads(args.blas_threads):
+        start = time.perf_counter()
+        seed.train(model, data_loader, num_epochs=args.epochs, batch_size=args.batch_size,
+                   learning_rate=args.learning_rate, on_batch=log.step)
+        train_time = time.perf_counter() - start
+        start = time.perf_counter()
+        accuracy = seed.evaluate(model, data_loader, batch_size=args.batch_size)
+        eval_time = time.perf_counter() - start
 
     print("test accuracy: %f" % accuracy)
     print(f"training time: {train_time:.2f} s for {num_batches} steps "

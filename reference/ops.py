@@ -10,6 +10,9 @@ Shapes follow NumPy broadcasting; :func:`_unbroadcast` sums a gradient back
 down to the shape of an input that was broadcast.
 """
 
+import contextlib
+import warnings
+
 import numpy as np
 
 from .tape import record
@@ -171,7 +174,7 @@ def softmax(x, axis=-1):
 
     def backward(dy, needs):
         return (y * (dy - (dy * y).sum(axis=axis, keepdims=True)),)
-    return record(y, (x,), backward)
+    return _remember_logits(record(y, (x,), backward), x, "Softmax")
 
 
 def sigmoid(x):
@@ -181,7 +184,7 @@ def sigmoid(x):
     y[pos] = 1 / (1 + np.exp(-x[pos]))
     ex = np.exp(x[~pos])
     y[~pos] = ex / (1 + ex)
-    return record(y, (x,), lambda dy, needs: (dy * y * (1 - y),))
+    return _remember_logits(record(y, (x,), lambda dy, needs: (dy * y * (1 - y),)), x, "Sigmoid")
 
 
 # --- fused cross-entropies --------------------------------------------------
@@ -215,17 +218,19 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
     Backward: ``dz = dy · (softmax(z) - onehot(y))``, the famous ``p - y``.
     """
     labels = check_sparse_labels(labels, logits.shape[-1])
-    shifted = logits - logits.max(axis=-1, keepdims=True)
+    z = logits.reshape(-1, logits.shape[-1])            # rows of classes, any leading shape
+    rows, y = np.arange(z.shape[0]), labels.reshape(-1)
+    shifted = z - z.max(axis=-1, keepdims=True)
     e = np.exp(shifted)
     sum_e = e.sum(axis=-1, keepdims=True)
-    picked = np.take_along_axis(shifted, labels[..., None], axis=-1)
-    loss = (np.log(sum_e) - picked)[..., 0]
+    loss = np.log(sum_e[:, 0]) - shifted[rows, y]
 
     def backward(dy, needs):
         grad = e / sum_e
-        np.put_along_axis(grad, labels[..., None], np.take_along_axis(grad, labels[..., None], axis=-1) - 1, axis=-1)
-        return (None, grad * dy[..., None])
-    return record(loss, (labels, logits), backward)
+        grad[rows, y] -= 1
+        grad *= dy.reshape(-1, 1)
+        return (None, grad.reshape(logits.shape))
+    return record(loss.reshape(labels.shape), (labels, logits), backward)
 
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
@@ -245,3 +250,103 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
         d_logits = dy * (np.exp(log_p) * labels.sum(axis=axis, keepdims=True) - labels) if needs[1] else None
         return (d_labels, d_logits)
     return record(loss, (labels, logits), backward)
+
+
+def sigmoid_cross_entropy_with_logits(labels, logits):
+    """``lossᵢ = max(xᵢ, 0) - xᵢ zᵢ + log(1 + exp(-|xᵢ|))``, as ``tf.nn.sigmoid_cross_entropy_with_logits``.
+
+    For logits ``x`` and labels ``z`` (same shape, element-wise): the
+    overflow-free form of ``-z log σ(x) - (1 - z) log(1 - σ(x))``.
+
+    Backward, as TF differentiates its formula (a ``where`` for ``max`` and
+    for ``-|x|``, then ``log1p ∘ exp``), with ``e = exp(-|x|)``::
+
+        dx = dy·[x ≥ 0] - dy·z ∓ dy·e/(1 + e)     (- for x ≥ 0, + below)   = dy (σ(x) - z)
+        dz = -dy·x
+    """
+    if np.shape(labels) != np.shape(logits):
+        raise ValueError(f"`labels` and `logits` must have the same shape, "
+                         f"got labels.shape={np.shape(labels)}, logits.shape={np.shape(logits)}.")
+    pos = logits >= 0
+    e = np.exp(np.where(pos, -logits, logits))
+    loss = (np.where(pos, logits, 0) - logits * labels) + np.log1p(e)
+
+    def backward(dy, needs):
+        d_labels = -dy * logits if needs[0] else None
+        t = dy * np.reciprocal(1 + e) * e
+        d_logits = np.where(pos, dy, 0) - dy * labels + np.where(pos, -t, t) if needs[1] else None
+        return (d_labels, d_logits)
+    return record(loss, (labels, logits), backward)
+
+
+def cast(x, dtype):
+    """``y = x`` converted to ``dtype``, as ``tf.cast``. Backward: ``dx = dy`` converted back to ``x.dtype``."""
+    dtype = np.dtype(dtype)
+    if x.dtype == dtype:
+        return x
+    return record(x.astype(dtype), (x,), lambda dy, needs: (dy.astype(x.dtype),))
+
+
+# --- Keras's `_get_logits`: the logits behind a softmax or sigmoid -------------
+
+_logits_scopes = []  # one dict per active `remember_logits` block: id(output) -> (output, logits, op_type)
+
+
+@contextlib.contextmanager
+def remember_logits():
+    """Inside the block, every ``softmax``/``sigmoid`` output remembers its input logits.
+
+    This is how the reference reproduces Keras's graph mode. Under
+    ``tf.function`` (how Keras runs ``fit``, ``evaluate`` and
+    ``train_on_batch`` unless ``run_eagerly=True``) a tensor knows the op that
+    made it, and Keras's cross-entropies look (``_get_logits``,
+    keras/src/backend/tensorflow/nn.py): probabilities that come straight out
+    of a ``Softmax`` op (``Sigmoid`` for the binary cross-entropy) are replaced
+    by that op's input, and the loss is computed *from logits*, with no
+    clipping. A confidently wrong sample (softmax of ``[100, 0, 0]``, label 1)
+    then costs 100, not ``-log(1e-7) = 16.118``, and its gradient is not cut
+    off by the clip. (Keras's own ``softmax``/``sigmoid`` activations also tag
+    their outputs with ``_keras_logits``, which works eagerly too; ``tf.nn.softmax``
+    does not.)
+
+    NumPy arrays know no producer, so the reference's ``train_step`` and
+    ``test_step`` run inside this block, where the two ops file
+    ``output -> logits`` and :func:`get_logits` looks them up. Outside it
+    nothing is remembered and the cross-entropies see plain probabilities,
+    as an eager ``tf.nn.softmax`` output is seen. Only the very array the op
+    returned is recognised: a reshape, slice or cast of it is not, exactly as
+    a graph's ``Reshape`` or ``Cast`` op hides the ``Softmax`` behind it.
+    """
+    _logits_scopes.append({})
+    try:
+        yield
+    finally:
+        _logits_scopes.pop()
+
+
+def _remember_logits(output, logits, op_type):
+    """File ``output -> logits`` in the innermost ``remember_logits`` block, if any; return ``output``."""
+    if _logits_scopes:
+        _logits_scopes[-1][id(output)] = (output, logits, op_type)
+    return output
+
+
+def get_logits(output, from_logits, op_type, fn_name):
+    """Keras's ``_get_logits``: ``(logits, True)`` if ``output`` came from an ``op_type`` op, else unchanged.
+
+    Args:
+        output: the ``y_pred`` given to a cross-entropy.
+        from_logits: what the caller said ``output`` holds.
+        op_type: ``"Softmax"`` (categorical cross-entropies) or ``"Sigmoid"`` (binary).
+        fn_name: the loss's name, for the warning.
+
+    Like Keras, warns when ``from_logits=True`` is passed probabilities that
+    a softmax/sigmoid produced (and then uses the logits anyway).
+    """
+    entry = _logits_scopes[-1].get(id(output)) if _logits_scopes else None
+    if entry is None or entry[0] is not output or entry[2] != op_type:
+        return output, from_logits
+    if from_logits:
+        warnings.warn(f'"`{fn_name}` received `from_logits=True`, but the `output` argument was produced by a '
+                      f'{op_type} activation and thus does not represent logits. Was this intended?', stacklevel=3)
+    return entry[1], True

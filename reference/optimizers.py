@@ -220,6 +220,7 @@ class Adam(Optimizer):
         self.epsilon = _check_float("epsilon", epsilon, 0.0)
         self.amsgrad = bool(amsgrad)
         self.momentums, self.velocities, self.velocity_hats = [], [], []
+        self._alpha, self._alpha_key = None, None
 
     def build(self, variables):
         super().build(variables)
@@ -230,11 +231,19 @@ class Adam(Optimizer):
     def _slots(self):
         return self.momentums + self.velocities + self.velocity_hats
 
+    def _step_size(self, lr):
+        """``α = lr·sqrt(1 - β₂ᵗ)/(1 - β₁ᵗ)`` in ``lr``'s dtype, computed once per step and dtype."""
+        key = (self.iterations, lr.dtype)
+        if self._alpha_key != key:
+            dtype = lr.dtype.type
+            step = dtype(self.iterations + 1)
+            beta_1_power, beta_2_power = dtype(self.beta_1) ** step, dtype(self.beta_2) ** step
+            self._alpha, self._alpha_key = lr * np.sqrt(1 - beta_2_power) / (1 - beta_1_power), key
+        return self._alpha
+
     def update_step(self, gradient, variable, lr, index):
         dtype = variable.dtype.type
-        step = dtype(self.iterations + 1)
-        beta_1_power, beta_2_power = dtype(self.beta_1) ** step, dtype(self.beta_2) ** step
-        alpha = lr * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+        alpha = self._step_size(lr)
         m, v = self.momentums[index], self.velocities[index]
         t, u = self._scratch[index]
 

@@ -27,18 +27,20 @@ import weakref
 import numpy as np
 
 _active_tapes = []
-_trainable = weakref.WeakValueDictionary()  # id(array) -> array
+_trainable = {}  # id(array) -> weakref.ref(array), dropped when the array dies
 
 
 def mark_trainable(array):
     """Register ``array`` as a trainable variable: every tape will watch it."""
-    _trainable[id(array)] = array
+    key = id(array)
+    _trainable[key] = weakref.ref(array, lambda _, key=key: _trainable.pop(key, None))
     return array
 
 
 def is_trainable(array):
     """Whether ``array`` is a registered trainable variable."""
-    return _trainable.get(id(array)) is array
+    ref = _trainable.get(id(array))
+    return ref is not None and ref() is array
 
 
 def record(output, inputs, backward):
@@ -106,8 +108,8 @@ class GradientTape:
         return id(array) in self._tracked or (self.watch_accessed_variables and is_trainable(array))
 
     def _record(self, output, inputs, backward):
-        needs = tuple(self._is_tracked(x) for x in inputs)
-        if any(needs):
+        needs = tuple([self._is_tracked(x) for x in inputs])
+        if True in needs:
             self._records.append((output, inputs, needs, backward))
             self._tracked[id(output)] = output
 
