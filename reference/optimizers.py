@@ -101,7 +101,8 @@ class Optimizer:
                 raise ValueError(f"gradient for variable {i} has shape {np.shape(g)}, "
                                  f"but the variable has shape {v.shape}.")
             g = np.asarray(g, dtype=v.dtype)
-            self.update_step(g, v, self._learning_rate.astype(v.dtype), i)
+            lr = self._learning_rate if v.dtype == self._learning_rate.dtype else self._learning_rate.astype(v.dtype)
+            self.update_step(g, v, lr, i)
         self.iterations += 1
         if self.iterations % FLUSH_EVERY == 0:
             self._flush_subnormals()
@@ -220,7 +221,7 @@ class Adam(Optimizer):
         self.epsilon = _check_float("epsilon", epsilon, 0.0)
         self.amsgrad = bool(amsgrad)
         self.momentums, self.velocities, self.velocity_hats = [], [], []
-        self._alpha, self._alpha_key = None, None
+        self._coefficients_key = None
 
     def build(self, variables):
         super().build(variables)
@@ -231,34 +232,41 @@ class Adam(Optimizer):
     def _slots(self):
         return self.momentums + self.velocities + self.velocity_hats
 
-    def _step_size(self, lr):
-        """``α = lr·sqrt(1 - β₂ᵗ)/(1 - β₁ᵗ)`` in ``lr``'s dtype, computed once per step and dtype."""
+    def _coefficients(self, lr):
+        """``(α, 1 - β₁, 1 - β₂, ε)`` in ``lr``'s dtype, with ``α = lr·sqrt(1 - β₂ᵗ)/(1 - β₁ᵗ)``.
+
+        Computed once per step and dtype, not once per variable.
+        """
         key = (self.iterations, lr.dtype)
-        if self._alpha_key != key:
+        if self._coefficients_key != key:
             dtype = lr.dtype.type
             step = dtype(self.iterations + 1)
-            beta_1_power, beta_2_power = dtype(self.beta_1) ** step, dtype(self.beta_2) ** step
-            self._alpha, self._alpha_key = lr * np.sqrt(1 - beta_2_power) / (1 - beta_1_power), key
-        return self._alpha
+            # Keras's ops.cast(beta, dtype) is tf.cast, which makes a Python float a float32 tensor
+            # first: in float64 the powers use β rounded to float32 (0.999 -> 0.9990000128746033).
+            beta_1, beta_2 = dtype(np.float32(self.beta_1)), dtype(np.float32(self.beta_2))
+            beta_1_power, beta_2_power = beta_1 ** step, beta_2 ** step
+            alpha = lr * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+            self._coefficients_value = (alpha, dtype(1 - self.beta_1), dtype(1 - self.beta_2), dtype(self.epsilon))
+            self._coefficients_key = key
+        return self._coefficients_value
 
     def update_step(self, gradient, variable, lr, index):
-        dtype = variable.dtype.type
-        alpha = self._step_size(lr)
+        alpha, one_minus_beta_1, one_minus_beta_2, epsilon = self._coefficients(lr)
         m, v = self.momentums[index], self.velocities[index]
         t, u = self._scratch[index]
 
         np.subtract(gradient, m, out=t)
-        t *= dtype(1 - self.beta_1)
+        t *= one_minus_beta_1
         m += t                                                    # m += (g - m)(1 - β₁)
         np.square(gradient, out=t)
         t -= v
-        t *= dtype(1 - self.beta_2)
+        t *= one_minus_beta_2
         v += t                                                    # v += (g² - v)(1 - β₂)
         if self.amsgrad:
             v = np.maximum(self.velocity_hats[index], v, out=self.velocity_hats[index])
         np.multiply(m, alpha, out=t)
         np.sqrt(v, out=u)
-        u += dtype(self.epsilon)
+        u += epsilon
         t /= u
         variable -= t                                             # w -= m·α / (sqrt(v) + ε)
 
