@@ -13,7 +13,7 @@ Read it like ``tf.keras``::
 Importing this package never imports TensorFlow; NumPy is its only dependency.
 """
 
-from . import activations, config, initializers, layers, losses, metrics, ops, optimizers
+from . import activations, callbacks, config, initializers, layers, losses, metrics, ops, optimizers
 from .config import floatx, set_floatx
 from .initializers import set_random_seed
 from .models import Model, Sequential
@@ -23,6 +23,6 @@ from .tape import GradientTape
 __version__ = "0.1.0"
 
 __all__ = [
-    "GradientTape", "Model", "Sequential", "activations", "config", "floatx", "initializers", "layers",
+    "GradientTape", "Model", "Sequential", "activations", "callbacks", "config", "floatx", "initializers", "layers",
     "losses", "metrics", "ops", "optimizers", "reduce_mean", "reduce_sum", "set_floatx", "set_random_seed",
 ]

@@ -15,7 +15,9 @@ differentiable. Where Keras departs from the textbook formula, so do we:
 * **From logits** uses the fused, stable ``logsumexp`` kernels.
 * Under ``tf.function``, Keras notices that ``y_pred`` came out of a
   ``Softmax`` op and silently uses its input logits instead (``_get_logits``).
-  NumPy arrays carry no graph, so the reference cannot notice: pass logits and
+  NumPy arrays carry no graph: the reference does the same only inside
+  ``ops.remember_logits()``, where ``fit``/``evaluate`` run their steps (see
+  :func:`reference.ops.get_logits`). Outside it, pass logits and
   ``from_logits=True`` to reproduce graph mode, probabilities for eager mode.
 """
 
@@ -45,7 +47,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
 
     With probabilities: ``lossᵢ = -log clip(p̂ᵢ)[yᵢ] + log Σⱼ clip(p̂ᵢ)ⱼ``, see the module docstring.
     """
-    y_pred = _as_array(y_pred)
+    y_pred, from_logits = ops.get_logits(_as_array(y_pred), from_logits, "Softmax", "sparse_categorical_crossentropy")
     y_true = np.asarray(y_true)
     if y_true.ndim == y_pred.ndim and y_true.ndim and y_true.shape[axis] == 1:
         y_true = np.squeeze(y_true, axis=axis)
@@ -75,7 +77,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
     With probabilities, Keras normalises ``p̂ / Σ p̂`` along ``axis`` first, then clips to ``[ε, 1 - ε]``.
     """
-    y_pred = _as_array(y_pred)
+    y_pred, from_logits = ops.get_logits(_as_array(y_pred), from_logits, "Softmax", "categorical_crossentropy")
     y_true = _as_array(y_true, dtype=y_pred.dtype)
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
         raise ValueError(f"`axis` must be an int, got axis={axis!r}.")
@@ -203,6 +205,7 @@ class LossFunctionWrapper(Loss):
         self._fn_kwargs = kwargs
 
     def call(self, y_true, y_pred):
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)  # (N,) labels meet (N, 1) outputs
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
@@ -243,8 +246,112 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         self.axis = axis
 
 
-ALL_FUNCTIONS = {f.__name__: f for f in (sparse_categorical_crossentropy, categorical_crossentropy)}
-ALL_CLASSES = {c.__name__: c for c in (SparseCategoricalCrossentropy, CategoricalCrossentropy)}
+def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
+    """Keras's rule for two arrays whose ranks differ by one (``keras.src.losses.loss``).
+
+    If the longer one ends in an axis of size 1, either that axis is dropped
+    or, when the shorter one has rank 1 (and ``expand_rank_1``), the shorter
+    one gains a trailing axis: labels (N,) meet outputs (N, 1) as (N, 1) and
+    (N, 1). Any other pair is returned unchanged. Recorded reshapes, so a
+    reshaped ``y_pred`` keeps its gradient.
+    """
+    rank_1, rank_2 = np.ndim(x1), np.ndim(x2)
+    if rank_1 == rank_2 + 1 and np.shape(x1)[-1] == 1:
+        if rank_2 == 1 and expand_rank_1:
+            x2 = ops.reshape(x2, np.shape(x2) + (1,))
+        else:
+            x1 = ops.reshape(x1, np.shape(x1)[:-1])
+    if rank_2 == rank_1 + 1 and np.shape(x2)[-1] == 1:
+        if rank_1 == 1 and expand_rank_1:
+            x1 = ops.reshape(x1, np.shape(x1) + (1,))
+        else:
+            x2 = ops.reshape(x2, np.shape(x2)[:-1])
+    return x1, x2
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary cross-entropy, averaged over ``axis``: ``mean(-z log p̂ - (1 - z) log(1 - p̂))``.
+
+    Args:
+        y_true: targets ``z`` in [0, 1], the same shape as ``y_pred``.
+        y_pred: probabilities ``p̂`` (``from_logits=False``) or logits.
+        from_logits: whether ``y_pred`` holds logits.
+        label_smoothing: ``s`` in [0, 1]: targets become ``z (1 - s) + s / 2``.
+        axis: the axis averaged over (Keras's default, the last).
+
+    As Keras computes it (``keras/src/losses/losses.py`` and
+    ``backend/tensorflow/nn.py``): from probabilities, ``p̂`` is clipped to
+    ``[ε, 1 - ε]`` (ε = 1e-7), so one element costs at most ``-log ε ≈ 16.118``;
+    from logits ``x``, the stable ``max(x, 0) - x z + log(1 + e^-|x|)``. One
+    value per sample: shape ``y_pred.shape`` without ``axis``.
+    """
+    y_pred = _as_array(y_pred)
+    y_true = _as_array(y_true, dtype=y_pred.dtype)
+    if not 0 <= label_smoothing <= 1:
+        raise ValueError(f"`label_smoothing` must be in [0, 1], got {label_smoothing}.")
+    if label_smoothing:
+        dtype = y_pred.dtype.type
+        y_true = y_true * dtype(1.0 - label_smoothing) + dtype(0.5 * label_smoothing)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"`y_true` and `y_pred` must have the same shape, "
+                         f"got y_true.shape={y_true.shape}, y_pred.shape={y_pred.shape}.")
+    y_pred, from_logits = ops.get_logits(y_pred, from_logits, "Sigmoid", "binary_crossentropy")
+    if from_logits:
+        bce = ops.sigmoid_cross_entropy_with_logits(y_true, y_pred)
+    else:
+        eps = config.epsilon()
+        y_pred = ops.clip_by_value(y_pred, eps, 1 - eps)
+        one = y_pred.dtype.type(1)
+        bce = ops.add(ops.multiply(y_true, ops.log(y_pred)),
+                      ops.multiply(one - y_true, ops.log(ops.subtract(one, y_pred))))
+        bce = ops.negative(bce)
+    return ops.reduce_mean(bce, axis=axis)
+
+
+def mean_squared_error(y_true, y_pred):
+    """``lossᵢ = mean((yᵢ - ŷᵢ)²)`` over the last axis, one value per sample.
+
+    Labels (N,) and outputs (N, 1) are first brought to the same rank by
+    :func:`squeeze_or_expand_to_same_rank`, as Keras does; other shapes broadcast.
+    """
+    y_pred = _as_array(y_pred)
+    y_true = _as_array(y_true, dtype=y_pred.dtype)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    return ops.reduce_mean(ops.square(ops.subtract(y_true, y_pred)), axis=-1)
+
+
+class BinaryCrossentropy(LossFunctionWrapper):
+    """:func:`binary_crossentropy`, reduced.
+
+    Args:
+        from_logits: whether ``y_pred`` holds logits.
+        label_smoothing: in [0, 1]; see :func:`binary_crossentropy`.
+        axis: the axis averaged over.
+        reduction, name, dtype: see :class:`Loss`.
+    """
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+                 name="binary_crossentropy", dtype=None):
+        super().__init__(binary_crossentropy, reduction=reduction, name=name, dtype=dtype,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+
+
+class MeanSquaredError(LossFunctionWrapper):
+    """:func:`mean_squared_error`, reduced. Args: reduction, name, dtype (see :class:`Loss`)."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
+        super().__init__(mean_squared_error, reduction=reduction, name=name, dtype=dtype)
+
+
+ALL_FUNCTIONS = {f.__name__: f for f in (sparse_categorical_crossentropy, categorical_crossentropy,
+                                         binary_crossentropy, mean_squared_error)}
+ALL_CLASSES = {c.__name__: c for c in (SparseCategoricalCrossentropy, CategoricalCrossentropy,
+                                       BinaryCrossentropy, MeanSquaredError)}
+ALIASES = {"bce": binary_crossentropy, "BCE": binary_crossentropy,  # Keras's short names
+           "mse": mean_squared_error, "MSE": mean_squared_error}
 
 
 def get(identifier):
@@ -256,5 +363,7 @@ def get(identifier):
             return ALL_FUNCTIONS[identifier]
         if identifier in ALL_CLASSES:
             return ALL_CLASSES[identifier]()
+        if identifier in ALIASES:
+            return ALIASES[identifier]
     raise ValueError(f"Unknown loss {identifier!r}. Expected a callable, a Loss, or one of "
-                     f"{sorted(ALL_FUNCTIONS) + sorted(ALL_CLASSES)}.")
+                     f"{sorted(ALL_FUNCTIONS) + sorted(ALL_CLASSES) + sorted(ALIASES)}.")

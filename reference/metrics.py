@@ -13,7 +13,7 @@ rounding.
 
 import numpy as np
 
-from . import config
+from . import config, losses
 
 
 class Metric:
@@ -107,6 +107,8 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name or fn.__name__, dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
+        if fn in losses.ALL_FUNCTIONS.values() or type(fn) in losses.ALL_CLASSES.values():
+            self._direction = "down"  # a loss: lower is better (read by EarlyStopping's mode="auto")
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         return super().update_state(self._fn(y_true, y_pred, **self._fn_kwargs), sample_weight=sample_weight)
@@ -168,12 +170,16 @@ def accuracy(y_true, y_pred):
 class SparseCategoricalAccuracy(MeanMetricWrapper):
     """How often ``argmax(y_pred)`` equals the integer label: the seed's test metric."""
 
+    _direction = "up"
+
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
 
 
 class CategoricalAccuracy(MeanMetricWrapper):
     """How often ``argmax(y_pred)`` equals ``argmax`` of the one-hot label."""
+
+    _direction = "up"
 
     def __init__(self, name="categorical_accuracy", dtype=None):
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
@@ -182,12 +188,141 @@ class CategoricalAccuracy(MeanMetricWrapper):
 class Accuracy(MeanMetricWrapper):
     """How often predictions equal labels exactly."""
 
+    _direction = "up"
+
     def __init__(self, name="accuracy", dtype=None):
         super().__init__(accuracy, name=name, dtype=dtype)
 
 
-ALL = {c.__name__: c for c in (Mean, SparseCategoricalAccuracy, CategoricalAccuracy, Accuracy)}
-ALL_FUNCTIONS = {f.__name__: f for f in (sparse_categorical_accuracy, categorical_accuracy, accuracy)}
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    """1 where ``[y_pred > threshold]`` equals ``y_true``, else 0; element-wise (Keras ``binary_accuracy``).
+
+    Labels (N,) and outputs (N, 1) are first brought to the same rank, as
+    Keras does; the thresholded prediction is cast to ``y_true``'s dtype
+    before the comparison, so float labels other than 0 and 1 never match.
+    """
+    y_pred = np.asarray(y_pred)
+    y_true = np.asarray(y_true)
+    y_true, y_pred = losses.squeeze_or_expand_to_same_rank(y_true, y_pred)
+    y_pred = (y_pred > np.asarray(threshold, dtype=config.floatx())).astype(y_true.dtype)
+    return (y_true == y_pred).astype(config.floatx())
+
+
+class BinaryAccuracy(MeanMetricWrapper):
+    """How often ``[y_pred > threshold]`` equals the 0/1 label.
+
+    Args:
+        name, dtype: see :class:`Metric`.
+        threshold: the decision threshold on ``y_pred`` (a probability; use 0 for logits).
+    """
+
+    _direction = "up"
+
+    def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
+        super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
+        self.threshold = threshold
+
+
+class FalseNegatives(Metric):
+    """The (weighted) count of positives predicted negative, at one or more thresholds.
+
+    An element is a false negative at threshold ``t`` when ``y_true != 0`` and
+    ``y_pred <= t``; with ``sample_weight`` each counts its weight. The result
+    is a scalar for one threshold, else one count per threshold.
+
+    Args:
+        thresholds: a float in [0, 1] or a list of them; default 0.5.
+        name: default ``"false_negatives"``, uniquified like a Keras auto-name
+            (``"false_negatives_1"``, ... for later instances).
+        dtype: see :class:`Metric`.
+
+    As Keras (``keras/src/metrics/metrics_utils.py``), ``y_pred`` is compared
+    with each threshold unless there are 3 or more evenly spaced thresholds
+    from 0 to 1; then Keras buckets instead: ``y_pred`` is clipped to [0, 1]
+    and counts as positive at threshold ``i`` when ``ceil(y_pred·(T-1)) - 1 >= i``
+    (``T`` thresholds), which can differ from ``y_pred > tᵢ`` by rounding.
+    """
+
+    def __init__(self, thresholds=None, name=None, dtype=None):
+        from .layers import _auto_name  # Keras names metrics and layers from one counter per prefix
+        super().__init__(name=name or _auto_name(type(self).__name__), dtype=dtype)
+        listed = list(thresholds) if isinstance(thresholds, (list, tuple)) else [thresholds]
+        if thresholds is not None and any(t is None or not 0 <= t <= 1 for t in listed):
+            raise ValueError(f"`thresholds` must be in [0, 1], got thresholds={thresholds!r}.")
+        self.init_thresholds = thresholds
+        self.thresholds = [0.5] if thresholds is None else listed
+        count = len(self.thresholds)
+        self._evenly_distributed = count >= 3 and np.allclose(
+            self.thresholds, np.arange(count, dtype=np.float32) / (count - 1), atol=config.epsilon())
+        self.reset_state()
+
+    def reset_state(self):
+        self.accumulator = np.zeros(len(self.thresholds), dtype=self.dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred, y_true = losses.squeeze_or_expand_to_same_rank(
+            np.asarray(y_pred, dtype=self.dtype), np.asarray(y_true, dtype=self.dtype))
+        weights = np.ones((), dtype=self.dtype)
+        if sample_weight is not None:
+            weights = np.expand_dims(np.asarray(sample_weight, dtype=self.dtype), -1)
+            if weights.ndim == y_true.ndim + 1 and weights.shape[-1] == 1:
+                weights = weights[..., 0]
+        weights = np.broadcast_to(weights, y_pred.shape).reshape(-1)
+        positive = (y_true != 0).reshape(-1)
+        y_pred = y_pred.reshape(-1)
+        if self._evenly_distributed:
+            count = len(self.thresholds)
+            y_pred = np.clip(y_pred, 0, 1)
+            buckets = (np.ceil(y_pred * self.accumulator.dtype.type(count - 1)) - 1).astype(np.int32)
+            true_labels = np.where(positive, weights, 0).astype(self.dtype)
+            per_bucket = np.zeros(count, dtype=self.dtype)
+            np.add.at(per_bucket, buckets[buckets >= 0], true_labels[buckets >= 0])
+            true_positives = np.cumsum(per_bucket[::-1], dtype=self.dtype)[::-1]
+            self.accumulator += true_labels.sum(dtype=self.dtype) - true_positives
+            return
+        thresholds = np.asarray(self.thresholds, dtype=self.dtype)[:, None]
+        missed = positive & ~(y_pred > thresholds)                # (thresholds, elements)
+        self.accumulator += np.where(missed, weights, 0).sum(axis=1, dtype=self.dtype)
+
+    def result(self):
+        return self.accumulator[0] if len(self.thresholds) == 1 else self.accumulator.copy()
+
+    def get_config(self):
+        return {**super().get_config(), "thresholds": self.init_thresholds}
+
+
+class MeanSquaredError(MeanMetricWrapper):
+    """The mean of :func:`reference.losses.mean_squared_error` over all samples seen."""
+
+    _direction = "down"
+
+    def __init__(self, name="mean_squared_error", dtype=None):
+        super().__init__(losses.mean_squared_error, name=name, dtype=dtype)
+
+
+class BinaryCrossentropy(MeanMetricWrapper):
+    """The mean of :func:`reference.losses.binary_crossentropy` over all samples seen."""
+
+    _direction = "down"
+
+    def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0):
+        super().__init__(losses.binary_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
+                         label_smoothing=label_smoothing)
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+
+
+ALL = {c.__name__: c for c in (Mean, SparseCategoricalAccuracy, CategoricalAccuracy, Accuracy,
+                               BinaryAccuracy, FalseNegatives, MeanSquaredError, BinaryCrossentropy)}
+ALL_FUNCTIONS = {f.__name__: f for f in (sparse_categorical_accuracy, categorical_accuracy, accuracy,
+                                         binary_accuracy)}
+ALIASES = {  # Keras also knows each class by its snake_case name, and some by a short one
+    "mean": Mean, "accuracy": Accuracy, "sparse_categorical_accuracy": SparseCategoricalAccuracy,
+    "categorical_accuracy": CategoricalAccuracy, "binary_accuracy": BinaryAccuracy,
+    "false_negatives": FalseNegatives, "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError,
+    "MSE": MeanSquaredError, "binary_crossentropy": BinaryCrossentropy, "bce": BinaryCrossentropy,
+    "BCE": BinaryCrossentropy,
+}
 
 
 def get(identifier):
@@ -196,9 +331,11 @@ def get(identifier):
         return identifier
     if isinstance(identifier, str) and identifier in ALL:
         return ALL[identifier]()
+    if isinstance(identifier, str) and identifier in ALIASES:
+        return ALIASES[identifier]()
     if isinstance(identifier, str) and identifier in ALL_FUNCTIONS:
         return MeanMetricWrapper(ALL_FUNCTIONS[identifier])
     if callable(identifier) and not isinstance(identifier, type):
         return MeanMetricWrapper(identifier)
     raise ValueError(f"Unknown metric {identifier!r}. Expected a Metric, a function, or one of "
-                     f"{sorted(ALL) + sorted(ALL_FUNCTIONS)}.")
+                     f"{sorted(ALL) + sorted(set(ALIASES) | set(ALL_FUNCTIONS))}.")

@@ -61,16 +61,6 @@ class Model(Trainer, Layer):
         self._require_built("count_params")
         return super().count_params()
 
-    def predict(self, x, batch_size=None, verbose=0):
-        """The model's outputs on ``x``, batch by batch (32 by default), with no tape recording."""
-        batch_size = 32 if batch_size is None else batch_size
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-            raise ValueError(f"`batch_size` must be a positive integer, got batch_size={batch_size!r}.")
-        x = np.asarray(x)
-        with stop_recording():
-            outputs = [self(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
-        return np.concatenate(outputs) if outputs else np.zeros((0,), dtype=self.dtype)
-
     def get_weights(self):
         """Copies of all weights, in ``variables`` order."""
         return [w.copy() for w in self.weights]

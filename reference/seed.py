@@ -51,12 +51,16 @@ def train(model, data_loader, num_epochs=5, batch_size=50, learning_rate=0.001, 
 
 
 def evaluate(model, data_loader, batch_size=50):
-    """The seed's evaluation: ``SparseCategoricalAccuracy`` over whole test batches."""
+    """The seed's evaluation: ``SparseCategoricalAccuracy`` over whole test batches.
+
+    ``verbose=0`` is the one change, as in ``tf_impl.seed``: ``predict`` would
+    otherwise draw a progress bar for each of its 200 calls, as Keras's does.
+    """
     sparse_categorical_accuracy = metrics.SparseCategoricalAccuracy()
     num_batches = int(data_loader.num_test_data // batch_size)
     for batch_index in range(num_batches):
         start_index, end_index = batch_index * batch_size, (batch_index + 1) * batch_size
-        y_pred = model.predict(data_loader.test_data[start_index: end_index])
+        y_pred = model.predict(data_loader.test_data[start_index: end_index], verbose=0)
         sparse_categorical_accuracy.update_state(
             y_true=data_loader.test_label[start_index: end_index], y_pred=y_pred)
     return float(sparse_categorical_accuracy.result())

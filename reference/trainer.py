@@ -1,5 +1,552 @@
-"""``compile`` / ``fit`` / ``evaluate``: the Keras training loop in NumPy (placeholder)."""
+"""``compile`` / ``fit`` / ``evaluate`` / ``predict``: the Keras training loop in NumPy.
+
+``Model`` inherits :class:`Trainer`. The loop mirrors Keras 3 on its
+TensorFlow backend (``keras/src/trainers/trainer.py``,
+``keras/src/backend/tensorflow/trainer.py``) in what changes numbers:
+
+* **One step** (``train_step``): ``y_pred = model(x)``; ``loss`` = the
+  compiled losses (:class:`~reference.compile_utils.CompileLoss`), each
+  reduced ``"sum_over_batch_size"`` over its batch; gradients of ``loss``
+  with respect to ``trainable_weights``; ``optimizer.apply_gradients``; then
+  the metrics are updated with the same ``y_pred`` (computed before the update).
+* **The logged ``loss``** is a running ``Mean`` of the batch losses, each
+  weighted by its batch size (``_loss_tracker.update_state(loss,
+  sample_weight=batch_size)``), so the epoch ``loss`` is the sample mean even
+  with a short last batch. Metrics accumulate sample by sample. Both are reset
+  at the start of every epoch and of every ``evaluate``.
+* **Batches** are consecutive slices of ``batch_size`` (32 by default); the
+  last one holds the remaining ``n % batch_size`` samples (it is not
+  dropped). ``shuffle=True`` draws a fresh permutation each epoch from NumPy's
+  global generator (``np.random.permutation``, as Keras's NumPy/JAX data
+  path does; ``np.random.seed`` makes it reproducible, TF's own shuffle
+  cannot be reproduced); ``"batch"`` shuffles within each batch.
+* **``validation_split``** takes the *last* ``floor``-rounded fraction of the
+  samples, before any shuffling, and is ignored when ``validation_data`` is
+  given. Validation runs ``evaluate`` at each epoch end; its results are
+  logged with a ``val_`` prefix.
+* **``class_weight``** becomes per-sample weights ``class_weight.get(class, 1.0)``
+  (class = the label, rounded; ``argmax`` of a one-hot row; a trailing axis
+  of 1 squeezed), for training only, never validation.
+* **Softmax/sigmoid outputs feed the cross-entropies as logits.** Keras runs
+  its steps under ``tf.function``, where ``_get_logits`` replaces
+  probabilities made by a ``Softmax`` (``Sigmoid``) op with the op's input
+  and computes the loss from logits, with no clipping. The reference's
+  ``train_step``/``test_step`` run inside :func:`reference.ops.remember_logits`,
+  so a model ending in ``Dense(..., activation="softmax")`` or in
+  ``activations.softmax(x)`` gives the numbers of Keras's default
+  (graph-mode) ``fit``, whatever ``from_logits=False`` says. Outside ``fit``
+  and ``evaluate`` (a hand-written tape loop, a loss called directly) the
+  probabilities are used, as eager TensorFlow does with ``tf.nn.softmax``.
+* **Logs** are dicts of Python floats with sorted keys, as Keras's
+  ``pythonify_logs`` leaves them: ``"loss"``, each metric's name, with
+  several outputs ``"<output>_loss"`` and ``"<output>_<metric>"``, and the
+  ``"val_"`` versions of all of them.
+
+Arguments that only steer TensorFlow's execution (``run_eagerly``,
+``steps_per_execution``, ``jit_compile``, ``auto_scale_loss``) are validated
+and recorded but change nothing: the reference has one execution mode, and it
+reproduces Keras's default graph mode.
+
+Models with several outputs: a ``Model`` subclass whose ``call`` returns a
+list, tuple or dict of arrays. Give it an ``output_names`` attribute (a list
+of strings, one per output, in ``call``'s order) to key ``loss``,
+``loss_weights``, ``metrics`` and ``y`` by name::
+
+    class TwoHeads(Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = layers.Dense(16, "relu")
+            self.digit = layers.Dense(10, "softmax")
+            self.odd = layers.Dense(1, "sigmoid")
+            self.output_names = ["digit", "odd"]
+
+        def call(self, x):
+            h = self.hidden(x)
+            return [self.digit(h), self.odd(h)]
+
+    model.compile("adam", loss={"digit": "sparse_categorical_crossentropy", "odd": "binary_crossentropy"},
+                  loss_weights={"digit": 1.0, "odd": 0.5}, metrics={"digit": ["accuracy"], "odd": ["accuracy"]})
+    model.fit(x, {"digit": y, "odd": y % 2})      # history: loss, digit_loss, odd_loss, digit_accuracy, ...
+"""
+
+import contextlib
+import math
+import warnings
+
+import numpy as np
+
+from . import config, metrics as metrics_module, ops, optimizers
+from .callbacks import CallbackList, pythonify_logs
+from .compile_utils import CompileLoss, CompileMetrics, check_flat, flatten, is_nested, map_structure
+from .tape import GradientTape, stop_recording
 
 
 class Trainer:
-    """Mixin that gives ``Model`` Keras's ``compile``/``fit``/``evaluate``."""
+    """Mixin that gives ``Model`` Keras's ``compile``, ``fit``, ``evaluate`` and ``predict``."""
+
+    compiled = False
+    optimizer = None
+    loss = None
+    history = None
+    stop_training = False
+    stop_evaluating = False
+    stop_predicting = False
+    _compile_loss = None
+    _compile_metrics = None
+    _loss_tracker = None
+
+    # --- compile ---------------------------------------------------------------
+
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
+                run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True):
+        """Configure the model for training, with Keras's semantics.
+
+        Args:
+            optimizer: a name (``"rmsprop"``, ``"adam"``, ``"sgd"``) or an
+                ``Optimizer`` instance.
+            loss: a name (e.g. ``"sparse_categorical_crossentropy"``, ``"mse"``,
+                ``"crossentropy"``), a ``Loss``, or any ``fn(y_true, y_pred)``
+                returning one value per sample; for several outputs, a list
+                or a dict keyed by output name (see
+                :class:`~reference.compile_utils.CompileLoss`). ``None``: no
+                compiled loss (``fit`` then raises).
+            loss_weights: coefficients of the outputs' losses in the total:
+                a float for one output, a list or a dict for several.
+            metrics: a list (or, for several outputs, a list per output or a
+                dict keyed by output name) of names, functions or ``Metric``
+                instances; ``"accuracy"``/``"acc"`` pick binary, sparse or
+                categorical accuracy from the shapes. Not weighted by
+                ``sample_weight``/``class_weight``.
+            weighted_metrics: the same, weighted by ``sample_weight`` or ``class_weight``.
+            run_eagerly: bool. No effect (see the module docstring).
+            steps_per_execution: positive int. No effect: every batch runs,
+                and calls the batch callbacks, one at a time.
+            jit_compile: bool or ``"auto"``. No effect. As in Keras, ``True``
+                together with ``run_eagerly=True`` warns and becomes ``False``.
+            auto_scale_loss: bool. No effect (no mixed precision here).
+
+        Compiling again replaces the optimizer and resets the loss tracker;
+        like Keras, it keeps the previous loss (metrics) when ``loss``
+        (``metrics`` and ``weighted_metrics``) is ``None``.
+        """
+        for name, value in (("run_eagerly", run_eagerly), ("auto_scale_loss", auto_scale_loss)):
+            if not isinstance(value, (bool, np.bool_)):
+                raise ValueError(f"`{name}` must be a bool, got {name}={value!r}.")
+        if not (jit_compile == "auto" or isinstance(jit_compile, (bool, np.bool_))):
+            raise ValueError(f"`jit_compile` must be a bool or 'auto', got jit_compile={jit_compile!r}.")
+        if (isinstance(steps_per_execution, bool) or not isinstance(steps_per_execution, (int, np.integer))
+                or steps_per_execution < 1):
+            raise ValueError(f"`steps_per_execution` must be a positive integer, "
+                             f"got steps_per_execution={steps_per_execution!r}.")
+        self.optimizer = optimizers.get(optimizer)
+        output_names = getattr(self, "output_names", None)
+        if loss is not None:
+            self._compile_loss = CompileLoss(loss, loss_weights, output_names=output_names)
+            self.loss = loss
+        if metrics is not None or weighted_metrics is not None:
+            self._compile_metrics = CompileMetrics(metrics, weighted_metrics, output_names=output_names)
+        if jit_compile == "auto":
+            jit_compile = False  # Keras's "auto" is False on CPU-only machines and when run_eagerly
+        if jit_compile and run_eagerly:
+            warnings.warn("If `run_eagerly` is True, then `jit_compile` cannot also be True. "
+                          "Disabling `jit_compile`.", stacklevel=2)
+            jit_compile = False
+        self.run_eagerly = bool(run_eagerly)
+        self.jit_compile = bool(jit_compile)
+        self.steps_per_execution = int(steps_per_execution)
+        self.auto_scale_loss = bool(auto_scale_loss)
+        self.stop_training = False
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self.compiled = True
+
+    def _assert_compile_called(self, method_name):
+        if not self.compiled:
+            raise ValueError(f"You must call `compile()` before calling `{method_name}()`.")
+
+    # --- metrics ---------------------------------------------------------------
+
+    @property
+    def metrics(self):
+        """The loss tracker, the compiled metrics, then the per-output loss trackers (Keras's order)."""
+        found = []
+        if self.compiled:
+            found.append(self._loss_tracker)
+            if self._compile_metrics is not None:
+                found.append(self._compile_metrics)
+            if self._compile_loss is not None:
+                found.extend(self._compile_loss.metrics)
+        return found
+
+    @property
+    def metrics_names(self):
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        """Reset every running loss and metric to its empty state."""
+        for m in self.metrics:
+            m.reset_state()
+
+    def get_metrics_result(self):
+        """``{name: result}`` of every metric, the compiled metrics' dict merged in."""
+        results = {}
+        for m in self.metrics:
+            if isinstance(m, CompileMetrics) and not m.built:
+                continue
+            result = m.result()
+            if isinstance(result, dict):
+                results.update(result)
+            else:
+                results[m.name] = result
+        return results
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The total loss of a batch (a recorded scalar); override for a custom loss."""
+        loss = self._compile_loss(y, y_pred, sample_weight) if self._compile_loss is not None else None
+        if loss is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        return loss
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics with a batch; return :meth:`get_metrics_result`."""
+        if self._compile_metrics is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    # --- steps -----------------------------------------------------------------
+
+    def train_step(self, data):
+        """One gradient update on ``data = (x, y, sample_weight)``; returns the running logs."""
+        x, y, sample_weight = data
+        with ops.remember_logits():
+            with GradientTape() as tape:
+                y_pred = self(x)
+                loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+            self._loss_tracker.update_state(loss, sample_weight=len(x))
+            trainable = self.trainable_weights
+            if trainable:
+                grads = tape.gradient(loss, trainable)
+                self.optimizer.apply_gradients(zip(grads, trainable))
+            else:
+                warnings.warn("The model does not have any trainable weights.", stacklevel=2)
+            return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data):
+        """Loss and metrics of ``data = (x, y, sample_weight)``, no update; returns the running logs."""
+        x, y, sample_weight = data
+        with ops.remember_logits(), stop_recording():
+            y_pred = self(x)
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+            self._loss_tracker.update_state(loss, sample_weight=len(x))
+            return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        """The model's outputs on ``data = (x, ...)``."""
+        with stop_recording():
+            return self(data[0])
+
+    # --- fit / evaluate / predict --------------------------------------------
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
+            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
+            validation_batch_size=None, validation_freq=1):
+        """Train for ``epochs`` epochs; return the ``History`` callback (its ``.history`` dict).
+
+        Args:
+            x: the inputs, an array with samples on the first axis.
+            y: the targets: an array, or one per output (a list, or a dict
+                keyed by output name).
+            batch_size: samples per gradient update; ``None`` means 32.
+            epochs: train until this epoch index (counting from ``initial_epoch``).
+            verbose: ``"auto"`` or 1 (progress bar), 2 (one line per epoch), 0 (silent).
+            callbacks: a list of :class:`reference.callbacks.Callback`.
+            validation_split: float in [0, 1): the last fraction of the data
+                (before shuffling) is held out for validation.
+            validation_data: ``(x_val, y_val)`` or ``(x_val, y_val,
+                val_sample_weight)``; overrides ``validation_split``.
+            shuffle: ``True`` (a new permutation each epoch), ``"batch"`` or ``False``.
+            class_weight: ``{class_index: weight}``, for a single output.
+            sample_weight: per-sample weights of the training loss, (N,) or
+                (N, 1) (or per element, e.g. (N, T)); for several outputs one
+                array for all or one per output.
+            initial_epoch: the epoch to start from (to resume training).
+            validation_batch_size: batch size of validation; default ``batch_size``.
+            validation_freq: validate every this many epochs (an int), or at the
+                listed 1-based epochs.
+
+        The logs, the loss averaging, the batching, the split and the class
+        weights follow Keras exactly; see the module docstring.
+        """
+        self._assert_compile_called("fit")
+        verbose = _check_verbose(verbose)
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
+        if validation_data is not None:
+            val_x, val_y, val_sample_weight = unpack_x_y_sample_weight(validation_data)
+        batches = ArrayBatches(x, y, sample_weight, batch_size=batch_size, shuffle=shuffle, class_weight=class_weight)
+        callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                                 verbose=verbose, epochs=epochs, steps=batches.num_batches)
+        self.stop_training = False
+        callbacks.on_train_begin()
+        logs, training_logs = {}, None
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            callbacks.on_epoch_begin(epoch)
+            with self._batch_size_known(batches):
+                for step, batch in enumerate(batches):
+                    callbacks.on_train_batch_begin(step)
+                    logs = self.train_step(batch)
+                    callbacks.on_train_batch_end(step, logs)
+                    if self.stop_training:
+                        break
+            epoch_logs = dict(self.get_metrics_result())
+            if validation_data is not None and _should_eval(epoch, validation_freq):
+                val_logs = self.evaluate(val_x, val_y, sample_weight=val_sample_weight,
+                                         batch_size=validation_batch_size or batch_size, callbacks=callbacks,
+                                         return_dict=True)
+                epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
+            if self.stop_training:
+                break
+        callbacks.on_train_end(logs=training_logs)
+        return self.history
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False):
+        """The loss and metrics on ``(x, y)``, batch by batch, without updating the weights.
+
+        Args:
+            x, y, batch_size, sample_weight: as in :meth:`fit` (no shuffling).
+            verbose: ``"auto"`` or 1 (progress bar), 2 (one line), 0 (silent).
+            steps: stop after this many batches (``None``: all).
+            callbacks: a list of callbacks, or the ``CallbackList`` of a running ``fit``.
+            return_dict: return ``{name: value}`` instead of a list.
+
+        Returns:
+            A dict (sorted keys), or as in Keras a list in the order of
+            ``metrics_names`` followed by the other logs sorted by name
+            (so ``[loss, *per-output losses, *metrics]``), or a bare float
+            when there is only the loss.
+        """
+        self._assert_compile_called("evaluate")
+        verbose = _check_verbose(verbose)
+        batches = ArrayBatches(x, y, sample_weight, batch_size=batch_size, shuffle=False)
+        num_batches = batches.num_batches if steps is None else min(steps, batches.num_batches)
+        if not isinstance(callbacks, CallbackList):
+            callbacks = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+                                     steps=num_batches)
+        self.stop_evaluating = False
+        callbacks.on_test_begin()
+        self.reset_metrics()
+        with self._batch_size_known(batches):
+            for step, batch in enumerate(batches):
+                if step == num_batches:
+                    break
+                callbacks.on_test_batch_begin(step)
+                logs = self.test_step(batch)
+                callbacks.on_test_batch_end(step, logs)
+                if self.stop_evaluating:
+                    break
+        logs = pythonify_logs(self.get_metrics_result())
+        callbacks.on_test_end(logs)
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """The model's outputs on ``x``, batch by batch (32 by default), with no tape recording.
+
+        Returns an array, or a list/tuple/dict of arrays for a model with several outputs.
+        """
+        verbose = _check_verbose(verbose)
+        batches = ArrayBatches(x, batch_size=batch_size, shuffle=False)
+        num_batches = batches.num_batches if steps is None else min(steps, batches.num_batches)
+        callbacks = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+                                 steps=num_batches)
+        self.stop_predicting = False
+        callbacks.on_predict_begin()
+        outputs = []
+        for step, batch in enumerate(batches):
+            if step == num_batches:
+                break
+            callbacks.on_predict_batch_begin(step)
+            outputs.append(self.predict_step(batch))
+            callbacks.on_predict_batch_end(step, {"outputs": outputs[-1]})
+            if self.stop_predicting:
+                break
+        callbacks.on_predict_end()
+        return map_structure(lambda *parts: np.concatenate(parts), *outputs)
+
+    @contextlib.contextmanager
+    def _batch_size_known(self, batches):
+        """Tell the compiled loss whether Keras's traced step would know the batch size (no partial batch)."""
+        if self._compile_loss is None:
+            yield
+            return
+        saved = self._compile_loss.batch_size_is_static
+        self._compile_loss.batch_size_is_static = batches.num_samples % batches.batch_size == 0
+        try:
+            yield
+        finally:
+            self._compile_loss.batch_size_is_static = saved
+
+    def _flatten_metrics_in_order(self, logs):
+        """Keras's order of ``evaluate``'s list: ``metrics_names`` first, then the rest sorted.
+
+        Names of compiled metrics are looked up unprefixed, so with several
+        outputs ``"a_accuracy"`` falls among "the rest" (Keras does the same).
+        """
+        names = []
+        for m in self.metrics:
+            names += [sub.name for sub in m.metrics] if isinstance(m, CompileMetrics) else [m.name]
+        results = [logs[name] for name in names if name in logs]
+        results += [logs[key] for key in sorted(logs) if key not in names]
+        return results[0] if len(results) == 1 else results
+
+
+# --- data -------------------------------------------------------------------------
+
+
+def _check_verbose(verbose):
+    if verbose != "auto" and verbose not in (0, 1, 2):
+        raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2, got verbose={verbose!r}.")
+    return verbose
+
+
+def _should_eval(epoch, validation_freq):
+    """Whether to validate after ``epoch`` (0-based): every ``validation_freq`` epochs, or at listed 1-based ones."""
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    if isinstance(validation_freq, list):
+        return epoch + 1 in validation_freq
+    raise ValueError(f"Expected `validation_freq` to be a list or int. Received: validation_freq={validation_freq!r} "
+                     f"of the type {type(validation_freq)}.")
+
+
+def unpack_x_y_sample_weight(data):
+    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` (a tuple or list) -> ``(x, y, sample_weight)``."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) in (1, 2, 3):
+        return tuple(data) + (None,) * (3 - len(data))
+    raise ValueError(f"Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`, "
+                     f"found a tuple of {len(data)} elements.")
+
+
+def _as_leaves(structure, what):
+    """Each leaf of a flat structure as an array with a batch axis."""
+    check_flat(structure, what)
+
+    def convert(leaf):
+        if leaf is None:
+            return None
+        leaf = leaf if isinstance(leaf, np.ndarray) else np.asarray(leaf)
+        if leaf.ndim == 0:
+            raise ValueError(f"`{what}` must be arrays with samples on the first axis; got the scalar {leaf!r} "
+                             "(a Python list means one array per output: pass np.asarray(...) for one output).")
+        return leaf
+    return map_structure(convert, structure) if is_nested(structure) else convert(structure)
+
+
+def train_validation_split(arrays, validation_split):
+    """Keras's split: ``(train_arrays, validation_arrays)``, the last samples going to validation.
+
+    ``split_at = floor(n · (1 - validation_split))``; the first ``split_at``
+    samples train, the rest validate. ``ValueError`` if either part is empty.
+    """
+    if isinstance(validation_split, bool) or not isinstance(validation_split, (int, float, np.floating)):
+        raise ValueError(f"`validation_split` must be a float, got validation_split={validation_split!r}.")
+    arrays = tuple(_as_leaves(a, "x, y, sample_weight") for a in arrays)
+    leaves = [leaf for a in arrays for leaf in flatten(a) if leaf is not None]
+    num_samples = len(leaves[0])
+    split_at = int(math.floor(num_samples * (1.0 - validation_split)))
+    if split_at == 0 or split_at == num_samples:
+        raise ValueError(f"Training data contains {num_samples} samples, which is not sufficient to split it into "
+                         f"a validation and training set as specified by `validation_split={validation_split}`. "
+                         "Either provide more data, or a different value for the `validation_split` argument.")
+
+    def part(start, stop):
+        return tuple(None if a is None else map_structure(lambda t: None if t is None else t[start:stop], a)
+                     for a in arrays)
+    return part(0, split_at), part(split_at, num_samples)
+
+
+def class_weight_to_sample_weights(y, class_weight):
+    """Per-sample weights ``class_weight.get(class, 1.0)``, in ``floatx``.
+
+    The class of a sample is its label rounded to an int; for one-hot rows
+    (last axis > 1) the ``argmax``; a trailing axis of 1 is squeezed first.
+    """
+    y = np.asarray(y)
+    if y.ndim > 1:
+        y = np.argmax(y, axis=-1) if y.shape[-1] != 1 else np.squeeze(y, axis=-1)
+    classes = np.round(y).astype("int32")
+    return np.array([class_weight.get(int(c), 1.0) for c in classes], dtype=config.floatx())
+
+
+class ArrayBatches:
+    """The batches of one epoch over arrays, as Keras's ``ArrayDataAdapter`` makes them.
+
+    Iterating yields ``(x, y, sample_weight)`` batches: ``ceil(n / batch_size)``
+    of them, the last one partial. Each iteration is a new epoch (a new
+    permutation when ``shuffle=True``).
+
+    Args:
+        x, y, sample_weight: arrays, ``y`` and ``sample_weight`` possibly one
+            per output (list/tuple/dict); one ``sample_weight`` array is used
+            for every output.
+        batch_size: positive int; ``None`` means 32.
+        shuffle: ``True``, ``"batch"`` or ``False``.
+        class_weight: ``{class: weight}``; turned into ``sample_weight``.
+    """
+
+    def __init__(self, x, y=None, sample_weight=None, batch_size=None, shuffle=False, class_weight=None):
+        if batch_size is None:
+            batch_size = 32
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+            raise ValueError(f"`batch_size` must be a positive integer, got batch_size={batch_size!r}.")
+        if shuffle not in (True, False, "batch"):
+            raise ValueError(f"`shuffle` must be True, False or 'batch', got shuffle={shuffle!r}.")
+        x = np.asarray(x) if x is not None else None
+        if x is None or x.ndim == 0 or len(x) == 0:
+            raise ValueError(f"`x` must be an array of inputs with at least one sample on its first axis, "
+                             f"got {'None' if x is None else f'shape {x.shape}'}.")
+        y = _as_leaves(y, "y")
+        sample_weight = _as_leaves(sample_weight, "sample_weight")
+        if sample_weight is not None and is_nested(y) and not is_nested(sample_weight):
+            if not (sample_weight.ndim == 1 or sample_weight.ndim == 2 and sample_weight.shape[1] == 1):
+                raise ValueError("For a model with multiple outputs, when providing a single `sample_weight` "
+                                 "array, it should only have one scalar score per sample (i.e. shape "
+                                 f"`(num_samples,)`), got shape {sample_weight.shape}. Pass one array per "
+                                 "output for non-scalar weights.")
+            sample_weight = map_structure(lambda _: sample_weight, y)
+        if class_weight is not None:
+            if sample_weight is not None:
+                raise ValueError("You cannot `class_weight` and `sample_weight` at the same time.")
+            if is_nested(y):
+                raise ValueError("`class_weight` is only supported for Models with a single output.")
+            sample_weight = class_weight_to_sample_weights(y, class_weight)
+        self._data = (x, y, sample_weight)
+        sizes = {name: [len(leaf) for leaf in flatten(part) if leaf is not None]
+                 for name, part in zip(("x", "y", "sample_weight"), self._data) if part is not None}
+        if len({n for ns in sizes.values() for n in ns}) > 1:
+            raise ValueError("Data cardinality is ambiguous. Make sure all arrays contain the same number of "
+                             "samples. " + " ".join(f"'{k}' sizes: {', '.join(map(str, v))}" for k, v in sizes.items()))
+        self.num_samples = len(x)
+        self.batch_size = int(batch_size)
+        self.num_batches = math.ceil(self.num_samples / self.batch_size)
+        self.shuffle = shuffle
+
+    def __iter__(self):
+        order = np.random.permutation(self.num_samples) if self.shuffle is True else None
+        for start in range(0, self.num_samples, self.batch_size):
+            stop = min(start + self.batch_size, self.num_samples)
+            if self.shuffle == "batch":
+                index = np.random.permutation(stop - start) + start
+            elif order is not None:
+                index = order[start:stop]
+            else:
+                index = slice(start, stop)
+            yield tuple(None if part is None else
+                        map_structure(lambda a: None if a is None else a[index], part) if is_nested(part) else
+                        part[index] for part in self._data)
