@@ -1,0 +1,146 @@
+"""``python -m benchmarks``: the NumPy reference and TensorFlow, timed side by side in one run."""
+
+import argparse
+import dataclasses
+import importlib.util
+import os
+import sys
+import tempfile
+import time
+
+from reference.cli import positive_int
+
+SECTIONS = ("modes", "profile", "micro", "sweeps")
+DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+QUICK_OUT = os.path.join(tempfile.gettempdir(), "benchmarks-quick")
+
+
+def _csv(choices):
+    def parse(text):
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        unknown = [item for item in items if item not in choices]
+        if unknown or not items:
+            raise argparse.ArgumentTypeError(f"expected a comma-separated subset of {', '.join(choices)}; "
+                                             f"got {text!r}")
+        return items
+    return parse
+
+
+def parse_args(argv):
+    from .modes import MODES
+
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Time the seed's MNIST training with the NumPy reference and with TensorFlow (eager, "
+                    "tf.function, XLA, Keras fit) in one run, modes interleaved; sweep batch size and width; "
+                    "time single ops; profile the reference's step. Writes results.md, results.json and PNG "
+                    "plots.")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run in under a minute: tiny step counts, few sweep points; every figure is "
+                             f"a rough estimate (default output folder: {QUICK_OUT})")
+    parser.add_argument("--out", metavar="DIR",
+                        help=f"output folder (default: {os.path.relpath(DEFAULT_OUT)}; with --quick: {QUICK_OUT})")
+    parser.add_argument("--sections", type=_csv(SECTIONS), default=list(SECTIONS),
+                        help=f"what to run, comma-separated (default: all: {','.join(SECTIONS)})")
+    parser.add_argument("--modes", type=_csv(tuple(MODES)), default=list(MODES),
+                        help=f"the training modes to compare (default: all: {','.join(MODES)})")
+    parser.add_argument("--blas-threads", type=positive_int, default=1, metavar="N",
+                        help="BLAS threads of the reference in the modes and the profile (default: 1, as "
+                             "`python -m reference train`); the sweeps run 1 and 2")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights and batches (default: 0)")
+    parser.add_argument("--data", metavar="PATH", default=None,
+                        help="MNIST folder or mnist.npz (default: $MNIST_PATH, then the Keras cache)")
+    parser.add_argument("--no-plots", dest="plots", action="store_false", help="do not draw the PNG plots")
+    args = parser.parse_args(argv)
+    args.out = args.out or (QUICK_OUT if args.quick else DEFAULT_OUT)
+    return args
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parse_args(argv)
+
+    from . import machine, micro, modes, report, step_profile, sweeps
+    from .plan import FULL, QUICK
+    from .workers import Pool
+
+    def log(message):
+        print(message, flush=True)
+
+    plan = QUICK if args.quick else FULL
+    started = time.perf_counter()
+    results = {"command": " ".join(["python -m benchmarks"] + argv), "plan": dataclasses.asdict(plan),
+               "options": {"blas_threads": args.blas_threads, "seed": args.seed, "modes": args.modes,
+                           "sections": args.sections}, "notes": []}
+    sections, mode_names = list(args.sections), list(args.modes)
+    if importlib.util.find_spec("tensorflow") is None:
+        note = ("TensorFlow is not installed (pip install -e '.[tf]'): only the reference was measured; "
+                "the micro-benchmarks and sweeps, which compare with it, were skipped.")
+        results["notes"].append(note)
+        log(note)
+        mode_names = [name for name in mode_names if modes.MODES[name].side == "reference"]
+        sections = [s for s in sections if s not in ("micro", "sweeps")]
+    if args.plots and not report.plots_available():
+        results["notes"].append("matplotlib is not installed (pip install -e '.[plot]'): no plots were drawn.")
+        log(results["notes"][-1])
+
+    results["machine"] = machine.describe()
+    cores = results["machine"]["usable_cores"] or results["machine"]["logical_cores"] or 1
+    log(f"{plan.name} run on {results['machine']['cpu']} ({cores} cores), "
+        f"load average {results['machine']['load_average_at_start'][0]:.2f}")
+    log("matrix-product peak (NumPy float32):")
+    results["matmul_peak"] = [machine.matmul_peak(plan.peak_size, plan.peak_repeats, threads)
+                              for threads in sorted({1, min(cores, 2)})]
+    for peak in results["matmul_peak"]:
+        log(f"  {peak['threads']} thread(s): {peak['gflops']:.1f} GFLOP/s")
+
+    common = {"seed": args.seed, "data_path": args.data}
+    results["section_seconds"] = {}
+
+    def section(name, title, measure):
+        if name in sections:
+            log(title)
+            start = time.perf_counter()
+            results[name] = measure()
+            results["section_seconds"][name] = time.perf_counter() - start
+
+    with Pool() as pool:
+        if mode_names:
+            def train_modes():
+                runs = modes.start(pool, mode_names, plan, blas_threads=args.blas_threads, **common)
+                for name in mode_names:
+                    pool[name].wait()
+                log(f"  {len(mode_names)} worker processes ready")
+                measured = modes.run(runs, plan, log=log)
+                pool.close([name for name in mode_names if name not in ("reference-float32", "function")])
+                return measured
+            section("modes", f"the seed's training, {plan.total_steps} steps per mode, round-robin:", train_modes)
+        section("profile", "profile of the reference's step:",
+                lambda: step_profile.run(pool, plan, blas_threads=args.blas_threads, log=log, **common))
+        section("micro", "per-op micro-benchmarks:",
+                lambda: micro.run(pool, plan, blas_threads=args.blas_threads, log=log, **common))
+        section("sweeps", "sweeps:",
+                lambda: sweeps.run(pool, plan, results["matmul_peak"], cores=cores, log=log, **common))
+        measured = results.get("modes", {}).get("modes", {})
+        settings = [m["settings"] for name, m in measured.items() if modes.MODES[name].side == "tensorflow"]
+        if settings:
+            results["tensorflow"] = settings[0]
+        elif {"micro", "sweeps"} & set(sections):
+            results["tensorflow"] = pool["function"].new(machine.TensorFlowSettings).describe()
+
+    results["machine"]["load_average_at_end"] = list(os.getloadavg())
+    results["elapsed_s"] = time.perf_counter() - started
+    if args.plots and report.plots_available():
+        results["plots"] = report.write_plots(results, args.out)
+    markdown = report.to_markdown(results)
+    report.write_atomic(os.path.join(args.out, "results.json"), report.to_json(results))
+    report.write_atomic(os.path.join(args.out, "results.md"), markdown)
+    print()
+    print(markdown)
+    log(f"written to {args.out}: results.md, results.json" +
+        "".join(f", {name}" for name in results.get("plots", [])))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,330 @@
+"""The seed's training in each mode, timed round-robin in one run.
+
+Modes (``MODES``):
+
+==================== ====================================================================
+reference-float32    ``reference.seed.train`` (NumPy), float32, ``--blas-threads`` (1)
+reference-float64    the same in float64
+eager                ``tf_impl.train(mode="eager")``: the seed's TensorFlow loop as written
+function             ``tf_impl.train(mode="function")``: the step under ``tf.function``
+xla                  ``tf_impl.train(mode="xla")``: ``tf.function(jit_compile=True)``
+fit                  Keras ``compile(Adam(1e-3), SparseCategoricalCrossentropy())`` +
+                     ``fit(batch_size=50, epochs=5)``
+==================== ====================================================================
+
+Each mode runs its own training code, unmodified, in its own process (see
+:mod:`benchmarks.workers`), paced by :mod:`benchmarks.pacing`: a step is one
+iteration of that code's loop, from drawing the batch to reading the loss
+(the seed prints it; here it is converted to a Python float and kept, without
+the I/O). Every mode starts from the same initial weights (the reference's
+Glorot draw for the seed) and, except ``fit``, draws the same batches (an
+``MNISTLoader`` seeded alike). ``fit`` runs Keras's own pipeline: epochs
+shuffled without replacement.
+
+The modes take turns: block ``k`` of every mode runs before block ``k + 1``
+of any (the order rotates each round), so a slow spell of the machine hits
+all modes alike, and ratios are taken block by block
+(:func:`benchmarks.timing.round_ratios`). After each block the test set is
+evaluated, outside the timed steps.
+"""
+
+import dataclasses
+import time
+
+import numpy as np
+
+from . import machine, timing, workload
+from .memory import PeakMemory
+from .pacing import PacedTraining
+from .workload import ACCURACY_GOAL, BATCH_SIZE, EPOCHS, LEARNING_RATE, SEED_STEPS, STEPS_PER_EPOCH
+
+
+class _PacedLoader:
+    """A data loader whose ``get_batch`` first calls ``tick`` (the start of a step)."""
+
+    def __init__(self, loader, tick):
+        self._loader, self._tick = loader, tick
+
+    def get_batch(self, batch_size):
+        self._tick()
+        return self._loader.get_batch(batch_size)
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
+class _ModeRun:
+    """Worker side: one mode's training, paced. Subclasses build ``self.paced`` and ``evaluate``."""
+
+    paced = None
+    last_loss = None
+
+    def _on_batch(self, batch_index, loss):
+        self.last_loss = float(loss)
+
+    def run_to(self, step):
+        result = self.paced.run_to(step)
+        result["last_loss"] = self.last_loss
+        return result
+
+    def memory_result(self):
+        return self.memory.result()
+
+    def close(self):
+        if self.paced is not None:
+            self.paced.close()
+
+
+class ReferenceRun(_ModeRun):
+    """``reference.seed.train`` in ``dtype``, with ``blas_threads`` BLAS threads."""
+
+    def __init__(self, dtype="float32", blas_threads=1, seed=0, data_path=None, total_steps=SEED_STEPS):
+        from reference import blas, config, seed as reference_seed
+
+        config.set_floatx(dtype)
+        blas.set_threads(blas_threads)
+        self.loader = workload.data(data_path, dtype, seed)
+        self.memory = PeakMemory()
+        self.model = reference_seed.MLP()
+        self.model.build((None, 28, 28, 1))
+        self.model.set_weights(workload.reference_initial_weights(seed, dtype))
+
+        def train(tick):
+            reference_seed.train(self.model, _PacedLoader(self.loader, tick), num_epochs=EPOCHS,
+                                 batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE, on_batch=self._on_batch)
+
+        self.paced = PacedTraining(train)
+
+    def evaluate(self):
+        """Accuracy on the 10,000 test images: one forward pass, then ``SparseCategoricalAccuracy``."""
+        from reference import metrics
+
+        start = time.perf_counter()
+        accuracy = metrics.SparseCategoricalAccuracy()
+        accuracy.update_state(y_true=self.loader.test_label, y_pred=self.model(self.loader.test_data))
+        value = float(accuracy.result())
+        return {"seconds": time.perf_counter() - start, "accuracy": value}
+
+    def describe(self):
+        from reference import blas, config
+
+        return {"floatx": config.floatx(), "blas_threads": blas.get_threads()}
+
+
+class _TensorFlowRun(_ModeRun):
+    """Shared set-up of the TensorFlow modes: seeds, data, the seed's MLP from the common initial weights."""
+
+    def _set_up(self, seed, data_path):
+        from tf_impl import MLP, tf
+
+        tf.keras.utils.set_random_seed(seed)
+        self.loader = workload.data(data_path, "float32", seed)
+        (tf.zeros(1) + 1).numpy()  # start TF's runtime (thread pools, oneDNN) before the memory baseline
+        self.memory = PeakMemory()
+        self.model = MLP()
+        self.model(tf.zeros((1, 28, 28, 1)))
+        self.model.set_weights(workload.reference_initial_weights(seed, "float32"))
+
+    def evaluate(self):
+        """Accuracy on the 10,000 test images: ``tf_impl.evaluate_fast`` (one forward pass)."""
+        from tf_impl import evaluate_fast
+
+        start = time.perf_counter()
+        value = evaluate_fast(self.model, self.loader, batch_size=BATCH_SIZE)
+        return {"seconds": time.perf_counter() - start, "accuracy": value}
+
+    def describe(self):
+        return machine.tensorflow_settings()
+
+
+class TensorFlowRun(_TensorFlowRun):
+    """``tf_impl.train`` in ``mode`` (``eager``, ``function`` or ``xla``)."""
+
+    def __init__(self, mode, seed=0, data_path=None, total_steps=SEED_STEPS):
+        from tf_impl import train as tf_train
+
+        self._set_up(seed, data_path)
+
+        def train(tick):
+            tf_train(self.model, _PacedLoader(self.loader, tick), num_epochs=EPOCHS, batch_size=BATCH_SIZE,
+                     learning_rate=LEARNING_RATE, mode=mode, on_batch=self._on_batch)
+
+        self.paced = PacedTraining(train)
+
+
+def fit_schedule(total_steps):
+    """``(number of training samples, epochs)`` for ``fit`` to run ``total_steps`` steps of 50."""
+    if total_steps <= STEPS_PER_EPOCH:
+        return total_steps * BATCH_SIZE, 1
+    return STEPS_PER_EPOCH * BATCH_SIZE, total_steps // STEPS_PER_EPOCH
+
+
+class FitRun(_TensorFlowRun):
+    """Keras ``compile`` + ``fit``, with a callback that ticks at ``on_train_batch_begin``."""
+
+    def __init__(self, seed=0, data_path=None, total_steps=SEED_STEPS):
+        from tf_impl import tf
+
+        self._set_up(seed, data_path)
+        self.model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=LEARNING_RATE),
+                           loss=tf.keras.losses.SparseCategoricalCrossentropy())
+        samples, epochs = fit_schedule(total_steps)
+
+        class Tick(tf.keras.callbacks.Callback):
+            """Calls ``tick`` at the start of every step and at the end of the training; leaves
+            ``on_train_batch_end`` alone, so Keras still dispatches its batch-end work asynchronously,
+            as in a plain ``fit``."""
+
+            def __init__(self, tick):
+                super().__init__()
+                self.tick = tick
+
+            def on_train_batch_begin(self, batch, logs=None):
+                self.tick()
+
+            def on_train_end(self, logs=None):
+                self.tick(last=True)
+
+        def train(tick):
+            self.model.fit(self.loader.train_data[:samples], self.loader.train_label[:samples],
+                           batch_size=BATCH_SIZE, epochs=epochs, verbose=0, callbacks=[Tick(tick)])
+
+        self.paced = PacedTraining(train)
+
+
+@dataclasses.dataclass(frozen=True)
+class Mode:
+    name: str
+    label: str
+    side: str       # "reference" or "tensorflow"
+    run: type
+    options: dict
+
+
+MODES = {m.name: m for m in (
+    Mode("reference-float32", "reference float32", "reference", ReferenceRun, {"dtype": "float32"}),
+    Mode("reference-float64", "reference float64", "reference", ReferenceRun, {"dtype": "float64"}),
+    Mode("eager", "TF eager", "tensorflow", TensorFlowRun, {"mode": "eager"}),
+    Mode("function", "tf.function", "tensorflow", TensorFlowRun, {"mode": "function"}),
+    Mode("xla", "XLA (jit_compile)", "tensorflow", TensorFlowRun, {"mode": "xla"}),
+    Mode("fit", "Keras fit", "tensorflow", FitRun, {}),
+)}
+
+# (numerator, denominator, what the ratio answers)
+PAIRS = (
+    ("reference-float32", "function", "reference / tf.function"),
+    ("reference-float32", "xla", "reference / XLA"),
+    ("reference-float32", "fit", "reference / Keras fit"),
+    ("eager", "reference-float32", "TF eager / reference"),
+    ("eager", "function", "TF eager / tf.function"),
+    ("reference-float64", "reference-float32", "reference float64 / float32"),
+)
+
+
+# --- the parent side -------------------------------------------------------------
+
+
+def start(pool, names, plan, *, seed, data_path, blas_threads):
+    """Start one worker per mode and build its run (in the background); returns ``{name: Remote}``."""
+    runs = {}
+    for name in names:
+        mode = MODES[name]
+        options = dict(mode.options, seed=seed, data_path=data_path, total_steps=plan.total_steps)
+        if mode.run is ReferenceRun:
+            options["blas_threads"] = blas_threads
+        runs[name] = pool[name].new(mode.run, **options)
+    return runs
+
+
+def run(runs, plan, log=print):
+    """Train every mode to ``plan.total_steps``, round-robin; return the summary of each and the pair ratios."""
+    names = list(runs)
+    blocks = {name: [] for name in names}
+    evaluations = {name: [] for name in names}
+    for round_index, boundary in enumerate(plan.boundaries):
+        shift = round_index % len(names)
+        for name in names[shift:] + names[:shift]:
+            block = runs[name].run_to(step=boundary)
+            blocks[name].append(block)
+            if round_index > 0:
+                evaluations[name].append(dict(runs[name].evaluate(), step=block["steps_done"]))
+        log(f"  step {boundary:>5}/{plan.total_steps}: " + ", ".join(
+            f"{MODES[n].label} {_block_median_ms(blocks[n][-1]):.3g} ms" for n in names))
+    results = {}
+    for name in names:
+        results[name] = summarize(blocks[name], evaluations[name], plan)
+        results[name]["label"] = MODES[name].label
+        results[name]["memory"] = runs[name].memory_result()
+        results[name]["settings"] = runs[name].describe()
+        runs[name].close()
+    return {"modes": results, "pairs": pair_ratios(blocks), "steps_run": plan.total_steps,
+            "warmup_steps": plan.warmup_steps, "eval_every": plan.eval_every}
+
+
+def _block_median_ms(block):
+    return 1e3 * float(np.median(block["times"])) if block["times"] else float("nan")
+
+
+def summarize(blocks, evaluations, plan):
+    """One mode's figures from its blocks (the first is the warm-up) and its evaluations.
+
+    ``training_s`` is the seed's whole training (6,000 steps): when the plan
+    runs all of them, the measured sum of the steps after the warm-up plus
+    the warm-up steps counted at the median step time (so tracing and first
+    calls are excluded; ``first_steps_s`` reports them); otherwise the median
+    step time × 6,000 (``training_estimated``). ``time_to_goal_s`` is counted
+    the same way up to the first evaluation reaching ``ACCURACY_GOAL``.
+    """
+    warmup, steady = blocks[0], blocks[1:]
+    times = [t for block in steady for t in block["times"]]
+    step = timing.quantiles(times)
+    median = step["median"]
+    steady_wall = sum(sum(block["times"]) for block in steady)
+    steady_cpu = sum(block["cpu_s"] for block in steady)
+    steps_done = blocks[-1]["steps_done"]
+    warmup_steps = warmup["steps_done"]
+
+    if plan.is_seed_run and steps_done == SEED_STEPS:
+        training, estimated = sum(times) + warmup_steps * median, False
+    else:
+        training, estimated = median * SEED_STEPS, True
+
+    time_to_goal, goal_step = None, None
+    elapsed = warmup_steps * median
+    for block, evaluation in zip(steady, evaluations):
+        elapsed += sum(block["times"])
+        if evaluation["accuracy"] >= ACCURACY_GOAL:
+            time_to_goal, goal_step = elapsed, evaluation["step"]
+            break
+
+    eval_seconds = timing.quantiles([e["seconds"] for e in evaluations])
+    return {
+        "step": step,
+        "steps_per_s": 1 / median,
+        "first_steps_s": warmup["times"],
+        "steps_done": steps_done,
+        "training_s": training,
+        "training_estimated": estimated,
+        "cpu_per_wall": steady_cpu / sum(block["wall_s"] for block in steady) if steady else None,
+        "steady_wall_s": steady_wall,
+        "evaluation": eval_seconds,
+        "accuracy": evaluations[-1]["accuracy"] if evaluations else None,
+        "accuracy_curve": [(e["step"], e["accuracy"]) for e in evaluations],
+        "time_to_goal_s": time_to_goal,
+        "goal_step": goal_step,
+        "goal": ACCURACY_GOAL,
+        "last_loss": blocks[-1]["last_loss"],
+        "block_medians": [float(np.median(b["times"])) if b["times"] else None for b in steady],
+    }
+
+
+def pair_ratios(blocks):
+    """``PAIRS``' ratios of block medians, round by round, for the pairs whose modes both ran."""
+    medians = {name: [float(np.median(b["times"])) if b["times"] else None for b in runs[1:]]
+               for name, runs in blocks.items()}
+    pairs = []
+    for a, b, what in PAIRS:
+        if a in medians and b in medians:
+            pairs.append({"numerator": a, "denominator": b, "what": what,
+                          "ratio": timing.round_ratios(medians[a], medians[b])})
+    return pairs

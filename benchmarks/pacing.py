@@ -1,0 +1,112 @@
+"""Running a training function a few steps at a time, timing every step.
+
+The benchmark times each side's own training code as written
+(``reference.seed.train``, ``tf_impl.train``, Keras's ``fit``), yet must stop
+it every few hundred steps: to let the other modes take their turn on the
+CPU, and to evaluate the model. :class:`PacedTraining` runs the training
+function in a thread and hands it a ``tick`` function, which the training
+calls at the start of every step (from its data loader's ``get_batch``, or
+from ``fit``'s ``on_train_batch_begin``), and may call with ``last=True``
+when the last step ends (``fit``'s ``on_train_end``: what ``fit`` does after
+that, tearing down, is then not counted as a step). ``tick`` notes the time, and at the
+step the main thread asked for it blocks until told to go on.
+
+A step's time is therefore the interval between two consecutive ticks: all
+of one iteration of the training loop (drawing the batch, the forward and
+backward passes, the update, reading the loss), and nothing else: time spent
+paused is never counted. The time before the first tick (building the
+optimizer, ``fit``'s data pipeline) is not a step and is not counted either.
+"""
+
+import queue
+import threading
+import time
+import traceback
+
+
+class StopTraining(Exception):
+    """Raised by ``tick`` inside the training thread to end a training before its last step."""
+
+
+class PacedTraining:
+    """``train(tick)`` run in a thread, stopped at the steps :meth:`run_to` names.
+
+    ``train`` must call ``tick()`` at the start of each training step, and
+    may call ``tick(last=True)`` at the end of the last; if it does not, the
+    last step ends when ``train`` returns.
+    """
+
+    def __init__(self, train):
+        self._train = train
+        self._go, self._done = queue.SimpleQueue(), queue.SimpleQueue()
+        self._thread = None
+        self._pause_at = None
+        self._step = 0          # the index of the step about to start = steps done, when paused
+        self._start = None      # when the current step started
+        self._times = []        # durations of the steps since the last pause
+        self.finished = False
+
+    @property
+    def steps_done(self):
+        return self._step
+
+    def _tick(self, last=False):
+        """The start of a step; with ``last=True``, the end of the last one (no step starts)."""
+        now = time.perf_counter()
+        if self._start is not None:
+            self._times.append(now - self._start)
+        if self._step == self._pause_at:
+            self._done.put(("paused", None))
+            self._pause_at = self._go.get()
+            if self._pause_at is None:
+                raise StopTraining
+            now = time.perf_counter()
+        if last:
+            self._start = None
+        else:
+            self._start = now
+            self._step += 1
+
+    def _run(self):
+        try:
+            self._train(self._tick)
+        except StopTraining:
+            return
+        except BaseException:  # reported to the main thread by run_to
+            self._done.put(("error", traceback.format_exc()))
+            return
+        if self._start is not None:
+            self._times.append(time.perf_counter() - self._start)
+        self._done.put(("finished", None))
+
+    def run_to(self, step):
+        """Let the training run until ``step`` steps are done (or it ends); return what was measured.
+
+        Returns ``{"times": [seconds per step], "steps_done", "cpu_s", "wall_s"}``:
+        ``cpu_s`` is the CPU time the whole process used meanwhile (all its
+        threads), ``wall_s`` the elapsed time. Raises ``RuntimeError`` with the
+        training thread's traceback if the training failed.
+        """
+        if step <= self._step and self._thread is not None or self.finished:
+            return {"times": [], "steps_done": self._step, "cpu_s": 0.0, "wall_s": 0.0}
+        cpu, wall = time.process_time(), time.perf_counter()
+        if self._thread is None:
+            self._pause_at = step
+            self._thread = threading.Thread(target=self._run, name="paced-training", daemon=True)
+            self._thread.start()
+        else:
+            self._go.put(step)
+        status, detail = self._done.get()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        if status == "error":
+            self.finished = True
+            raise RuntimeError(f"the training failed after {self._step} steps:\n{detail}")
+        self.finished = status == "finished"
+        times, self._times = self._times, []
+        return {"times": times, "steps_done": self._step, "cpu_s": cpu, "wall_s": wall}
+
+    def close(self):
+        """End the training thread if it is paused (``StopTraining`` is raised inside it)."""
+        if self._thread is not None and self._thread.is_alive():
+            self._go.put(None)
+            self._thread.join()

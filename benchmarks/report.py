@@ -1,0 +1,403 @@
+"""The benchmark's outputs: a Markdown report, a JSON file with every figure, PNG plots.
+
+Every file is written atomically: to a temporary file in the output folder,
+then ``os.replace``d over the old one, so a crashed or interrupted run never
+leaves a half-written report behind. Plots need matplotlib (an optional
+extra, ``pip install -e '.[plot]'``); without it they are skipped and the
+report says so.
+"""
+
+import importlib.util
+import io
+import json
+import os
+import tempfile
+
+from . import step_profile, targets
+from .modes import MODES
+from .workload import ACCURACY_GOAL, SEED_STEPS
+
+PLOT_FILES = ("step_time_by_mode.png", "step_time_over_training.png", "throughput_vs_batch.png",
+              "throughput_vs_width.png")
+
+
+def write_atomic(path, data):
+    """Write ``data`` (str or bytes) to ``path`` through a temporary file in the same folder."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    binary = isinstance(data, bytes)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _json_default(value):
+    if hasattr(value, "item"):  # NumPy scalars
+        return value.item()
+    if isinstance(value, tuple):
+        return list(value)
+    raise TypeError(f"not JSON-serialisable: {type(value).__name__}")
+
+
+def to_json(results):
+    return json.dumps(results, indent=1, default=_json_default, allow_nan=False) + "\n"
+
+
+# --- Markdown ---------------------------------------------------------------------
+
+
+def _sig(value):
+    """Three significant digits, never in exponent notation."""
+    text = f"{value:.3g}"
+    return f"{value:.0f}" if "e" in text else text
+
+
+def _ms(seconds):
+    return "–" if seconds is None else _sig(1e3 * seconds)
+
+
+def _us(seconds):
+    return "–" if seconds is None else f"{1e6 * seconds:.1f}"
+
+
+def _table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def _machine_section(results):
+    m = results["machine"]
+    blas = m.get("blas_runtime") or {}
+    lines = ["## Machine", "",
+             f"* CPU: {m['cpu']}, {m['logical_cores']} logical cores ({m['usable_cores']} usable); "
+             f"load average (1/5/15 min) {_loads(m['load_average_at_start'])} at the start, "
+             f"{_loads(m.get('load_average_at_end'))} at the end",
+             f"* Python {m['python']}, NumPy {m['numpy']}; BLAS: {blas.get('config') or m['blas_build']}"
+             f" (kernels for {blas.get('core', '?')})",
+             f"* reference BLAS threads: {results['options']['blas_threads']} in the modes "
+             "(the reference CLI's default); 1 and 2 in the sweeps"]
+    tf = results.get("tensorflow")
+    if tf:
+        intra, inter = tf["intra_op_threads"], tf["inter_op_threads"]
+        lines.append(f"* TensorFlow {tf['tensorflow']}, Keras {tf['keras']}; intra-op threads {intra}, inter-op "
+                     f"threads {inter} (0 = TensorFlow's default: one per core); oneDNN {tf['onednn']}")
+    else:
+        lines.append("* TensorFlow: not measured in this run")
+    if m.get("thread_env"):
+        lines.append(f"* thread variables: {m['thread_env']}")
+    peaks = results.get("matmul_peak", [])
+    if peaks:
+        lines.append("* float32 matrix-product peak (NumPy, best of "
+                     f"{len(peaks[0]['runs_gflops'])} {peaks[0]['size']}² products): "
+                     + ", ".join(f"{p['gflops']:.1f} GFLOP/s with {p['threads']} thread"
+                                 f"{'s' if p['threads'] > 1 else ''}" for p in peaks))
+    git = m.get("git") or {}
+    if git.get("commit"):
+        dirty = git.get("uncommitted_changes_in")
+        lines.append(f"* code: commit {git['commit'][:12]}"
+                     + (f", with uncommitted changes in {', '.join(dirty)}" if dirty else ""))
+    return lines + [""]
+
+
+def _loads(loads):
+    return "?" if not loads else "/".join(f"{x:.2f}" for x in loads)
+
+
+def _modes_section(results, plan_name):
+    section = results.get("modes")
+    if not section:
+        return []
+    modes = section["modes"]
+    estimated = any(m["training_estimated"] for m in modes.values())
+    lines = ["## The seed's training, by mode", "",
+             f"MLP 784-100-10, batch 50, Adam(1e-3); every mode from the same initial weights. "
+             f"{section['steps_run']} steps per mode, in blocks of {section['eval_every']} run round-robin "
+             f"across the modes, the test set evaluated after each block (not timed); the first "
+             f"{section['warmup_steps']} steps (tracing, first calls) are timed apart.", ""]
+    header = ["mode", "step ms: median [p10–p90]", "steps/s", f"5 epochs ({SEED_STEPS:,} steps) s",
+              "evaluate 10k s", "test accuracy", f"time to {ACCURACY_GOAL:.0%} s (step)",
+              "peak memory +MB (process MB)", "first step ms", "CPU/wall"]
+    rows = []
+    for name, m in modes.items():
+        step = m["step"]
+        goal = "not reached" if m["time_to_goal_s"] is None else f"{m['time_to_goal_s']:.2f} ({m['goal_step']})"
+        memory = m["memory"]
+        rows.append([
+            m["label"], f"{_ms(step['median'])} [{_ms(step['p10'])}–{_ms(step['p90'])}]",
+            f"{m['steps_per_s']:.0f}",
+            f"{m['training_s']:.1f}{' (est.)' if m['training_estimated'] else ''}",
+            f"{m['evaluation']['median']:.3f}" if m["evaluation"] else "–",
+            f"{m['accuracy']:.4f}" if m["accuracy"] is not None else "–", goal,
+            f"{memory['growth_mb']:.0f} ({memory['peak_mb']:.0f})",
+            _ms(m["first_steps_s"][0] if m["first_steps_s"] else None), f"{m['cpu_per_wall']:.2f}"])
+    lines += _table(header, rows) + [""]
+    if estimated:
+        lines.append(f"*(est.)*: the {SEED_STEPS:,}-step training is the median step × {SEED_STEPS:,} "
+                     f"(this {plan_name} run trained {section['steps_run']} steps); the test accuracy is the "
+                     "accuracy after those steps.")
+    else:
+        lines.append(f"The 5-epoch training is the measured sum of the {SEED_STEPS:,} steps, with the "
+                     f"first {section['warmup_steps']} (tracing, first calls) counted at the median step; the "
+                     f"time to {ACCURACY_GOAL:.0%} is counted the same way, up to the first evaluation at or "
+                     "above it.")
+    lines += ["Memory: the growth of the process's peak resident set over its state after importing its "
+              "libraries and loading MNIST (" + next(iter(modes.values()))["memory"]["method"] +
+              "); in brackets the process's peak, MNIST and the libraries included. CPU/wall: CPU seconds the "
+              "process used per second of training; a single-threaded side (the reference with 1 BLAS thread) "
+              "well below 1.0 was kept waiting for a core by other work on the machine.", ""]
+    pairs = section.get("pairs", [])
+    if pairs:
+        lines += ["### Ratios, block by block", "",
+                  "Each ratio is taken between blocks of the same round (run seconds apart), then the median "
+                  "over the rounds is reported, with the interquartile range of the per-round ratios.", ""]
+        lines += _table(["ratio", "median", "p25–p75", "rounds"], [
+            [p["what"], _sig(p["ratio"]["median"]), f"{_sig(p['ratio']['p25'])}–{_sig(p['ratio']['p75'])}",
+             p["ratio"]["n"]] for p in pairs if p["ratio"]]) + [""]
+    return lines
+
+
+def _targets_section(results):
+    rows = targets.evaluate(results)
+    lines = ["## Targets", ""]
+    table = []
+    for row in rows:
+        measured = row["measured"]
+        shown = "not measured" if measured is None else (
+            f"{measured:.0%}" if "fraction" in row["what"] else f"{measured:.3g}")
+        verdict = "–" if row["passed"] is None else ("**pass**" if row["passed"] else "**miss**")
+        table.append([row["what"], row["target"], shown, verdict, row["note"]])
+    lines += _table(["target", "wanted", "measured", "", "how"], table) + [""]
+    points = targets.reference_points(results)
+    if points:
+        lines.append("TensorFlow against its earlier reference points on this machine: " + "; ".join(
+            f"{MODES[name].label} {measured:.2f} ms (seen before: {lo:g}–{hi:g} ms)"
+            for name, measured, (lo, hi) in points) + ".")
+        lines.append("")
+    return lines
+
+
+def _sweep_section(results):
+    sweeps = results.get("sweeps")
+    if not sweeps:
+        return []
+    sides = sweeps["sides"]
+    lines = ["## Sweeps", "",
+             "The training step alone (batches drawn beforehand), median of interleaved blocks. GFLOP/s counts "
+             "the five matrix products of a step, 4·B·784·h + 6·B·h·10 (no gradient for the images; "
+             "elementwise work not counted); % of peak is against the measured float32 matmul peak at the "
+             "side's thread count (" + ", ".join(
+                 f"{s['label']}: {s['peak_gflops']:.1f} GFLOP/s" for s in sides.values() if s["peak_gflops"]) + ").",
+             ""]
+    for key, title, axis in (("batch_size", "Batch size (width 100)", "batch"), ("width", "Hidden width (batch 50)",
+                                                                               "width")):
+        points = sweeps.get(key, [])
+        if not points:
+            continue
+        header = [axis] + [f"{s['label']}: ms · samples/s · GFLOP/s (% peak)" for s in sides.values()]
+        if "reference-1t" in sides and "function" in sides:
+            header.append("reference 1t / tf.function")
+        rows = []
+        for point in points:
+            row = [point["batch_size"] if key == "batch_size" else point["hidden"]]
+            for side in sides:
+                s = point["sides"][side]
+                row.append(f"{_ms(s['step']['median'])} · {s['samples_per_s']:,.0f} · {s['gflops']:.1f} "
+                           f"({100 * s['fraction_of_peak']:.0f}%)")
+            if len(header) > len(row):
+                reference, tensorflow = (point["sides"][side]["step"]["median"] for side in ("reference-1t", "function"))
+                row.append(f"{reference / tensorflow:.2f}")
+            rows.append(row)
+        lines += [f"### {title}", ""] + _table(header, rows) + [""]
+    return lines
+
+
+def _micro_section(results):
+    micro = results.get("micro")
+    if not micro:
+        return []
+    sides = micro["sides"]
+    lines = ["## Per-op micro-benchmarks (µs per call, median)", "",
+             "On the seed's shapes (batch 50, 784 → 100 → 10). Forward inside a gradient tape (recording "
+             "included), backward = the tape's gradient. tf.function cannot be timed inside a graph: its "
+             "backward (≈) is the median of a forward+backward function minus the median forward, within the "
+             "noise of its ~100 µs call overhead.", ""]
+    header = ["op"] + list(sides.values()) + ["reference / TF eager", "reference / tf.function"]
+    rows = []
+    for name, by_side in micro["ops"].items():
+        median = {side: (q["median"] if q else None) for side, q in by_side.items()}
+        row = [name] + [_derived(median.get(side)) if by_side.get(side, {}).get("derived") else _us(median.get(side))
+                        for side in sides]
+        for other in ("eager", "function"):
+            a, b = median.get("reference"), median.get(other)
+            derived = by_side.get(other, {}).get("derived")
+            row.append(f"{a / b:.2f}" if a and b and b > 0 and not derived else "–")
+        rows.append(row)
+    return lines + _table(header, rows) + [""]
+
+
+def _derived(seconds):
+    """A difference of two medians: "≈x", or "≈0" when the noise made it negative."""
+    return "–" if seconds is None else f"≈{_us(max(seconds, 0.0))}"
+
+
+def _profile_section(results):
+    profile = results.get("profile")
+    if not profile:
+        return []
+    phases = profile["phases"]
+    step = phases["step"]["median"]
+    lines = ["## Profile of the reference's training step", "",
+             f"The seed's step (float32, {profile['blas_threads']} BLAS thread(s)) after "
+             f"{profile['warmup_steps']} warm-up steps. Phases: {phases['step']['n']} uninstrumented steps, "
+             "median per phase (the medians need not add up exactly to the median step).", ""]
+    lines += _table(["phase", "µs (median)", "p10–p90 µs", "share of the step"], [
+        [phase, _us(phases[phase]["median"]), f"{_us(phases[phase]['p10'])}–{_us(phases[phase]['p90'])}",
+         f"{phases[phase]['median'] / step:.0%}"] for phase in step_profile.PHASES]
+        + [["**step**", _us(step), f"{_us(phases['step']['p10'])}–{_us(phases['step']['p90'])}", "100%"]]) + [""]
+    ops = profile["ops"]
+    total = sum(p["seconds_per_step"] for p in ops["phases"].values())
+    lines += [f"By op ({ops['steps']} instrumented steps; each wrapper adds ~1 µs per call, so read the shares): "
+              "self time per step.", ""]
+    rows = [[row["phase"], row["name"], row["direction"], f"{row['calls_per_step']:.2g}",
+             _us(row["seconds_per_step"]), f"{row['seconds_per_step'] / total:.1%}"] for row in ops["ops"]]
+    rows += [[phase, "*unattributed*", "", "", _us(p["unattributed_seconds_per_step"]),
+              f"{p['unattributed_seconds_per_step'] / total:.1%}"] for phase, p in ops["phases"].items()]
+    rows.sort(key=lambda row: -float(row[4]) if row[4] != "–" else 0)
+    lines += _table(["phase", "op", "direction", "calls/step", "µs/step", "share"], rows) + [""]
+    functions = profile["functions"]
+    lines += [f"Python functions with the most self time (cProfile, {functions['steps']} steps; cProfile slows "
+              "Python calls, so Python-heavy rows are inflated):", ""]
+    lines += _table(["function", "calls/step", "self µs/step", "cumulative µs/step"], [
+        [f"`{row['function']}`", f"{row['calls_per_step']:.3g}", _us(row["self_seconds_per_step"]),
+         _us(row["cumulative_seconds_per_step"])] for row in functions["functions"][:12]]) + [""]
+    return lines
+
+
+def _method_section(results):
+    return ["## How this was measured", "",
+            "* One run, one process per mode (`multiprocessing` spawn): the parent never imports TensorFlow, the "
+            "modes take turns on the CPU (only one computes at a time), and each process's memory belongs to "
+            "one mode.",
+            "* Each mode runs its own training code unmodified (`reference.seed.train`, `tf_impl.train`, "
+            "`Model.fit`), paused between blocks from its data loader's `get_batch` (`fit`: "
+            "`on_train_batch_begin`). A step is one loop iteration: batch draw, forward, loss, backward, update, "
+            "and reading the loss as a float (the seed prints it; the I/O is left out).",
+            "* Same batches for every mode except `fit` (the same seeded `MNISTLoader`); `fit` uses Keras's own "
+            "shuffled epochs. Under `tf.function`/XLA/`fit`, Keras computes the loss from the logits behind "
+            "the softmax (`_get_logits`); eagerly and in the reference, from the clipped probabilities.",
+            "* Evaluation: one forward pass over the 10,000 test images + `SparseCategoricalAccuracy` "
+            "(`tf_impl.evaluate_fast` for TensorFlow), not the seed's 200 calls of `model.predict`.",
+            "* No timing is asserted anywhere; the machine is shared, so compare ratios from the same run "
+            "rather than absolute times across runs.", ""]
+
+
+def to_markdown(results):
+    plan = results["plan"]["name"]
+    lines = ["# Benchmarks: the NumPy reference beside TensorFlow", "",
+             f"`{results['command']}` ({plan} run, {results['machine']['date']}, "
+             f"{results['elapsed_s']:.0f} s)." + (
+                 " **Quick run: tiny step counts, figures are rough estimates.**" if plan == "quick" else ""), ""]
+    for note in results.get("notes", []):
+        lines.append(f"> {note}")
+    if results.get("notes"):
+        lines.append("")
+    lines += _machine_section(results)
+    lines += _modes_section(results, plan)
+    lines += _targets_section(results)
+    lines += _profile_section(results)
+    lines += _micro_section(results)
+    lines += _sweep_section(results)
+    lines += _method_section(results)
+    plots = results.get("plots")
+    if plots:
+        lines += ["## Plots", ""] + [f"![{name}]({name})" for name in plots] + [""]
+    return "\n".join(lines)
+
+
+# --- plots ---------------------------------------------------------------------------
+
+
+def plots_available():
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+def write_plots(results, out):
+    """Write the PNG plots into ``out``; returns the file names written."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib.ticker
+
+    written = []
+
+    def save(fig, name):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        plt.close(fig)
+        write_atomic(os.path.join(out, name), buffer.getvalue())
+        written.append(name)
+
+    modes = (results.get("modes") or {}).get("modes")
+    if modes:
+        fig, ax = plt.subplots(figsize=(8, 4))
+        labels = [m["label"] for m in modes.values()]
+        medians = [1e3 * m["step"]["median"] for m in modes.values()]
+        low = [1e3 * (m["step"]["median"] - m["step"]["p10"]) for m in modes.values()]
+        high = [1e3 * (m["step"]["p90"] - m["step"]["median"]) for m in modes.values()]
+        colors = ["tab:blue" if MODES[name].side == "reference" else "tab:orange" for name in modes]
+        ax.bar(labels, medians, yerr=[low, high], capsize=4, color=colors)
+        ax.set_yscale("log")
+        ax.set_ylabel("ms per step (median, p10–p90)")
+        ax.set_title("The seed's training step by mode (batch 50)")
+        for i, value in enumerate(medians):
+            ax.annotate(f"{value:.3g}", (i, value), textcoords="offset points", xytext=(8, 2), fontsize=8)
+        ax.tick_params(axis="x", labelrotation=20)
+        save(fig, "step_time_by_mode.png")
+
+        fig, ax = plt.subplots(figsize=(8, 4))
+        every = results["modes"]["eval_every"]
+        for name, m in modes.items():
+            blocks = m["block_medians"]
+            ax.plot([every * (i + 1) for i in range(len(blocks))], [1e3 * b for b in blocks], marker=".",
+                    label=m["label"])
+        ax.set_yscale("log")
+        ax.set_xlabel("training step (end of block)")
+        ax.set_ylabel("median ms per step in the block")
+        ax.set_title("Step time over the training (blocks run round-robin)")
+        ax.legend(fontsize=8)
+        save(fig, "step_time_over_training.png")
+
+    sweeps = results.get("sweeps")
+    if sweeps:
+        for key, name, axis in (("batch_size", "throughput_vs_batch.png", "batch size"),
+                                ("width", "throughput_vs_width.png", "hidden width")):
+            points = sweeps.get(key)
+            if not points:
+                continue
+            fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+            xs = [p["batch_size"] if key == "batch_size" else p["hidden"] for p in points]
+            for side, info in sweeps["sides"].items():
+                left.plot(xs, [p["sides"][side]["samples_per_s"] for p in points], marker="o", label=info["label"])
+                right.plot(xs, [100 * p["sides"][side]["fraction_of_peak"] for p in points], marker="o",
+                           label=info["label"])
+            for ax in (left, right):
+                ax.set_xscale("log", base=2)
+                ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:g}"))
+                ax.set_xlabel(axis)
+            left.set_yscale("log")
+            left.set_ylabel("training samples per second")
+            right.set_ylabel("matmul GFLOP/s, % of the measured peak")
+            right.axhline(100 * targets.FRACTION_OF_PEAK, color="grey", linestyle="--", linewidth=1,
+                          label=f"target at batch ≥ {targets.LARGE_BATCH}")
+            left.legend(fontsize=8)
+            right.legend(fontsize=8)
+            fig.suptitle(f"Throughput of the training step vs {axis}")
+            save(fig, name)
+    return written

@@ -1,0 +1,217 @@
+"""Where the reference's training step spends its time: by phase, by op, by Python function.
+
+The step is the seed's (``reference.seed.train``'s loop body), on the seed's
+model, batches and Adam, after ``plan.profile_warmup_steps`` untimed steps.
+Three views, each from its own run of steps:
+
+* **phases** (uninstrumented: one clock reading between phases): ``get_batch``,
+  ``forward`` (``model(X)`` inside the tape), ``loss`` (the sparse
+  cross-entropy and ``reduce_mean``), ``backward`` (``tape.gradient``),
+  ``adam`` (``apply_gradients``) and ``read loss`` (``float(loss)``, the seed's
+  print without the I/O). Medians per phase; their sum is close to the
+  median step of :mod:`benchmarks.modes` (which adds the pacing tick).
+* **ops** (instrumented): every public function of ``reference.ops`` is
+  wrapped to time its forward (self time: nested ops and the tape's
+  ``record`` are subtracted), every backward closure it records is wrapped
+  to time the backward, and Adam's ``update_step`` and
+  ``_flush_subnormals`` are wrapped too. What a phase spends outside them is
+  listed as "unattributed" (layers' and models' Python, the tape's walk
+  and gradient accumulation, ``apply_gradients``' checks). The wrappers cost
+  ~1 µs per call, so the instrumented step is slower than the real one;
+  read the ops as shares.
+* **functions** (``cProfile``): the Python functions with the most self time.
+"""
+
+import contextlib
+import cProfile
+import inspect
+import pstats
+import time
+
+from . import timing, workload
+from .workload import BATCH_SIZE, LEARNING_RATE
+
+PHASES = ("get_batch", "forward", "loss", "backward", "adam", "read loss")
+NOT_OPS = ("record", "remember_logits")  # public names of reference.ops that are not ops
+
+
+class ReferenceStepProfile:
+    """Worker side: the seed's reference step, profiled three ways (see the module docstring)."""
+
+    def __init__(self, seed=0, data_path=None, blas_threads=1, dtype="float32"):
+        from reference import blas, config, optimizers, seed as reference_seed
+
+        config.set_floatx(dtype)
+        self.blas_threads = blas_threads
+        self._blas = blas
+        self.loader = workload.data(data_path, dtype, seed)
+        self.model = reference_seed.MLP()
+        self.model.build((None, 28, 28, 1))
+        self.model.set_weights(workload.reference_initial_weights(seed, dtype))
+        self.optimizer = optimizers.Adam(learning_rate=LEARNING_RATE)
+        self._phase = None
+
+    def warm_up(self, steps):
+        with self._blas.threads(self.blas_threads):
+            for _ in range(steps):
+                self._step(lambda phase: None)
+
+    def _step(self, mark):
+        """One seed step; ``mark(phase)`` is called as each phase begins, and with ``None`` at the end."""
+        from reference import GradientTape, losses, ops
+
+        mark("get_batch")
+        X, y = self.loader.get_batch(BATCH_SIZE)
+        with GradientTape() as tape:
+            mark("forward")
+            y_pred = self.model(X)
+            mark("loss")
+            loss = losses.sparse_categorical_crossentropy(y_true=y, y_pred=y_pred)
+            loss = ops.reduce_mean(loss)
+        mark("backward")
+        grads = tape.gradient(loss, self.model.variables)
+        mark("adam")
+        self.optimizer.apply_gradients(grads_and_vars=zip(grads, self.model.variables))
+        mark("read loss")
+        float(loss)
+        mark(None)
+
+    def phases(self, steps):
+        """``{phase: quantiles of its seconds per step}``, plus ``"step"`` for the whole step."""
+        clock = time.perf_counter
+        times = {phase: [] for phase in PHASES + ("step",)}
+        state = {"phase": None, "since": 0.0, "start": 0.0}
+
+        def mark(phase):
+            now = clock()
+            if state["phase"] is None:
+                state["start"] = now
+            else:
+                times[state["phase"]].append(now - state["since"])
+            if phase is None:
+                times["step"].append(now - state["start"])
+            state["phase"], state["since"] = phase, now
+
+        with self._blas.threads(self.blas_threads):
+            for _ in range(steps):
+                self._step(mark)
+        return {phase: timing.quantiles(values) for phase, values in times.items()}
+
+    def ops(self, steps):
+        """Per op and direction: seconds and calls per step; per phase: total and unattributed seconds per step."""
+        clock = time.perf_counter
+        totals = {}       # (phase, name, direction) -> [seconds, calls]
+        phase_time = {}   # phase -> seconds
+        state = {"phase": None, "since": 0.0}
+
+        def mark(phase):
+            now = clock()
+            if state["phase"] is not None:
+                phase_time[state["phase"]] = phase_time.get(state["phase"], 0.0) + now - state["since"]
+            state["phase"], state["since"] = phase, now
+
+        def add(name, direction, seconds):
+            entry = totals.setdefault((state["phase"], name, direction), [0.0, 0])
+            entry[0] += seconds
+            entry[1] += 1
+
+        with self._blas.threads(self.blas_threads), _instrumented(self.optimizer, add):
+            for _ in range(steps):
+                self._step(mark)
+        rows = [{"phase": phase, "name": name, "direction": direction,
+                 "seconds_per_step": seconds / steps, "calls_per_step": calls / steps}
+                for (phase, name, direction), (seconds, calls) in totals.items()]
+        rows.sort(key=lambda row: -row["seconds_per_step"])
+        per_phase = {}
+        for phase in PHASES:
+            total = phase_time.get(phase, 0.0) / steps
+            attributed = sum(row["seconds_per_step"] for row in rows if row["phase"] == phase)
+            per_phase[phase] = {"seconds_per_step": total, "unattributed_seconds_per_step": total - attributed}
+        return {"ops": rows, "phases": per_phase, "steps": steps}
+
+    def functions(self, steps, top=20):
+        """The ``top`` functions by self time under ``cProfile``: per step, calls and self/cumulative seconds."""
+        profiler = cProfile.Profile()
+        with self._blas.threads(self.blas_threads):
+            profiler.enable()
+            for _ in range(steps):
+                self._step(lambda phase: None)
+            profiler.disable()
+        stats = pstats.Stats(profiler)
+        rows = []
+        for (filename, line, function), (_, calls, self_time, cumulative, _) in stats.stats.items():
+            rows.append({"function": f"{_short_path(filename)}:{line}({function})", "calls_per_step": calls / steps,
+                         "self_seconds_per_step": self_time / steps, "cumulative_seconds_per_step": cumulative / steps})
+        rows.sort(key=lambda row: -row["self_seconds_per_step"])
+        return {"functions": rows[:top], "steps": steps}
+
+
+def _short_path(filename):
+    for marker in ("/reference/", "/numpy/", "/benchmarks/"):
+        if marker in filename:
+            return marker.strip("/") + "/" + filename.split(marker, 1)[1]
+    return filename.rsplit("/", 1)[-1]
+
+
+@contextlib.contextmanager
+def _instrumented(optimizer, add):
+    """Inside the block, ``reference.ops`` and ``optimizer`` report their self times to ``add(name, direction, s)``."""
+    from reference import ops
+
+    clock = time.perf_counter
+    inner = []   # per active timed call: the time spent in timed calls nested in it
+    names = []   # the ops being run, innermost last
+
+    def timed(name, function, direction, is_op=False):
+        def wrapper(*args, **kwargs):
+            inner.append(0.0)
+            if is_op:
+                names.append(name)
+            start = clock()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                elapsed = clock() - start
+                if is_op:
+                    names.pop()
+                add(name, direction, elapsed - inner.pop())
+                if inner:
+                    inner[-1] += elapsed
+        return wrapper
+
+    original_record = ops.record
+
+    def record(output, inputs, backward):
+        op = names[-1] if names else "?"
+        return original_record(output, inputs, timed(op, backward, "backward"))
+
+    originals = {name: fn for name, fn in vars(ops).items()
+                 if inspect.isfunction(fn) and fn.__module__ == ops.__name__
+                 and not name.startswith("_") and name not in NOT_OPS}
+    try:
+        for name, fn in originals.items():
+            setattr(ops, name, timed(name, fn, "forward", is_op=True))
+        ops.record = timed("tape.record", record, "forward")
+        optimizer.update_step = timed("Adam.update_step", optimizer.update_step, "forward")
+        optimizer._flush_subnormals = timed("Adam._flush_subnormals", optimizer._flush_subnormals, "forward")
+        yield
+    finally:
+        for name, fn in originals.items():
+            setattr(ops, name, fn)
+        ops.record = original_record
+        del optimizer.update_step, optimizer._flush_subnormals
+
+
+def run(pool, plan, *, seed, data_path, blas_threads, log=print):
+    """Profile the reference's step in the reference-float32 worker; returns the three views."""
+    profile = pool["reference-float32"].new(ReferenceStepProfile, seed=seed, data_path=data_path,
+                                            blas_threads=blas_threads)
+    profile.warm_up(steps=plan.profile_warmup_steps)
+    result = {"blas_threads": blas_threads, "warmup_steps": plan.profile_warmup_steps,
+              "phases": profile.phases(steps=plan.profile_steps),
+              "ops": profile.ops(steps=plan.profile_op_steps),
+              "functions": profile.functions(steps=plan.profile_cprofile_steps)}
+    step = result["phases"]["step"]["median"]
+    log("  " + ", ".join(f"{phase} {1e6 * result['phases'][phase]['median']:.0f} us" for phase in PHASES)
+        + f"; step {1e6 * step:.0f} us")
+    return result

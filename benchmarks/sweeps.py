@@ -1,0 +1,155 @@
+"""Throughput of the seed's training step as the batch size and the hidden width grow.
+
+Two sweeps: the batch size at the seed's width (100 units), and the width at
+the seed's batch size (50). At each point, each side builds the MLP at that
+width with fresh weights and a fresh Adam, draws two MNIST batches (reused in
+turn: the batch draw is not part of what is timed here, unlike in
+:mod:`benchmarks.modes`), runs a few warm-up steps, and then times steps in
+blocks, the sides taking turns, ``plan.sweep_rounds`` blocks each.
+
+Sides: the reference's step (``benchmarks.workload.reference_train_step``,
+the seed's loop body) with 1 and with 2 BLAS threads, and ``tf_impl``'s step
+under ``tf.function`` (TensorFlow's default threads: all cores).
+
+Figures per side and point, from the median step time ``t``: samples/s
+(``batch / t``), GFLOP/s (``workload.matmul_flops / t``, the matrix
+products only) and that as a fraction of the machine's measured float32
+matrix-product peak at the side's thread count.
+"""
+
+import time
+
+from . import timing, workload
+from .workload import BATCH_SIZE, HIDDEN, LEARNING_RATE
+
+# After a block with 2 BLAS threads, OpenBLAS's idle worker thread keeps spinning for a while;
+# wait that long so it does not steal a core from the next side's block.
+SETTLE_S = 0.1
+
+
+class ReferenceSweep:
+    """Worker side: the reference's seed step at one (batch size, width) point at a time."""
+
+    def __init__(self, seed=0, data_path=None):
+        self._seed = seed
+        self._loader = workload.data(data_path, "float32", seed)
+
+    def prepare(self, batch_size, hidden, warmup_steps):
+        """Build the point's model, optimizer and batches; run ``warmup_steps`` (1 BLAS thread); return the
+        last one's time."""
+        from reference import initializers, optimizers
+
+        initializers.set_random_seed(self._seed)
+        model = workload.reference_mlp(hidden)
+        self._step = workload.reference_train_step(model, optimizers.Adam(learning_rate=LEARNING_RATE))
+        self._batches = [self._loader.get_batch(batch_size) for _ in range(2)]
+        self._calls = 0
+        return self.run(warmup_steps, blas_threads=1)[-1]
+
+    def _one_step(self):
+        X, y = self._batches[self._calls % 2]
+        self._calls += 1
+        float(self._step(X, y))
+
+    def run(self, steps, blas_threads, budget=None):
+        """Time ``steps`` steps (fewer if they take ``budget`` seconds) with ``blas_threads`` BLAS threads."""
+        from reference import blas
+
+        with blas.threads(blas_threads):
+            return timing.time_calls(self._one_step, steps, budget)
+
+
+class TensorFlowSweep:
+    """Worker side: ``tf_impl.make_train_step(mode="function")`` at one point at a time."""
+
+    def __init__(self, seed=0, data_path=None):
+        self._seed = seed
+        self._loader = workload.data(data_path, "float32", seed)
+
+    def prepare(self, batch_size, hidden, warmup_steps):
+        from tf_impl import make_train_step, tf
+
+        tf.keras.utils.set_random_seed(self._seed)
+        model = workload.tf_mlp(hidden)
+        self._step = make_train_step(model, tf.keras.optimizers.Adam(learning_rate=LEARNING_RATE), "function")
+        self._batches = [tuple(map(tf.convert_to_tensor, self._loader.get_batch(batch_size))) for _ in range(2)]
+        self._calls = 0
+        return self.run(warmup_steps)[-1]
+
+    def _one_step(self):
+        X, y = self._batches[self._calls % 2]
+        self._calls += 1
+        float(self._step(X, y))
+
+    def run(self, steps, budget=None):
+        return timing.time_calls(self._one_step, steps, budget)
+
+
+def peak_at(peaks, threads):
+    """The matrix-product ceiling with ``threads`` threads: the best peak measured with at most that many.
+
+    (Whatever runs on n threads could run on fewer, so a lower figure measured
+    at n threads is interference, not a lower ceiling.)
+    """
+    usable = [p["gflops"] for p in peaks if p["threads"] <= threads]
+    return max(usable) if usable else None
+
+
+def run(pool, plan, peaks, *, seed, data_path, cores, log=print):
+    """Both sweeps; returns ``{"batch_size": [points], "width": [points], "sides": {...}}``."""
+    reference = pool["reference-float32"].new(ReferenceSweep, seed=seed, data_path=data_path)
+    tensorflow = pool["function"].new(TensorFlowSweep, seed=seed, data_path=data_path)
+    sides = {"reference-1t": ("reference, 1 BLAS thread", reference, 1)}
+    if cores >= 2:
+        sides["reference-2t"] = ("reference, 2 BLAS threads", reference, 2)
+    sides["function"] = ("tf.function", tensorflow, cores)
+
+    def sweep(points, what):
+        results = []
+        for batch_size, hidden in points:
+            result = measure_point(sides, batch_size, hidden, plan, peaks)
+            log(f"  {what}: batch {batch_size:>4}, width {hidden:>4}: " + ", ".join(
+                f"{s['label']} {1e3 * s['step']['median']:.3g} ms ({100 * s['fraction_of_peak']:.0f}% of peak)"
+                for s in result["sides"].values()))
+            results.append(result)
+        return results
+
+    return {
+        "sides": {key: {"label": label, "threads": threads, "peak_gflops": peak_at(peaks, threads)}
+                  for key, (label, _, threads) in sides.items()},
+        "batch_size": sweep([(b, HIDDEN) for b in plan.sweep_batch_sizes], "batch sweep"),
+        "width": sweep([(BATCH_SIZE, h) for h in plan.sweep_widths], "width sweep"),
+    }
+
+
+def measure_point(sides, batch_size, hidden, plan, peaks):
+    """Time every side at one point, round-robin; return the point's figures."""
+    estimates = {}
+    for key, (_, remote, _) in sides.items():  # sides sharing a remote share its model: prepare it once
+        if id(remote) not in estimates:
+            estimates[id(remote)] = remote.prepare(batch_size=batch_size, hidden=hidden,
+                                                   warmup_steps=plan.sweep_warmup_steps)
+    times = {key: [] for key in sides}
+    keys = list(sides)
+    for round_index in range(plan.sweep_rounds):
+        shift = round_index % len(keys)
+        for key in keys[shift:] + keys[:shift]:
+            _, remote, threads = sides[key]
+            steps = max(2, min(200, round(plan.sweep_block_seconds / max(estimates[id(remote)], 1e-6))))
+            budget = 2 * plan.sweep_block_seconds  # a side far slower than its estimate runs fewer steps
+            if key.startswith("reference"):
+                times[key] += remote.run(steps=steps, budget=budget, blas_threads=threads)
+                if threads > 1:
+                    time.sleep(SETTLE_S)
+            else:
+                times[key] += remote.run(steps=steps, budget=budget)
+    flops = workload.matmul_flops(batch_size, hidden)
+    figures = {}
+    for key, (label, _, threads) in sides.items():
+        step = timing.quantiles(times[key])
+        gflops = flops / step["median"] / 1e9
+        peak = peak_at(peaks, threads)
+        figures[key] = {"label": label, "threads": threads, "step": step,
+                        "samples_per_s": batch_size / step["median"], "gflops": gflops,
+                        "fraction_of_peak": gflops / peak if peak else None}
+    return {"batch_size": batch_size, "hidden": hidden, "matmul_flops": flops, "sides": figures}
