@@ -97,7 +97,7 @@ def matmul(a, b):
     def backward(dy, needs):
         return (dy @ b.T if needs[0] else None,
                 a.T @ dy if needs[1] else None)
-    return record(a @ b, (a, b), backward)
+    return record(_checked_matmul(a, b), (a, b), backward)
 
 
 def reshape(x, shape):
@@ -236,10 +236,12 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
     """``lossᵢ = -Σⱼ yᵢⱼ log softmax(zᵢ)ⱼ``, as ``tf.nn.softmax_cross_entropy_with_logits``.
 
-    Backward: ``dz = dy · (softmax(z) Σⱼ yⱼ - y)`` (``p - y`` when the labels sum to 1),
-    ``dy_labels = -dy · log softmax(z)``.
+    Backward: ``dz = dy · (softmax(z) - y)`` and ``dy_labels = -dy · log softmax(z)``, as TF's
+    kernel. That ``dz`` is the derivative of the loss only when each row of labels sums to 1
+    (the true one is ``softmax(z) Σⱼ yⱼ - y``); TF returns ``softmax - y`` regardless, and so
+    does the reference (found by the parity suite: soft labels that do not sum to 1).
     """
-    shifted = logits - logits.max(axis=axis, keepdims=True)
+    shifted = _checked_logits(labels, logits) - logits.max(axis=axis, keepdims=True)
     sum_e = np.exp(shifted).sum(axis=axis, keepdims=True)
     log_p = shifted - np.log(sum_e)
     loss = -(labels * log_p).sum(axis=axis)
@@ -247,7 +249,7 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
     def backward(dy, needs):
         dy = np.expand_dims(dy, axis)
         d_labels = -dy * log_p if needs[0] else None
-        d_logits = dy * (np.exp(log_p) * labels.sum(axis=axis, keepdims=True) - labels) if needs[1] else None
+        d_logits = dy * (np.exp(log_p) - labels) if needs[1] else None   # TF's p - y, see the docstring
         return (d_labels, d_logits)
     return record(loss, (labels, logits), backward)
 
@@ -350,3 +352,25 @@ def get_logits(output, from_logits, op_type, fn_name):
         warnings.warn(f'"`{fn_name}` received `from_logits=True`, but the `output` argument was produced by a '
                       f'{op_type} activation and thus does not represent logits. Was this intended?', stacklevel=3)
     return entry[1], True
+
+
+# --- argument checks (here, at the end, so that the line numbers the docs link to stay put) -----------
+
+
+def _checked_matmul(a, b):
+    """``a @ b``; when the inner dimensions differ, a ``ValueError`` naming ``a`` and ``b``, where TF raises
+    too (NumPy's own message names no argument)."""
+    if np.shape(a)[-1:] != np.shape(b)[:1]:
+        raise ValueError(f"matmul: `a` has {np.shape(a)[-1]} columns (shape {np.shape(a)}) but `b` has "
+                         f"{np.shape(b)[0] if np.ndim(b) else 0} rows (shape {np.shape(b)}); they must match.")
+    return a @ b
+
+
+def _checked_logits(labels, logits):
+    """``logits``, once ``labels`` is known to broadcast against them (TF raises otherwise)."""
+    try:
+        np.broadcast_shapes(np.shape(labels), np.shape(logits))
+    except ValueError:
+        raise ValueError(f"`labels` and `logits` must be broadcastable, got labels.shape={np.shape(labels)}, "
+                         f"logits.shape={np.shape(logits)}.") from None
+    return logits

@@ -170,7 +170,9 @@ class SGD(Optimizer):
             variable -= t                                         # w -= g·lr
             return
         m = self.momentums[index]
-        momentum = variable.dtype.type(self.momentum)
+        # Keras's ops.cast(momentum, dtype) is tf.cast, which makes a Python float a float32 tensor first:
+        # in float64 the momentum is μ rounded to float32 (found by the parity suite's float64 SGD trajectories)
+        momentum = variable.dtype.type(np.float32(self.momentum))
         np.multiply(gradient, lr, out=u)                          # u = g·lr
         m *= momentum
         m -= u                                                    # m = m·μ - g·lr

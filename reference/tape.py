@@ -135,7 +135,9 @@ class GradientTape:
         self._used = True
         single = not isinstance(sources, (list, tuple))
         sources = [sources] if single else list(sources)
-        if not any(output is target for output, *_ in reversed(self._records)):
+        # a watched array is its own target too (TF: the gradient of a watched x, or of cast(x, x.dtype)
+        # which returns x itself, with respect to x is dy); found by the parity suite's `cast` row
+        if not any(output is target for output, *_ in reversed(self._records)) and not self._is_tracked(target):
             raise ValueError(
                 "`target` was not recorded by this GradientTape: it was computed outside the "
                 "`with GradientTape() as tape:` block, from arrays the tape does not watch, or by "
