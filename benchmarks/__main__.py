@@ -88,11 +88,14 @@ def main(argv=None):
     cores = results["machine"]["usable_cores"] or results["machine"]["logical_cores"] or 1
     log(f"{plan.name} run on {results['machine']['cpu']} ({cores} cores), "
         f"load average {results['machine']['load_average_at_start'][0]:.2f}")
-    log("matrix-product peak (NumPy float32):")
-    results["matmul_peak"] = [machine.matmul_peak(plan.peak_size, plan.peak_repeats, threads)
-                              for threads in sorted({1, min(cores, 2)})]
-    for peak in results["matmul_peak"]:
-        log(f"  {peak['threads']} thread(s): {peak['gflops']:.1f} GFLOP/s")
+    def measure_peak(when):
+        peaks = [machine.matmul_peak(plan.peak_size, plan.peak_repeats, threads)
+                 for threads in sorted({1, min(cores, 2)})]
+        log(f"matrix-product peak (NumPy float32), {when}: " + ", ".join(
+            f"{p['gflops']:.1f} GFLOP/s with {p['threads']} thread(s)" for p in peaks))
+        return peaks
+
+    peaks_at_start = measure_peak("at the start")
 
     common = {"seed": args.seed, "data_path": args.data}
     results["section_seconds"] = {}
@@ -119,8 +122,7 @@ def main(argv=None):
                 lambda: step_profile.run(pool, plan, blas_threads=args.blas_threads, log=log, **common))
         section("micro", "per-op micro-benchmarks:",
                 lambda: micro.run(pool, plan, blas_threads=args.blas_threads, log=log, **common))
-        section("sweeps", "sweeps:",
-                lambda: sweeps.run(pool, plan, results["matmul_peak"], cores=cores, log=log, **common))
+        section("sweeps", "sweeps:", lambda: sweeps.run(pool, plan, cores=cores, log=log, **common))
         measured = results.get("modes", {}).get("modes", {})
         settings = [m["settings"] for name, m in measured.items() if modes.MODES[name].side == "tensorflow"]
         if settings:
@@ -128,6 +130,9 @@ def main(argv=None):
         elif {"micro", "sweeps"} & set(sections):
             results["tensorflow"] = pool["function"].new(machine.TensorFlowSettings).describe()
 
+    results["matmul_peak"] = machine.best_peaks(peaks_at_start, measure_peak("at the end"))
+    if "sweeps" in results:
+        sweeps.add_fractions_of_peak(results["sweeps"], results["matmul_peak"])
     results["machine"]["load_average_at_end"] = list(os.getloadavg())
     results["elapsed_s"] = time.perf_counter() - started
     if args.plots and report.plots_available():

@@ -63,6 +63,22 @@ def _git_commit():
                                                                       for line in dirty.splitlines()})}
 
 
+def cpu_busy_seconds():
+    """CPU seconds all processes on the machine have used since boot (``/proc/stat``), or ``None``.
+
+    Busy = user + nice + system + irq + softirq + steal, summed over CPUs;
+    the resolution is a clock tick (10 ms). Minus a process's own CPU time
+    over an interval, it measures the other work the machine did meanwhile.
+    """
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def describe():
     """A dict of the machine's details (see the module docstring)."""
     from reference import blas
@@ -129,3 +145,19 @@ def matmul_peak(size, repeats, threads):
             np.matmul(a, b, out=out)
             runs.append(flops / (time.perf_counter() - start) / 1e9)
     return {"threads": threads, "size": size, "gflops": max(runs), "runs_gflops": runs}
+
+
+def best_peaks(*measurements):
+    """Merge lists of :func:`matmul_peak` results (e.g. at the start and at the end of a run) per thread count.
+
+    The ceiling is the best run of all: on a shared machine a run is only
+    ever slowed down by other work, never sped up.
+    """
+    merged = {}
+    for measurement in measurements:
+        for peak in measurement:
+            entry = merged.setdefault(peak["threads"], {"threads": peak["threads"], "size": peak["size"],
+                                                        "runs_gflops": []})
+            entry["runs_gflops"] = entry["runs_gflops"] + peak["runs_gflops"]
+            entry["gflops"] = max(entry["runs_gflops"])
+    return [merged[threads] for threads in sorted(merged)]

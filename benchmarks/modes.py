@@ -210,6 +210,8 @@ MODES = {m.name: m for m in (
     Mode("fit", "Keras fit", "tensorflow", FitRun, {}),
 )}
 
+QUIET_LOAD = 0.5  # cores' worth of other processes' work, at most, for a block to count as quiet
+
 # (numerator, denominator, what the ratio answers)
 PAIRS = (
     ("reference-float32", "function", "reference / tf.function"),
@@ -281,6 +283,7 @@ def summarize(blocks, evaluations, plan):
     median = step["median"]
     steady_wall = sum(sum(block["times"]) for block in steady)
     steady_cpu = sum(block["cpu_s"] for block in steady)
+    others = [block["others_cpu_s"] for block in steady]
     steps_done = blocks[-1]["steps_done"]
     warmup_steps = warmup["steps_done"]
 
@@ -306,6 +309,9 @@ def summarize(blocks, evaluations, plan):
         "training_s": training,
         "training_estimated": estimated,
         "cpu_per_wall": steady_cpu / sum(block["wall_s"] for block in steady) if steady else None,
+        "others_load": (sum(others) / sum(block["wall_s"] for block in steady)
+                        if steady and None not in others else None),
+        "quiet_blocks": sum(_quiet(block) for block in steady),
         "steady_wall_s": steady_wall,
         "evaluation": eval_seconds,
         "accuracy": evaluations[-1]["accuracy"] if evaluations else None,
@@ -318,13 +324,28 @@ def summarize(blocks, evaluations, plan):
     }
 
 
+def _quiet(block):
+    """Whether the rest of the machine used at most ``QUIET_LOAD`` cores while ``block`` ran."""
+    others = block["others_cpu_s"]
+    return others is not None and block["wall_s"] > 0 and others / block["wall_s"] <= QUIET_LOAD
+
+
 def pair_ratios(blocks):
-    """``PAIRS``' ratios of block medians, round by round, for the pairs whose modes both ran."""
-    medians = {name: [float(np.median(b["times"])) if b["times"] else None for b in runs[1:]]
-               for name, runs in blocks.items()}
+    """``PAIRS``' ratios of block medians, round by round, for the pairs whose modes both ran.
+
+    ``ratio`` uses every round; ``quiet_ratio`` only the rounds in which both
+    blocks ran while the rest of the machine was quiet (:func:`_quiet`): on a
+    shared machine, other work slows multi-threaded TensorFlow more than the
+    single-threaded reference, so the two can differ.
+    """
+    medians, quiet = {}, {}
+    for name, runs in blocks.items():
+        medians[name] = [float(np.median(b["times"])) if b["times"] else None for b in runs[1:]]
+        quiet[name] = [m if _quiet(b) else None for m, b in zip(medians[name], runs[1:])]
     pairs = []
     for a, b, what in PAIRS:
         if a in medians and b in medians:
             pairs.append({"numerator": a, "denominator": b, "what": what,
-                          "ratio": timing.round_ratios(medians[a], medians[b])})
+                          "ratio": timing.round_ratios(medians[a], medians[b]),
+                          "quiet_ratio": timing.round_ratios(quiet[a], quiet[b])})
     return pairs

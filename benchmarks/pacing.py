@@ -23,6 +23,8 @@ import threading
 import time
 import traceback
 
+from .machine import cpu_busy_seconds
+
 
 class StopTraining(Exception):
     """Raised by ``tick`` inside the training thread to end a training before its last step."""
@@ -82,14 +84,16 @@ class PacedTraining:
     def run_to(self, step):
         """Let the training run until ``step`` steps are done (or it ends); return what was measured.
 
-        Returns ``{"times": [seconds per step], "steps_done", "cpu_s", "wall_s"}``:
+        Returns ``{"times": [seconds per step], "steps_done", "cpu_s", "wall_s", "others_cpu_s"}``:
         ``cpu_s`` is the CPU time the whole process used meanwhile (all its
-        threads), ``wall_s`` the elapsed time. Raises ``RuntimeError`` with the
-        training thread's traceback if the training failed.
+        threads), ``wall_s`` the elapsed time, ``others_cpu_s`` the CPU time
+        every other process on the machine used meanwhile (``None`` without
+        ``/proc/stat``). Raises ``RuntimeError`` with the training thread's
+        traceback if the training failed.
         """
         if step <= self._step and self._thread is not None or self.finished:
-            return {"times": [], "steps_done": self._step, "cpu_s": 0.0, "wall_s": 0.0}
-        cpu, wall = time.process_time(), time.perf_counter()
+            return {"times": [], "steps_done": self._step, "cpu_s": 0.0, "wall_s": 0.0, "others_cpu_s": None}
+        busy, cpu, wall = cpu_busy_seconds(), time.process_time(), time.perf_counter()
         if self._thread is None:
             self._pause_at = step
             self._thread = threading.Thread(target=self._run, name="paced-training", daemon=True)
@@ -98,12 +102,13 @@ class PacedTraining:
             self._go.put(step)
         status, detail = self._done.get()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        others = None if busy is None else max(cpu_busy_seconds() - busy - cpu, 0.0)
         if status == "error":
             self.finished = True
             raise RuntimeError(f"the training failed after {self._step} steps:\n{detail}")
         self.finished = status == "finished"
         times, self._times = self._times, []
-        return {"times": times, "steps_done": self._step, "cpu_s": cpu, "wall_s": wall}
+        return {"times": times, "steps_done": self._step, "cpu_s": cpu, "wall_s": wall, "others_cpu_s": others}
 
     def close(self):
         """End the training thread if it is paused (``StopTraining`` is raised inside it)."""

@@ -14,8 +14,11 @@ import os
 import tempfile
 
 from . import step_profile, targets
-from .modes import MODES
+from .modes import MODES, QUIET_LOAD
 from .workload import ACCURACY_GOAL, SEED_STEPS
+
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 PLOT_FILES = ("step_time_by_mode.png", "step_time_over_training.png", "throughput_vs_batch.png",
               "throughput_vs_width.png")
@@ -30,6 +33,7 @@ def write_atomic(path, data):
     try:
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as f:
             f.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes the file private; give it a normal file's mode
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -94,7 +98,7 @@ def _machine_section(results):
     peaks = results.get("matmul_peak", [])
     if peaks:
         lines.append("* float32 matrix-product peak (NumPy, best of "
-                     f"{len(peaks[0]['runs_gflops'])} {peaks[0]['size']}² products): "
+                     f"{len(peaks[0]['runs_gflops'])} {peaks[0]['size']}² products, at the start and the end): "
                      + ", ".join(f"{p['gflops']:.1f} GFLOP/s with {p['threads']} thread"
                                  f"{'s' if p['threads'] > 1 else ''}" for p in peaks))
     git = m.get("git") or {}
@@ -122,7 +126,7 @@ def _modes_section(results, plan_name):
              f"{section['warmup_steps']} steps (tracing, first calls) are timed apart.", ""]
     header = ["mode", "step ms: median [p10–p90]", "steps/s", f"5 epochs ({SEED_STEPS:,} steps) s",
               "evaluate 10k s", "test accuracy", f"time to {ACCURACY_GOAL:.0%} s (step)",
-              "peak memory +MB (process MB)", "first step ms", "CPU/wall"]
+              "peak memory +MB (process MB)", "first step ms", "CPU/wall", "other work, cores (quiet blocks)"]
     rows = []
     for name, m in modes.items():
         step = m["step"]
@@ -135,7 +139,9 @@ def _modes_section(results, plan_name):
             f"{m['evaluation']['median']:.3f}" if m["evaluation"] else "–",
             f"{m['accuracy']:.4f}" if m["accuracy"] is not None else "–", goal,
             f"{memory['growth_mb']:.0f} ({memory['peak_mb']:.0f})",
-            _ms(m["first_steps_s"][0] if m["first_steps_s"] else None), f"{m['cpu_per_wall']:.2f}"])
+            _ms(m["first_steps_s"][0] if m["first_steps_s"] else None), f"{m['cpu_per_wall']:.2f}",
+            "–" if m["others_load"] is None else
+            f"{m['others_load']:.2f} ({m['quiet_blocks']}/{len(m['block_medians'])})"])
     lines += _table(header, rows) + [""]
     if estimated:
         lines.append(f"*(est.)*: the {SEED_STEPS:,}-step training is the median step × {SEED_STEPS:,} "
@@ -150,15 +156,28 @@ def _modes_section(results, plan_name):
               "libraries and loading MNIST (" + next(iter(modes.values()))["memory"]["method"] +
               "); in brackets the process's peak, MNIST and the libraries included. CPU/wall: CPU seconds the "
               "process used per second of training; a single-threaded side (the reference with 1 BLAS thread) "
-              "well below 1.0 was kept waiting for a core by other work on the machine.", ""]
+              "well below 1.0 was kept waiting for a core by other work on the machine. Other work: the CPU "
+              "time all other processes used during the mode's blocks, per second (from /proc/stat), and how "
+              f"many blocks ran while it was at most {QUIET_LOAD:g} core (quiet blocks).", ""]
     pairs = section.get("pairs", [])
     if pairs:
         lines += ["### Ratios, block by block", "",
                   "Each ratio is taken between blocks of the same round (run seconds apart), then the median "
-                  "over the rounds is reported, with the interquartile range of the per-round ratios.", ""]
-        lines += _table(["ratio", "median", "p25–p75", "rounds"], [
-            [p["what"], _sig(p["ratio"]["median"]), f"{_sig(p['ratio']['p25'])}–{_sig(p['ratio']['p75'])}",
-             p["ratio"]["n"]] for p in pairs if p["ratio"]]) + [""]
+                  "over the rounds is reported, with the interquartile range of the per-round ratios; and the "
+                  "same over the quiet rounds only (both blocks run while other processes used at most "
+                  f"{QUIET_LOAD:g} core). Other work slows multi-threaded TensorFlow more than the "
+                  "single-threaded reference, so on a busy machine the quiet rounds are the fairer figure.", ""]
+        rows = []
+        for p in pairs:
+            if not p["ratio"]:
+                continue
+            quiet = p.get("quiet_ratio")
+            rows.append([p["what"], _sig(p["ratio"]["median"]),
+                         f"{_sig(p['ratio']['p25'])}–{_sig(p['ratio']['p75'])}", p["ratio"]["n"],
+                         _sig(quiet["median"]) if quiet else "–",
+                         f"{_sig(quiet['p25'])}–{_sig(quiet['p75'])}" if quiet else "–", quiet["n"] if quiet else 0])
+        lines += _table(["ratio", "median", "p25–p75", "rounds", "quiet rounds: median", "p25–p75", "rounds"],
+                        rows) + [""]
     return lines
 
 
@@ -210,8 +229,8 @@ def _sweep_section(results):
                 row.append(f"{_ms(s['step']['median'])} · {s['samples_per_s']:,.0f} · {s['gflops']:.1f} "
                            f"({100 * s['fraction_of_peak']:.0f}%)")
             if len(header) > len(row):
-                reference, tensorflow = (point["sides"][side]["step"]["median"] for side in ("reference-1t", "function"))
-                row.append(f"{reference / tensorflow:.2f}")
+                medians = {side: figures["step"]["median"] for side, figures in point["sides"].items()}
+                row.append(f"{medians['reference-1t'] / medians['function']:.2f}")
             rows.append(row)
         lines += [f"### {title}", ""] + _table(header, rows) + [""]
     return lines
@@ -261,15 +280,13 @@ def _profile_section(results):
          f"{phases[phase]['median'] / step:.0%}"] for phase in step_profile.PHASES]
         + [["**step**", _us(step), f"{_us(phases['step']['p10'])}–{_us(phases['step']['p90'])}", "100%"]]) + [""]
     ops = profile["ops"]
-    total = sum(p["seconds_per_step"] for p in ops["phases"].values())
-    lines += [f"By op ({ops['steps']} instrumented steps; each wrapper adds ~1 µs per call, so read the shares): "
-              "self time per step.", ""]
-    rows = [[row["phase"], row["name"], row["direction"], f"{row['calls_per_step']:.2g}",
-             _us(row["seconds_per_step"]), f"{row['seconds_per_step'] / total:.1%}"] for row in ops["ops"]]
-    rows += [[phase, "*unattributed*", "", "", _us(p["unattributed_seconds_per_step"]),
-              f"{p['unattributed_seconds_per_step'] / total:.1%}"] for phase, p in ops["phases"].items()]
-    rows.sort(key=lambda row: -float(row[4]) if row[4] != "–" else 0)
-    lines += _table(["phase", "op", "direction", "calls/step", "µs/step", "share"], rows) + [""]
+    lines += [f"By op ({ops['steps']} instrumented steps, alternating with the phases' in {profile['rounds']} "
+              "rounds): self time per step, median over the steps (a step without the op counts 0) and mean "
+              "(amortising what runs every few steps, like Adam's flush, and the machine's pauses). Each timing "
+              "wrapper adds ~1 µs per call.", ""]
+    lines += _table(["phase", "op", "direction", "calls/step", "median µs/step", "mean µs/step"], [
+        [row["phase"], row["name"], row["direction"], f"{row['calls_per_step']:.2g}" if row["calls_per_step"] else "",
+         _us(row["median_seconds"]), _us(row["mean_seconds"])] for row in ops["rows"]]) + [""]
     functions = profile["functions"]
     lines += [f"Python functions with the most self time (cProfile, {functions['steps']} steps; cProfile slows "
               "Python calls, so Python-heavy rows are inflated):", ""]

@@ -2,7 +2,7 @@
 
 The step is the seed's (``reference.seed.train``'s loop body), on the seed's
 model, batches and Adam, after ``plan.profile_warmup_steps`` untimed steps.
-Three views, each from its own run of steps:
+Three views, each from its own steps (the first two alternate in rounds):
 
 * **phases** (uninstrumented: one clock reading between phases): ``get_batch``,
   ``forward`` (``model(X)`` inside the tape), ``loss`` (the sparse
@@ -16,9 +16,11 @@ Three views, each from its own run of steps:
   to time the backward, and Adam's ``update_step`` and
   ``_flush_subnormals`` are wrapped too. What a phase spends outside them is
   listed as "unattributed" (layers' and models' Python, the tape's walk
-  and gradient accumulation, ``apply_gradients``' checks). The wrappers cost
-  ~1 µs per call, so the instrumented step is slower than the real one;
-  read the ops as shares.
+  and gradient accumulation, ``apply_gradients``' checks). Per op, the
+  median over steps (robust to the machine pausing the process) and the
+  mean (which includes what runs only every few steps, and the pauses).
+  The wrappers cost ~1 µs per call, so the instrumented step is slower
+  than the real one.
 * **functions** (``cProfile``): the Python functions with the most self time.
 """
 
@@ -32,7 +34,10 @@ from . import timing, workload
 from .workload import BATCH_SIZE, LEARNING_RATE
 
 PHASES = ("get_batch", "forward", "loss", "backward", "adam", "read loss")
+PROFILE_ROUNDS = 10
 NOT_OPS = ("record", "remember_logits")  # public names of reference.ops that are not ops
+OPTIMIZER_METHODS = ("update_step", "_flush_subnormals")  # timed too, where the optimizer has them
+UNATTRIBUTED = "(unattributed)"
 
 
 class ReferenceStepProfile:
@@ -77,7 +82,7 @@ class ReferenceStepProfile:
         mark(None)
 
     def phases(self, steps):
-        """``{phase: quantiles of its seconds per step}``, plus ``"step"`` for the whole step."""
+        """``{phase: [seconds, one per step]}``, plus ``"step"`` for the whole step."""
         clock = time.perf_counter
         times = {phase: [] for phase in PHASES + ("step",)}
         state = {"phase": None, "since": 0.0, "start": 0.0}
@@ -95,39 +100,42 @@ class ReferenceStepProfile:
         with self._blas.threads(self.blas_threads):
             for _ in range(steps):
                 self._step(mark)
-        return {phase: timing.quantiles(values) for phase, values in times.items()}
+        return times
 
     def ops(self, steps):
-        """Per op and direction: seconds and calls per step; per phase: total and unattributed seconds per step."""
+        """Instrumented steps: ``{(phase, name, direction): [(seconds, calls) per step]}``.
+
+        Each phase also gets an ``UNATTRIBUTED`` entry per step: its time not
+        spent in any timed op.
+        """
         clock = time.perf_counter
-        totals = {}       # (phase, name, direction) -> [seconds, calls]
-        phase_time = {}   # phase -> seconds
+        series = {}
+        step_ops, step_phases = {}, {}
         state = {"phase": None, "since": 0.0}
 
         def mark(phase):
             now = clock()
             if state["phase"] is not None:
-                phase_time[state["phase"]] = phase_time.get(state["phase"], 0.0) + now - state["since"]
+                step_phases[state["phase"]] = step_phases.get(state["phase"], 0.0) + now - state["since"]
             state["phase"], state["since"] = phase, now
+            if phase is None:  # the step is over: file its figures
+                for (op_phase, name, direction), value in step_ops.items():
+                    series.setdefault((op_phase, name, direction), []).append(tuple(value))
+                for op_phase, seconds in step_phases.items():
+                    attributed = sum(value[0] for key, value in step_ops.items() if key[0] == op_phase)
+                    series.setdefault((op_phase, UNATTRIBUTED, ""), []).append((seconds - attributed, 0))
+                step_ops.clear()
+                step_phases.clear()
 
         def add(name, direction, seconds):
-            entry = totals.setdefault((state["phase"], name, direction), [0.0, 0])
+            entry = step_ops.setdefault((state["phase"], name, direction), [0.0, 0])
             entry[0] += seconds
             entry[1] += 1
 
         with self._blas.threads(self.blas_threads), _instrumented(self.optimizer, add):
             for _ in range(steps):
                 self._step(mark)
-        rows = [{"phase": phase, "name": name, "direction": direction,
-                 "seconds_per_step": seconds / steps, "calls_per_step": calls / steps}
-                for (phase, name, direction), (seconds, calls) in totals.items()]
-        rows.sort(key=lambda row: -row["seconds_per_step"])
-        per_phase = {}
-        for phase in PHASES:
-            total = phase_time.get(phase, 0.0) / steps
-            attributed = sum(row["seconds_per_step"] for row in rows if row["phase"] == phase)
-            per_phase[phase] = {"seconds_per_step": total, "unattributed_seconds_per_step": total - attributed}
-        return {"ops": rows, "phases": per_phase, "steps": steps}
+        return series
 
     def functions(self, steps, top=20):
         """The ``top`` functions by self time under ``cProfile``: per step, calls and self/cumulative seconds."""
@@ -185,6 +193,7 @@ def _instrumented(optimizer, add):
         op = names[-1] if names else "?"
         return original_record(output, inputs, timed(op, backward, "backward"))
 
+    methods = [m for m in OPTIMIZER_METHODS if hasattr(optimizer, m)]
     originals = {name: fn for name, fn in vars(ops).items()
                  if inspect.isfunction(fn) and fn.__module__ == ops.__name__
                  and not name.startswith("_") and name not in NOT_OPS}
@@ -192,26 +201,56 @@ def _instrumented(optimizer, add):
         for name, fn in originals.items():
             setattr(ops, name, timed(name, fn, "forward", is_op=True))
         ops.record = timed("tape.record", record, "forward")
-        optimizer.update_step = timed("Adam.update_step", optimizer.update_step, "forward")
-        optimizer._flush_subnormals = timed("Adam._flush_subnormals", optimizer._flush_subnormals, "forward")
+        for method in methods:
+            setattr(optimizer, method, timed(f"{type(optimizer).__name__}.{method}", getattr(optimizer, method),
+                                             "forward"))
         yield
     finally:
         for name, fn in originals.items():
             setattr(ops, name, fn)
         ops.record = original_record
-        del optimizer.update_step, optimizer._flush_subnormals
+        for method in methods:
+            delattr(optimizer, method)  # the class's method shows through again
 
 
 def run(pool, plan, *, seed, data_path, blas_threads, log=print):
-    """Profile the reference's step in the reference-float32 worker; returns the three views."""
+    """Profile the reference's step in the reference-float32 worker; returns the three views.
+
+    The phase and op views alternate in ``PROFILE_ROUNDS`` rounds, so a busy
+    spell of the machine weighs on both alike.
+    """
     profile = pool["reference-float32"].new(ReferenceStepProfile, seed=seed, data_path=data_path,
                                             blas_threads=blas_threads)
     profile.warm_up(steps=plan.profile_warmup_steps)
-    result = {"blas_threads": blas_threads, "warmup_steps": plan.profile_warmup_steps,
-              "phases": profile.phases(steps=plan.profile_steps),
-              "ops": profile.ops(steps=plan.profile_op_steps),
+    phase_times = {phase: [] for phase in PHASES + ("step",)}
+    op_series = {}
+    rounds = min(PROFILE_ROUNDS, plan.profile_steps, plan.profile_op_steps)
+    for _ in range(rounds):
+        for phase, values in profile.phases(steps=plan.profile_steps // rounds).items():
+            phase_times[phase] += values
+        for key, values in profile.ops(steps=plan.profile_op_steps // rounds).items():
+            op_series.setdefault(key, []).extend(values)
+    op_steps = rounds * (plan.profile_op_steps // rounds)
+    result = {"blas_threads": blas_threads, "warmup_steps": plan.profile_warmup_steps, "rounds": rounds,
+              "phases": {phase: timing.quantiles(values) for phase, values in phase_times.items()},
+              "ops": _op_table(op_series, op_steps),
               "functions": profile.functions(steps=plan.profile_cprofile_steps)}
-    step = result["phases"]["step"]["median"]
     log("  " + ", ".join(f"{phase} {1e6 * result['phases'][phase]['median']:.0f} us" for phase in PHASES)
-        + f"; step {1e6 * step:.0f} us")
+        + f"; step {1e6 * result['phases']['step']['median']:.0f} us")
     return result
+
+
+def _op_table(series, steps):
+    """One row per (phase, op, direction): median and mean seconds per step, calls per step.
+
+    A step in which an op did not run (Adam's flush runs every 16th) counts
+    as 0 for it, so its median can be 0 while its mean shows the amortised cost.
+    """
+    rows = []
+    for (phase, name, direction), values in series.items():
+        seconds = [value[0] for value in values] + [0.0] * (steps - len(values))
+        stats = timing.quantiles(seconds)
+        rows.append({"phase": phase, "name": name, "direction": direction, "median_seconds": stats["median"],
+                     "mean_seconds": stats["mean"], "calls_per_step": sum(value[1] for value in values) / steps})
+    rows.sort(key=lambda row: -row["median_seconds"])
+    return {"rows": rows, "steps": steps}

@@ -14,7 +14,8 @@ under ``tf.function`` (TensorFlow's default threads: all cores).
 Figures per side and point, from the median step time ``t``: samples/s
 (``batch / t``), GFLOP/s (``workload.matmul_flops / t``, the matrix
 products only) and that as a fraction of the machine's measured float32
-matrix-product peak at the side's thread count.
+matrix-product peak at the side's thread count (measured at the start and at
+the end of the run; the best of both).
 """
 
 import time
@@ -95,8 +96,12 @@ def peak_at(peaks, threads):
     return max(usable) if usable else None
 
 
-def run(pool, plan, peaks, *, seed, data_path, cores, log=print):
-    """Both sweeps; returns ``{"batch_size": [points], "width": [points], "sides": {...}}``."""
+def run(pool, plan, *, seed, data_path, cores, log=print):
+    """Both sweeps; returns ``{"batch_size": [points], "width": [points], "sides": {...}}``.
+
+    The fractions of the peak are added afterwards (:func:`add_fractions_of_peak`),
+    once the peak has been measured again at the end of the run.
+    """
     reference = pool["reference-float32"].new(ReferenceSweep, seed=seed, data_path=data_path)
     tensorflow = pool["function"].new(TensorFlowSweep, seed=seed, data_path=data_path)
     sides = {"reference-1t": ("reference, 1 BLAS thread", reference, 1)}
@@ -107,22 +112,30 @@ def run(pool, plan, peaks, *, seed, data_path, cores, log=print):
     def sweep(points, what):
         results = []
         for batch_size, hidden in points:
-            result = measure_point(sides, batch_size, hidden, plan, peaks)
+            result = measure_point(sides, batch_size, hidden, plan)
             log(f"  {what}: batch {batch_size:>4}, width {hidden:>4}: " + ", ".join(
-                f"{s['label']} {1e3 * s['step']['median']:.3g} ms ({100 * s['fraction_of_peak']:.0f}% of peak)"
+                f"{s['label']} {1e3 * s['step']['median']:.3g} ms ({s['gflops']:.3g} GFLOP/s)"
                 for s in result["sides"].values()))
             results.append(result)
         return results
 
     return {
-        "sides": {key: {"label": label, "threads": threads, "peak_gflops": peak_at(peaks, threads)}
-                  for key, (label, _, threads) in sides.items()},
+        "sides": {key: {"label": label, "threads": threads} for key, (label, _, threads) in sides.items()},
         "batch_size": sweep([(b, HIDDEN) for b in plan.sweep_batch_sizes], "batch sweep"),
         "width": sweep([(BATCH_SIZE, h) for h in plan.sweep_widths], "width sweep"),
     }
 
 
-def measure_point(sides, batch_size, hidden, plan, peaks):
+def add_fractions_of_peak(results, peaks):
+    """Set each side's ``peak_gflops`` and each point's ``fraction_of_peak`` from the measured ``peaks``."""
+    for key, side in results["sides"].items():
+        side["peak_gflops"] = peak_at(peaks, side["threads"])
+        for point in results["batch_size"] + results["width"]:
+            figures = point["sides"][key]
+            figures["fraction_of_peak"] = figures["gflops"] / side["peak_gflops"] if side["peak_gflops"] else None
+
+
+def measure_point(sides, batch_size, hidden, plan):
     """Time every side at one point, round-robin; return the point's figures."""
     estimates = {}
     for key, (_, remote, _) in sides.items():  # sides sharing a remote share its model: prepare it once
@@ -147,9 +160,6 @@ def measure_point(sides, batch_size, hidden, plan, peaks):
     figures = {}
     for key, (label, _, threads) in sides.items():
         step = timing.quantiles(times[key])
-        gflops = flops / step["median"] / 1e9
-        peak = peak_at(peaks, threads)
         figures[key] = {"label": label, "threads": threads, "step": step,
-                        "samples_per_s": batch_size / step["median"], "gflops": gflops,
-                        "fraction_of_peak": gflops / peak if peak else None}
+                        "samples_per_s": batch_size / step["median"], "gflops": flops / step["median"] / 1e9}
     return {"batch_size": batch_size, "hidden": hidden, "matmul_flops": flops, "sides": figures}

@@ -37,7 +37,7 @@ def test_quick_run_writes_every_output(tmp_path, mnist_path):
         assert mode["training_estimated"] and 0 <= mode["accuracy"] <= 1
         assert mode["memory"]["peak_mb"] > 0
     assert set(results["profile"]["phases"]) >= {"get_batch", "forward", "loss", "backward", "adam", "step"}
-    assert results["profile"]["ops"]["ops"] and results["profile"]["functions"]["functions"]
+    assert results["profile"]["ops"]["rows"] and results["profile"]["functions"]["functions"]
     if HAS_TF:
         assert results["tensorflow"]["tensorflow"]
         assert {"loss forward", "dense1 backward", "adam step"} <= set(results["micro"]["ops"])
