@@ -26,7 +26,7 @@ from tf_impl.__main__ import main  # noqa: E402
 
 pytestmark = pytest.mark.tf
 
-STEPS = 100
+STEPS = {"eager": 60, "function": 100, "xla": 100}  # an eager TF step costs several graph steps
 MNIST_PATH = os.environ.get("MNIST_PATH")
 
 
@@ -36,7 +36,7 @@ class SyntheticMNIST:
     Each class has a random stroke mask; an image of its class inks half of
     the mask's pixels and a tenth of the others, with intensities k/255 like
     MNIST's, and one label in ten is replaced by a random one. The loss then
-    falls to MNIST's levels (0.1 to 0.5 within 150 steps) rather than to 0,
+    falls to MNIST's levels (a few tenths after 100 steps) rather than to 0,
     where the relative gap would only measure the rounding of ``log(1 + tiny)``.
     Offers what ``compare`` uses of ``MNISTLoader``, with the same seeded ``get_batch``.
     """
@@ -73,7 +73,7 @@ def data_loader(dtype, seed=0):
                                          ("float32", "function"), ("float64", "function"),
                                          ("float32", "xla")])
 def test_trajectories_agree(dtype, mode):
-    result = tf_impl.compare(STEPS, dtype, mode, seed=0, data_loader=data_loader(dtype))
+    result = tf_impl.compare(STEPS[mode], dtype, mode, seed=0, data_loader=data_loader(dtype))
     bound = trajectory_loss_rtol(dtype)
     worst = int(result.rel_gap.argmax())
     assert result.max_rel_gap <= bound, (
@@ -81,7 +81,7 @@ def test_trajectories_agree(dtype, mode):
         f"{worst} (TF {result.tf_loss[worst]!r}, reference {result.ref_loss[worst]!r}, reference loss from "
         f"{result.loss_from}); the first gap above it: step {int(np.argmax(result.rel_gap > bound))}")
     assert result.target == bound
-    assert result.tf_loss.shape == result.ref_loss.shape == result.weight_gap.shape == (STEPS,)
+    assert result.tf_loss.shape == result.ref_loss.shape == result.weight_gap.shape == (STEPS[mode],)
     assert result.tf_loss[-1] < result.tf_loss[0], "the run should learn something"
 
 
