@@ -1,0 +1,64 @@
+"""``python -m parity_tests report --out DIR``: write the parity report (see :mod:`parity_tests.report`).
+
+The tests themselves run with ``python -m pytest parity_tests``.
+"""
+
+import argparse
+import shlex
+import sys
+import time
+
+from reference.cli import positive_int
+
+from .tolerances import TRAJECTORY_STEPS
+
+
+def report_main(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m parity_tests report",
+        description="Measure the float32 reference and float32 TensorFlow against a float64 oracle, op by op; "
+                    "train both side by side in eager and tf.function mode; write a Markdown report with PNGs.")
+    parser.add_argument("--out", required=True, metavar="DIR", help="folder for README.md and the PNGs")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the op inputs, the weights and the batches "
+                                                            "(default: 0)")
+    parser.add_argument("--draws", type=positive_int, default=20, help="input draws per op (default: 20)")
+    parser.add_argument("--steps", type=positive_int, default=TRAJECTORY_STEPS,
+                        help=f"training steps per trajectory (default: {TRAJECTORY_STEPS})")
+    parser.add_argument("--data", metavar="PATH", default=None,
+                        help="MNIST for the trajectories (default: $MNIST_PATH, then the Keras cache)")
+    parser.add_argument("--no-trajectory", dest="trajectory", action="store_false",
+                        help="only the op table: no training, no MNIST needed")
+    args = parser.parse_args(argv)
+
+    from tf_impl._tf import tf
+
+    from . import report
+
+    keras = tf.keras
+    command = "python -m parity_tests report " + shlex.join(argv)
+    start = time.perf_counter()
+    print(f"measuring {len(report.OP_CASES)} op cases, {args.draws} draws each ...", flush=True)
+    op_rows = report.measure_ops(draws=args.draws, seed=args.seed, tf=tf, keras=keras)
+    trajectories = None
+    if args.trajectory:
+        print(f"training {args.steps} steps in eager and in tf.function mode ...", flush=True)
+        trajectories = report.run_trajectories(args.steps, seed=args.seed, data_path=args.data)
+    path = report.write_report(args.out, op_rows, trajectories, report.environment(tf, keras), command, args.seed)
+    print(f"wrote {path} in {time.perf_counter() - start:.0f} s")
+    return 0
+
+
+COMMANDS = {"report": report_main}
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in COMMANDS:
+        print(f"usage: python -m parity_tests {{{','.join(COMMANDS)}}} ...  (--help after a command for its options)",
+              file=sys.stderr)
+        return 2
+    return COMMANDS[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
