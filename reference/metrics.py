@@ -234,7 +234,8 @@ class FalseNegatives(Metric):
         thresholds: a float in [0, 1] or a list of them; default 0.5.
         name: default ``"false_negatives"``, uniquified like a Keras auto-name
             (``"false_negatives_1"``, ... for later instances).
-        dtype: see :class:`Metric`.
+        dtype: recorded, but as in Keras the counts are kept (and the inputs
+            compared) in ``floatx()`` as it was when the metric was made.
 
     As Keras (``keras/src/metrics/metrics_utils.py``), ``y_pred`` is compared
     with each threshold unless there are 3 or more evenly spaced thresholds
@@ -254,17 +255,19 @@ class FalseNegatives(Metric):
         count = len(self.thresholds)
         self._evenly_distributed = count >= 3 and np.allclose(
             self.thresholds, np.arange(count, dtype=np.float32) / (count - 1), atol=config.epsilon())
+        self._variable_dtype = config.floatx()  # Keras's `add_variable(dtype=None)`
         self.reset_state()
 
     def reset_state(self):
-        self.accumulator = np.zeros(len(self.thresholds), dtype=self.dtype)
+        self.accumulator = np.zeros(len(self.thresholds), dtype=self._variable_dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        dtype = self._variable_dtype
         y_pred, y_true = losses.squeeze_or_expand_to_same_rank(
-            np.asarray(y_pred, dtype=self.dtype), np.asarray(y_true, dtype=self.dtype))
-        weights = np.ones((), dtype=self.dtype)
+            np.asarray(y_pred, dtype=dtype), np.asarray(y_true, dtype=dtype))
+        weights = np.ones((), dtype=dtype)
         if sample_weight is not None:
-            weights = np.expand_dims(np.asarray(sample_weight, dtype=self.dtype), -1)
+            weights = np.expand_dims(np.asarray(sample_weight, dtype=dtype), -1)
             if weights.ndim == y_true.ndim + 1 and weights.shape[-1] == 1:
                 weights = weights[..., 0]
         weights = np.broadcast_to(weights, y_pred.shape).reshape(-1)
@@ -273,16 +276,16 @@ class FalseNegatives(Metric):
         if self._evenly_distributed:
             count = len(self.thresholds)
             y_pred = np.clip(y_pred, 0, 1)
-            buckets = (np.ceil(y_pred * self.accumulator.dtype.type(count - 1)) - 1).astype(np.int32)
-            true_labels = np.where(positive, weights, 0).astype(self.dtype)
-            per_bucket = np.zeros(count, dtype=self.dtype)
+            buckets = (np.ceil(y_pred * y_pred.dtype.type(count - 1)) - 1).astype(np.int32)
+            true_labels = np.where(positive, weights, 0).astype(dtype)
+            per_bucket = np.zeros(count, dtype=dtype)
             np.add.at(per_bucket, buckets[buckets >= 0], true_labels[buckets >= 0])
-            true_positives = np.cumsum(per_bucket[::-1], dtype=self.dtype)[::-1]
-            self.accumulator += true_labels.sum(dtype=self.dtype) - true_positives
+            true_positives = np.cumsum(per_bucket[::-1], dtype=dtype)[::-1]
+            self.accumulator += true_labels.sum(dtype=dtype) - true_positives
             return
-        thresholds = np.asarray(self.thresholds, dtype=self.dtype)[:, None]
+        thresholds = np.asarray(self.thresholds, dtype=dtype)[:, None]
         missed = positive & ~(y_pred > thresholds)                # (thresholds, elements)
-        self.accumulator += np.where(missed, weights, 0).sum(axis=1, dtype=self.dtype)
+        self.accumulator += np.where(missed, weights, 0).sum(axis=1, dtype=dtype)
 
     def result(self):
         return self.accumulator[0] if len(self.thresholds) == 1 else self.accumulator.copy()
