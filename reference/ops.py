@@ -18,6 +18,13 @@ import numpy as np
 from .tape import record
 
 
+def _filled_like(x, value):
+    """A new array shaped like ``x`` holding ``value`` broadcast (``np.broadcast_to`` is slower, and read-only)."""
+    out = np.empty_like(x)
+    out[...] = value
+    return out
+
+
 def _unbroadcast(grad, shape):
     """Sum ``grad`` over the axes along which an input of ``shape`` was broadcast."""
     if grad.shape == shape:
@@ -128,7 +135,7 @@ def reduce_sum(x, axis=None, keepdims=False):
     def backward(dy, needs):
         if not keepdims and axis is not None:
             dy = np.expand_dims(dy, axis)
-        return (np.broadcast_to(dy, x.shape),)
+        return (_filled_like(x, dy),)
     return record(np.asarray(np.sum(x, axis=axis, keepdims=keepdims)), (x,), backward)
 
 
@@ -138,13 +145,14 @@ def reduce_mean(x, axis=None, keepdims=False):
     Backward: ``dx = dy / n`` broadcast back to ``x.shape``, where ``n`` is the
     number of elements averaged.
     """
-    y = np.asarray(np.mean(x, axis=axis, keepdims=keepdims), dtype=x.dtype)
-    n = np.asarray(x.size // max(y.size, 1), dtype=x.dtype)
+    total = np.sum(x, axis=axis, keepdims=keepdims)          # then one division: np.mean, exactly
+    n = x.dtype.type(x.size // max(np.size(total), 1))
+    y = np.asarray(total / n, dtype=x.dtype)
 
     def backward(dy, needs):
         if not keepdims and axis is not None:
             dy = np.expand_dims(dy, axis)
-        return (np.broadcast_to(dy / n, x.shape),)
+        return (_filled_like(x, dy / n),)
     return record(y, (x,), backward)
 
 

@@ -108,7 +108,8 @@ class GradientTape:
         return id(array) in self._tracked or (self.watch_accessed_variables and is_trainable(array))
 
     def _record(self, output, inputs, backward):
-        needs = tuple([self._is_tracked(x) for x in inputs])
+        tracked, auto = self._tracked, self.watch_accessed_variables   # _is_tracked, inlined: a hot path
+        needs = tuple([id(x) in tracked or (auto and is_trainable(x)) for x in inputs])
         if True in needs:
             self._records.append((output, inputs, needs, backward))
             self._tracked[id(output)] = output
