@@ -153,7 +153,7 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     else:
         divisor = np.asarray(values.size, dtype=values.dtype)
     if divisor == 0:
-        return ops.multiply(loss, np.zeros((), dtype=values.dtype))
+        return ops.divide_no_nan(loss, divisor)  # 0 even when the loss is NaN, as Keras's divide_no_nan
     return ops.divide(loss, divisor)
 
 

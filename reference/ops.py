@@ -362,6 +362,25 @@ def get_logits(output, from_logits, op_type, fn_name):
     return entry[1], True
 
 
+# --- appended ops (at the end, so that the line numbers the docs link to stay put) ---------------------
+
+
+def divide_no_nan(a, b):
+    """``y = a / b``, and 0 where ``b == 0`` (even for ``a`` NaN or infinite), as ``tf.math.divide_no_nan``.
+
+    Keras divides a reduced loss by its divisor with it: all-zero sample weights give a loss of 0.
+    Backward, as TF's: ``da = div_no_nan(dy, b)``, ``db = dy · div_no_nan(div_no_nan(-a, b), b)`` (unbroadcast).
+    """
+    def no_nan(x, y):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(y == 0, np.zeros((), dtype=np.result_type(x, y)), np.divide(x, y))
+
+    def backward(dy, needs):
+        return (_unbroadcast(no_nan(dy, b), np.shape(a)) if needs[0] else None,
+                _unbroadcast(dy * no_nan(no_nan(np.negative(a), b), b), np.shape(b)) if needs[1] else None)
+    return record(no_nan(a, b), (a, b), backward)
+
+
 # --- argument checks (here, at the end, so that the line numbers the docs link to stay put) -----------
 
 
