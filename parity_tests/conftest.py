@@ -1,0 +1,19 @@
+"""Shared setup of the parity suite: quiet TensorFlow, default dtypes before every test."""
+
+import os
+import sys
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before anything imports TensorFlow
+
+import reference  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _default_floatx():
+    """Every parity test starts with floatx float32 on both sides (Keras only if already imported)."""
+    reference.set_floatx("float32")
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        keras.config.set_floatx("float32")

@@ -1,0 +1,155 @@
+"""Invalid inputs: where TensorFlow raises, the reference raises ``ValueError`` naming the argument at fault.
+
+One row per case: the argument the message must mention, the reference call
+and the TF call (each a zero-argument function building its own inputs). The
+test checks that TF raises (so the case really is invalid for the spec) and
+that the reference raises ``ValueError`` whose message contains the argument's
+name. Add a case by adding a row.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow")
+keras = pytest.importorskip("keras")
+
+import reference as rk  # noqa: E402
+
+
+@dataclass(frozen=True)
+class BadInput:
+    name: str
+    argument: str                 # must appear in the reference's message
+    reference: Callable[[], object]
+    tensorflow: Callable[[], object]
+
+
+def f32(*shape, fill=0.5):
+    return np.full(shape, fill, dtype=np.float32)
+
+
+P = np.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], dtype=np.float32)   # (2, 3) probabilities
+ONE_HOT = np.eye(3, dtype=np.float32)[[0, 2]]
+
+
+def _dense_called_twice(module, first, second):
+    layer = module.layers.Dense(2)
+    layer(first)
+    return layer(second)
+
+
+def _apply(module, variable, gradient):
+    if module is rk:
+        return rk.optimizers.Adam().apply_gradients([(gradient, variable)])
+    return keras.optimizers.Adam().apply_gradients([(tf.constant(gradient), tf.Variable(variable))])
+
+
+def _set_weights(module, weights):
+    if module is rk:
+        model = rk.Sequential([rk.layers.Dense(2)])
+        model.build((None, 3))
+    else:
+        model = keras.Sequential([keras.layers.Dense(2)])
+        model.build((None, 3))
+    return model.set_weights(weights)
+
+
+CASES = [
+    BadInput("sparse label == num_classes", "y_true",
+             lambda: rk.losses.sparse_categorical_crossentropy(np.array([0, 3]), P),
+             lambda: keras.losses.sparse_categorical_crossentropy(np.array([0, 3]), P)),
+    BadInput("negative sparse label", "y_true",
+             lambda: rk.losses.sparse_categorical_crossentropy(np.array([-1, 0]), P),
+             lambda: keras.losses.sparse_categorical_crossentropy(np.array([-1, 0]), P)),
+    BadInput("sparse label out of range, from logits", "y_true",
+             lambda: rk.losses.SparseCategoricalCrossentropy(from_logits=True)(np.array([0, 7]), P),
+             lambda: keras.losses.SparseCategoricalCrossentropy(from_logits=True)(np.array([0, 7]), P)),
+    BadInput("op: sparse label out of range", "labels",
+             lambda: rk.ops.sparse_softmax_cross_entropy_with_logits(np.array([0, 3]), P),
+             lambda: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=np.array([0, 3]), logits=P)),
+    BadInput("sparse: batch sizes differ", "y_true",
+             lambda: rk.losses.sparse_categorical_crossentropy(np.array([0, 1, 2]), P),
+             lambda: keras.losses.sparse_categorical_crossentropy(np.array([0, 1, 2]), P)),
+    BadInput("sparse: labels have a class axis", "y_true",
+             lambda: rk.losses.sparse_categorical_crossentropy(np.array([[0, 1], [1, 0]]), P),
+             lambda: keras.losses.sparse_categorical_crossentropy(np.array([[0, 1], [1, 0]]), P)),
+    BadInput("sparse: axis other than the last", "axis",
+             lambda: rk.losses.sparse_categorical_crossentropy(np.array([0, 1, 2]), P, axis=0),
+             lambda: keras.losses.sparse_categorical_crossentropy(np.array([0, 1, 2]), P, axis=0)),
+    BadInput("categorical: class counts differ", "y_true",
+             lambda: rk.losses.categorical_crossentropy(np.eye(4, dtype=np.float32)[[0, 1]], P),
+             lambda: keras.losses.categorical_crossentropy(np.eye(4, dtype=np.float32)[[0, 1]], P)),
+    BadInput("categorical: ranks differ", "y_true",
+             lambda: rk.losses.categorical_crossentropy(ONE_HOT[None], P),
+             lambda: keras.losses.categorical_crossentropy(ONE_HOT[None], P)),
+    BadInput("categorical: axis is a bool", "axis",
+             lambda: rk.losses.categorical_crossentropy(ONE_HOT, P, axis=True),
+             lambda: keras.losses.categorical_crossentropy(ONE_HOT, P, axis=True)),
+    BadInput("categorical: axis out of range", "axis",
+             lambda: rk.losses.categorical_crossentropy(ONE_HOT, P, axis=2, from_logits=True),
+             lambda: keras.losses.categorical_crossentropy(ONE_HOT, P, axis=2, from_logits=True)),
+    BadInput("op: softmax cross-entropy shapes do not broadcast", "labels",
+             lambda: rk.ops.softmax_cross_entropy_with_logits(np.eye(4, dtype=np.float32)[[0, 1]], P),
+             lambda: tf.nn.softmax_cross_entropy_with_logits(labels=np.eye(4, dtype=np.float32)[[0, 1]], logits=P)),
+    BadInput("op: sigmoid cross-entropy shapes differ", "labels",
+             lambda: rk.ops.sigmoid_cross_entropy_with_logits(ONE_HOT[:1], P),
+             lambda: tf.nn.sigmoid_cross_entropy_with_logits(labels=ONE_HOT[:1], logits=P)),
+    BadInput("loss: sample_weight does not fit", "sample_weight",
+             lambda: rk.losses.SparseCategoricalCrossentropy()(np.array([0, 1]), P, sample_weight=np.ones(3)),
+             lambda: keras.losses.SparseCategoricalCrossentropy()(np.array([0, 1]), P, sample_weight=np.ones(3))),
+    BadInput("loss: unknown reduction", "reduction",
+             lambda: rk.losses.CategoricalCrossentropy(reduction="average"),
+             lambda: keras.losses.CategoricalCrossentropy(reduction="average")),
+    BadInput("op: matmul inner dimensions differ", "b",
+             lambda: rk.ops.matmul(f32(2, 3), f32(4, 2)),
+             lambda: tf.matmul(f32(2, 3), f32(4, 2))),
+    BadInput("op: softmax axis out of range", "axis",
+             lambda: rk.ops.softmax(P, axis=2),
+             lambda: tf.nn.softmax(P, axis=2)),
+    BadInput("op: reduce_sum axis out of range", "axis",
+             lambda: rk.ops.reduce_sum(P, axis=2),
+             lambda: tf.reduce_sum(P, axis=2)),
+    BadInput("op: reshape to a different size", "shape",
+             lambda: rk.ops.reshape(P, (4,)),
+             lambda: tf.reshape(P, (4,))),
+    BadInput("Dense: features differ from the built kernel", "inputs",
+             lambda: _dense_called_twice(rk, f32(1, 3), f32(1, 4)),
+             lambda: _dense_called_twice(keras, f32(1, 3), f32(1, 4))),
+    BadInput("Dense: rank-1 input", "inputs",
+             lambda: rk.layers.Dense(2)(f32(3)),
+             lambda: keras.layers.Dense(2)(f32(3))),
+    BadInput("metric: sparse labels and predictions disagree on the batch", "y_true",
+             lambda: rk.metrics.SparseCategoricalAccuracy().update_state(np.array([0, 1, 2]), P),
+             lambda: keras.metrics.SparseCategoricalAccuracy().update_state(np.array([0, 1, 2]), P)),
+    BadInput("metric: one-hot labels and predictions disagree on the batch", "y_true",
+             lambda: rk.metrics.CategoricalAccuracy().update_state(np.eye(3, dtype=np.float32), P),
+             lambda: keras.metrics.CategoricalAccuracy().update_state(np.eye(3, dtype=np.float32), P)),
+    BadInput("metric: accuracy shapes differ", "y_true",
+             lambda: rk.metrics.Accuracy().update_state(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0])),
+             lambda: keras.metrics.Accuracy().update_state(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0]))),
+    BadInput("optimizer: gradient shape differs from the variable's", "gradient",
+             lambda: _apply(rk, f32(2), f32(3)),
+             lambda: _apply(keras, f32(2), f32(3))),
+    BadInput("set_weights: a weight of the wrong shape", "weights",
+             lambda: _set_weights(rk, [f32(3, 3), f32(2)]),
+             lambda: _set_weights(keras, [f32(3, 3), f32(2)])),
+    BadInput("set_weights: the wrong number of weights", "weights",
+             lambda: _set_weights(rk, [f32(3, 2)]),
+             lambda: _set_weights(keras, [f32(3, 2)])),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_tf_raises_and_reference_raises_value_error_naming_the_argument(case):
+    with pytest.raises(Exception) as tf_error:  # noqa: PT011 - any TF/Keras error: ValueError, InvalidArgumentError...
+        case.tensorflow()
+    assert not isinstance(tf_error.value, (AssertionError, NameError, AttributeError)), tf_error.value
+    with pytest.raises(ValueError) as ref_error:
+        with np.errstate(all="ignore"):
+            case.reference()
+    assert re.search(rf"\b{re.escape(case.argument)}\b", str(ref_error.value)), (
+        f"the reference's message does not name `{case.argument}`: {ref_error.value}")

@@ -1,0 +1,73 @@
+"""Gradients three ways: the reference tape, ``tf.GradientTape``, and float64 central differences.
+
+For every ``op_db`` row with ``grad_wrt``:
+
+* in float32 and float64, the reference's gradient of ``Σ dy·op`` matches TF's
+  (drawn upstream gradient ``dy``; pinned examples included);
+* in float64 on the row's smooth domain, both match a central finite
+  difference along a random direction (``tests/test_gradcheck.py`` checks the
+  reference's gradient element by element, without TensorFlow).
+"""
+
+import numpy as np
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+tf = pytest.importorskip("tensorflow")
+keras = pytest.importorskip("keras")
+
+from parity_tests import op_db  # noqa: E402
+from parity_tests import strategies as S  # noqa: E402
+from parity_tests.compare import assert_parity, directional_derivative, scaled_directions  # noqa: E402
+from parity_tests.op_db import PINNED  # noqa: E402
+from parity_tests.strategies import Sample  # noqa: E402
+
+# a drawn Dense with one unit and a softmax is a legitimate edge case; Keras warns about it
+pytestmark = pytest.mark.filterwarnings("ignore:You are using a softmax over axis")
+
+
+def _cotangent(row, sample, data):
+    """``dy`` shaped and typed like the op's output (ones for pinned examples)."""
+    y = row.run_ref(sample)
+    if data is PINNED:
+        return np.ones(y.shape, dtype=y.dtype)
+    return data.draw(S.cotangents(y.dtype, y.shape), label="dy")
+
+
+@pytest.mark.parametrize("row, dtype", op_db.params(op_db.GRAD_ROWS))
+@given(data=st.data())
+@example(data=PINNED)
+def test_gradients_match_tensorflow(row, dtype, data):
+    samples = row.pinned(dtype) if data is PINNED else [data.draw(row.sample(dtype), label="sample")]
+    for sample in samples:
+        dy = _cotangent(row, sample, data)
+        g_ref = row.ref_grads(sample, dy)
+        g_tf = row.tf_grads(sample, dy, tf, keras)
+        inputs, ref_code, tf_code = row.repro(sample, dy)
+        op, size, scale = row.grad_tolerance(sample, dy)
+        for name, r, t in zip(row.grad_wrt, g_ref, g_tf):
+            assert_parity(r, t, op=op, dtype=dtype, size=size, scale=scale,
+                          what=f"{row.name} gradient wrt {name}", inputs=inputs, ref=ref_code, tf=tf_code)
+
+
+@pytest.mark.parametrize("row", op_db.GRAD_ROWS, ids=lambda r: r.name)
+@given(data=st.data())
+def test_gradients_match_finite_differences_float64(row, data):
+    """Both tapes' directional derivative ``Σᵢ <gradᵢ, vᵢ>`` along a random direction against a float64
+    central difference (two evaluations; ``tests/test_gradcheck.py`` checks the reference element by element)."""
+    sample = data.draw(row.fd_strategy(), label="sample")
+    y = row.run_ref(sample)
+    dy = data.draw(S.cotangents("float64", y.shape), label="dy")
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="direction seed"))
+    xs = [sample[n] for n in row.grad_wrt]
+    vs = scaled_directions(xs, [rng.uniform(-1, 1, x.shape) for x in xs])
+    f = lambda *values: row.run_ref(Sample(sample, **dict(zip(row.grad_wrt, values))))
+    fd = directional_derivative(f, xs, [v / np.maximum(1.0, np.abs(x)) for x, v in zip(xs, vs)], dy)
+    inputs, ref_code, tf_code = row.repro(sample, dy)
+    for side, grads in (("reference", row.ref_grads(sample, dy)), ("tensorflow", row.tf_grads(sample, dy, tf, keras))):
+        along = sum(float(np.sum(g * v)) for g, v in zip(grads, vs))
+        scale = max(1.0, float(np.sum(np.abs(dy * y))), sum(float(np.sum(np.abs(g * v))) for g, v in zip(grads, vs)))
+        assert_parity(along, fd, op="finite_difference", dtype="float64", size=y.size, scale=scale,
+                      what=f"{row.name}: directional derivative along a random direction ({side} vs finite differences)",
+                      inputs=inputs, ref=ref_code, tf=tf_code, names=(side, "finite differences"))

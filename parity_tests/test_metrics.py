@@ -1,0 +1,114 @@
+"""Accuracy metrics against Keras: batching, weights, argmax ties, ``reset_state``.
+
+``update_state`` keeps running totals, so the result must not depend on how
+the data is cut into batches: checked on the reference against itself and
+against Keras fed the same batches. Weights (N,) and (N, 1) with exact zeros,
+and ties in ``argmax`` (scores drawn from a handful of values), are drawn by
+the strategies; the forward parity of a single ``update_state`` is in
+``test_ops.py`` (the metric rows of ``op_db``).
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+tf = pytest.importorskip("tensorflow")
+keras = pytest.importorskip("keras")
+
+import reference as rk  # noqa: E402
+from parity_tests import strategies as S  # noqa: E402
+from parity_tests.compare import assert_parity  # noqa: E402
+
+METRICS = {
+    "SparseCategoricalAccuracy": S.sparse_accuracy,
+    "CategoricalAccuracy": S.categorical_accuracy,
+    "Accuracy": S.accuracy,
+}
+
+
+def _feed(metric, sample, cuts):
+    """``update_state`` batch by batch (cut before each index in ``cuts``); the result as NumPy."""
+    bounds = [0, *cuts, len(sample["y_true"])]
+    w = sample["sample_weight"]
+    for lo, hi in zip(bounds, bounds[1:]):
+        metric.update_state(sample["y_true"][lo:hi], sample["y_pred"][lo:hi],
+                            sample_weight=None if w is None else w[lo:hi])
+    return np.asarray(metric.result())
+
+
+def _repro(name, sample, cuts):
+    feed = (f"bounds = [0, *{cuts!r}, len(y_true)]\n"
+            "for lo, hi in zip(bounds, bounds[1:]):\n"
+            "    m.update_state(y_true[lo:hi], y_pred[lo:hi], "
+            "sample_weight=None if sample_weight is None else sample_weight[lo:hi])\n"
+            "print(m.result())")
+    return dict(inputs=dict(sample), ref=f"m = rk.metrics.{name}(dtype=y_pred.dtype.name)\n{feed}",
+                tf=f"m = keras.metrics.{name}(dtype=y_pred.dtype.name)\n{feed}")
+
+
+@pytest.mark.parametrize("dtype", S.DTYPES)
+@pytest.mark.parametrize("name", sorted(METRICS))
+@given(data=st.data())
+def test_result_does_not_depend_on_batching(name, dtype, data):
+    sample = data.draw(METRICS[name](dtype), label="sample")
+    n = len(sample["y_true"])
+    cuts = data.draw(S.batch_splits(n), label="cuts")
+    ref_batched = _feed(getattr(rk.metrics, name)(dtype=dtype), sample, cuts)
+    ref_whole = _feed(getattr(rk.metrics, name)(dtype=dtype), sample, [])
+    tf_batched = _feed(getattr(keras.metrics, name)(dtype=dtype), sample, cuts)
+    repro = _repro(name, sample, cuts)
+    assert_parity(ref_batched, tf_batched, op="metric", dtype=dtype, size=n, what=f"{name}, batches {cuts}", **repro)
+    assert_parity(ref_batched, ref_whole, op="metric", dtype=dtype, size=n, what=f"{name}, batches {cuts} vs one",
+                  names=("reference, batched", "reference, one batch"), **repro)
+
+
+@pytest.mark.parametrize("dtype", S.DTYPES)
+@pytest.mark.parametrize("name", sorted(METRICS))
+@given(data=st.data())
+def test_reset_state_forgets_everything(name, dtype, data):
+    first = data.draw(METRICS[name](dtype), label="first")
+    second = data.draw(METRICS[name](dtype), label="second")
+    for module in (rk.metrics, keras.metrics):
+        metric = getattr(module, name)(dtype=dtype)
+        _feed(metric, first, [])
+        metric.reset_state()
+        assert float(metric.result()) == 0.0, f"{module.__name__}.{name}: result after reset_state is not 0"
+        after_reset = _feed(metric, second, [])
+        fresh = _feed(getattr(module, name)(dtype=dtype), second, [])
+        assert_parity(after_reset, fresh, op="exact", dtype=dtype, what=f"{module.__name__}.{name} after reset_state",
+                      names=("after reset", "fresh"), **_repro(name, second, []))
+
+
+TIES = {  # name: (y_true, y_pred, expected matches when ties go to the first maximal index)
+    "SparseCategoricalAccuracy": ([0, 1, 2, 1], [[0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [1, 1, 1], [0, 0.3, 0.3]],
+                                  [1, 0, 0, 1]),
+    "CategoricalAccuracy": ([[1, 0, 0], [0, 1, 0], [0, 0.5, 0.5], [0.2, 0.2, 0.2]],
+                            [[0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [0, 0.4, 0.4], [0, 0, 0]], [1, 0, 1, 1]),
+}
+
+
+@pytest.mark.parametrize("dtype", S.DTYPES)
+@pytest.mark.parametrize("name", sorted(TIES))
+def test_argmax_ties_go_to_the_first_maximum(name, dtype):
+    """Ties in ``y_pred`` (and in ``y_true`` for CategoricalAccuracy) resolve to the first index, as tf.argmax."""
+    y_true, y_pred, expected = TIES[name]
+    y_true = np.asarray(y_true, dtype=np.int32 if name.startswith("Sparse") else dtype)
+    y_pred = np.asarray(y_pred, dtype=dtype)
+    fn = {"SparseCategoricalAccuracy": "sparse_categorical_accuracy", "CategoricalAccuracy": "categorical_accuracy"}[name]
+    np.testing.assert_array_equal(getattr(keras.metrics, fn)(y_true, y_pred), expected)
+    np.testing.assert_array_equal(getattr(rk.metrics, fn)(y_true, y_pred), expected)
+
+
+@pytest.mark.parametrize("dtype", S.DTYPES)
+@pytest.mark.parametrize("name", sorted(METRICS))
+def test_all_zero_weights_give_zero(name, dtype):
+    """``count`` stays 0, and Keras's ``divide_no_nan`` makes the result 0, not NaN."""
+    sample = {"SparseCategoricalAccuracy": ([0, 1], [[1.0, 0.0], [0.0, 1.0]]),
+              "CategoricalAccuracy": ([[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]),
+              "Accuracy": ([1.0, 2.0], [1.0, 2.0])}[name]
+    y_true, y_pred = (np.asarray(a, dtype=dtype if np.asarray(a).dtype.kind == "f" else np.int32) for a in sample)
+    for module in (rk.metrics, keras.metrics):
+        metric = getattr(module, name)(dtype=dtype)
+        metric.update_state(y_true, y_pred, sample_weight=np.zeros(2, dtype=dtype))
+        assert float(metric.result()) == 0.0, f"{module.__name__}.{name}: all-zero weights give {metric.result()}"
