@@ -14,6 +14,7 @@ slower than hypothesis's budget for plain integers).
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "print_blob": True}
@@ -30,3 +31,14 @@ settings.load_profile(PROFILE)
 
 def pytest_report_header(config):
     return f"hypothesis profile: {PROFILE} ({settings.get_profile(PROFILE).max_examples} examples per property)"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With ``REQUIRE_MNIST=1`` (CI sets it when the MNIST files are beside the checkout), a test marked
+    ``mnist`` that skips is a failure: the real-data tests must run there, not quietly skip."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("REQUIRE_MNIST") == "1" and item.get_closest_marker("mnist"):
+        report.outcome = "failed"
+        report.longrepr = f"REQUIRE_MNIST=1 but this MNIST test skipped ({report.longrepr[-1]}); MNIST_PATH={os.environ.get('MNIST_PATH')!r}"

@@ -17,3 +17,4 @@ def _default_floatx():
     keras = sys.modules.get("keras")
     if keras is not None:
         keras.config.set_floatx("float32")
+        keras.config.set_dtype_policy("float32")  # the policy is cached at first use: floatx alone won't reset it
