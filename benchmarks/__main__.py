@@ -88,6 +88,7 @@ def main(argv=None):
     cores = results["machine"]["usable_cores"] or results["machine"]["logical_cores"] or 1
     log(f"{plan.name} run on {results['machine']['cpu']} ({cores} cores), "
         f"load average {results['machine']['load_average_at_start'][0]:.2f}")
+
     def measure_peak(when):
         peaks = [machine.matmul_peak(plan.peak_size, plan.peak_repeats, threads)
                  for threads in sorted({1, min(cores, 2)})]
