@@ -12,7 +12,7 @@ from reference.cli import positive_int
 
 SECTIONS = ("modes", "profile", "micro", "sweeps")
 DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
-QUICK_OUT = os.path.join(tempfile.gettempdir(), "benchmarks-quick")
+SCRATCH_OUT = os.path.join(tempfile.gettempdir(), "benchmarks")  # quick and partial runs: never the committed results
 
 
 def _csv(choices):
@@ -37,9 +37,10 @@ def parse_args(argv):
                     "plots.")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run in under a minute: tiny step counts, few sweep points; every figure is "
-                             f"a rough estimate (default output folder: {QUICK_OUT})")
+                             "a rough estimate")
     parser.add_argument("--out", metavar="DIR",
-                        help=f"output folder (default: {os.path.relpath(DEFAULT_OUT)}; with --quick: {QUICK_OUT})")
+                        help=f"output folder (default: {os.path.relpath(DEFAULT_OUT)} for a full run of every "
+                             f"section and mode; {SCRATCH_OUT} for --quick or a partial run)")
     parser.add_argument("--sections", type=_csv(SECTIONS), default=list(SECTIONS),
                         help=f"what to run, comma-separated (default: all: {','.join(SECTIONS)})")
     parser.add_argument("--modes", type=_csv(tuple(MODES)), default=list(MODES),
@@ -52,7 +53,8 @@ def parse_args(argv):
                         help="MNIST folder or mnist.npz (default: $MNIST_PATH, then the Keras cache)")
     parser.add_argument("--no-plots", dest="plots", action="store_false", help="do not draw the PNG plots")
     args = parser.parse_args(argv)
-    args.out = args.out or (QUICK_OUT if args.quick else DEFAULT_OUT)
+    complete = not args.quick and set(args.sections) == set(SECTIONS) and set(args.modes) == set(MODES)
+    args.out = args.out or (DEFAULT_OUT if complete else SCRATCH_OUT)
     return args
 
 

@@ -172,13 +172,15 @@ def _modes_section(results, plan_name):
             if not p["ratio"]:
                 continue
             quiet = p.get("quiet_ratio")
-            rows.append([p["what"], _sig(p["ratio"]["median"]),
-                         f"{_sig(p['ratio']['p25'])}–{_sig(p['ratio']['p75'])}", p["ratio"]["n"],
-                         _sig(quiet["median"]) if quiet else "–",
-                         f"{_sig(quiet['p25'])}–{_sig(quiet['p75'])}" if quiet else "–", quiet["n"] if quiet else 0])
+            rows.append([p["what"]] + _ratio_cells(p["ratio"]) + (_ratio_cells(quiet) if quiet else ["–", "–", 0]))
         lines += _table(["ratio", "median", "p25–p75", "rounds", "quiet rounds: median", "p25–p75", "rounds"],
                         rows) + [""]
     return lines
+
+
+def _ratio_cells(ratio):
+    """Median, p25–p75 and number of rounds of a :func:`benchmarks.timing.round_ratios` result."""
+    return [_sig(ratio["median"]), f"{_sig(ratio['p25'])}–{_sig(ratio['p75'])}", ratio["n"]]
 
 
 def _targets_section(results):
