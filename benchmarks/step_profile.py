@@ -243,7 +243,7 @@ def run(pool, plan, *, seed, data_path, blas_threads, log=print):
 def _op_table(series, steps):
     """One row per (phase, op, direction): median and mean seconds per step, calls per step.
 
-    A step in which an op did not run (Adam's flush runs every 16th) counts
+    A step in which an op did not run (Adam's flush runs every 64th) counts
     as 0 for it, so its median can be 0 while its mean shows the amortised cost.
     """
     rows = []

@@ -25,7 +25,7 @@ import numpy as np
 
 from . import config
 
-FLUSH_EVERY = 16
+FLUSH_EVERY = 64
 
 
 def _check_float(name, value, low=None, high=None, low_open=False):
@@ -67,6 +67,7 @@ class Optimizer:
 
     def build(self, variables):
         """Create the slots for ``variables``; called by the first ``apply_gradients``."""
+        self._variables = list(variables)  # held, so that no other array can take over their ids
         self._index = {id(v): i for i, v in enumerate(variables)}
         self._scratch = [(np.empty_like(v), np.empty_like(v)) for v in variables]
 
@@ -115,7 +116,7 @@ class Optimizer:
     def _flush_subnormals(self):
         """Set slot entries below the dtype's ``tiny`` to 0, as TF's flush-to-zero would."""
         for slot in self._slots():
-            slot[np.abs(slot) < np.finfo(slot.dtype).tiny] = 0
+            np.copyto(slot, 0, where=np.abs(slot) < np.finfo(slot.dtype).tiny)
 
     def apply(self, grads, trainable_variables):
         """``apply_gradients(zip(grads, trainable_variables))``, Keras 3's spelling."""
