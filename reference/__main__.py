@@ -44,9 +44,14 @@ def train_main(argv):
     return 0
 
 
+def fit_main(argv):
+    from .fit_command import main as fit_command_main
+    return fit_command_main(argv)
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    commands = {"train": train_main, "fit": lambda a: __import__("reference.fit_command", fromlist=["main"]).main(a)}
+    commands = {"train": train_main, "fit": fit_main}
     if not argv or argv[0] not in commands:
         print("usage: python -m reference {train,fit} [--help]\n\n"
               "  train  the seed's GradientTape loop on MNIST (NumPy)\n"
