@@ -20,9 +20,9 @@ API (stable; other suites import it)::
 
 Every rule is a bound ``b(ε, n)`` on the relative error of the difference of
 two implementations (``ε`` = machine epsilon of ``dtype``, ``n`` = ``size``);
-``rtol = b``, ``atol = b·scale + tiny``. The ``tiny`` (smallest normal
-number) is the flush-to-zero floor: TensorFlow's CPU kernels flush subnormal
-results to 0 where NumPy keeps them.
+``rtol = b``, ``atol = b·scale + FLUSH_FLOOR·tiny``. The ``tiny`` (smallest
+normal number) term is the flush-to-zero floor: TensorFlow's CPU kernels flush
+subnormal results, final or intermediate, to 0 where NumPy keeps them.
 
 Also here: the finite-difference step (:data:`FD_STEP`), the sensitivity of
 Adam's first step to its gradient (:func:`adam_step_gain`, for scales), and
@@ -54,6 +54,14 @@ float64: 1e-9 ≈ 5·10⁶·ε₆₄, the same amplification with ~2·10⁹ time
 def trajectory_loss_rtol(dtype):
     """:data:`TRAJECTORY_LOSS_RTOL` for ``dtype``."""
     return TRAJECTORY_LOSS_RTOL[np.dtype(dtype).name]
+
+
+# --- flush to zero ----------------------------------------------------------------------
+
+FLUSH_FLOOR = 4
+"""Multiple of ``tiny`` added to every ``atol``: an intermediate that TF flushes to 0 (|x| < tiny) may
+still be multiplied by the upstream gradient (|dy| <= 2 in the strategies) and a local derivative (<= 2,
+e.g. ``exp``'s ``dy·y`` at x = -88 in float32) before it reaches the compared output."""
 
 
 # --- finite differences ----------------------------------------------------------------
@@ -153,7 +161,7 @@ def tolerance(op, dtype, *, size=1, scale=1.0):
             broadcastable to the compared values for a per-element magnitude.
 
     Returns:
-        ``rtol = bound(ε, size)`` and ``atol = bound(ε, size)·scale + tiny``.
+        ``rtol = bound(ε, size)`` and ``atol = bound(ε, size)·scale + FLUSH_FLOOR·tiny``.
     """
     if op not in RULES:
         raise ValueError(f"Unknown tolerance key {op!r}. Known keys: {sorted(RULES)}.")
@@ -162,7 +170,7 @@ def tolerance(op, dtype, *, size=1, scale=1.0):
         raise ValueError(f"`size` and `scale` must be finite and >= 0, got size={size!r}, scale={scale!r}.")
     info = _finfo(dtype)
     bound = float(RULES[op].bound(float(info.eps), int(size)))
-    atol = bound * scale + float(info.tiny)
+    atol = bound * scale + FLUSH_FLOOR * float(info.tiny)
     return bound, atol if atol.ndim else float(atol)
 
 
