@@ -57,7 +57,12 @@ def main(argv=None):
               "  train  the seed's GradientTape loop on MNIST (NumPy)\n"
               "  fit    the same MLP trained through compile/fit", file=sys.stderr)
         return 2
-    return commands[argv[0]](argv[1:])
+    from .data import MNISTDataError, MNISTNotFoundError
+    try:
+        return commands[argv[0]](argv[1:])
+    except (MNISTNotFoundError, MNISTDataError) as error:  # a user's problem to fix, not a crash: no traceback
+        print(f"error: {error}\n(on the command line, --data PATH names the folder or file)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

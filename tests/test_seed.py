@@ -69,3 +69,10 @@ def test_blas_threads_context_restores_the_count():
     assert blas.get_threads() == before
     with pytest.raises(ValueError, match="positive integer"):
         blas.set_threads(0)
+
+
+def test_command_line_without_data_says_how_to_supply_it(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "reference", "train", "--data", str(tmp_path / "nowhere")],
+                         capture_output=True, text=True)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "nowhere" in run.stderr and "does not exist" in run.stderr and "--data PATH" in run.stderr

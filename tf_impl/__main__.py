@@ -137,7 +137,12 @@ def main(argv=None):
               "  train    the seed's GradientTape loop on MNIST, in TensorFlow (--mode eager|function|xla)\n"
               "  compare  TensorFlow and the NumPy reference side by side, step for step", file=sys.stderr)
         return 2
-    return commands[argv[0]](argv[1:])
+    from reference.data import MNISTDataError, MNISTNotFoundError
+    try:
+        return commands[argv[0]](argv[1:])
+    except (MNISTNotFoundError, MNISTDataError) as error:  # a user's problem to fix, not a crash: no traceback
+        print(f"error: {error}\n(on the command line, --data PATH names the folder or file)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
