@@ -236,7 +236,8 @@ def _loss_grad_scale(sample, dy):
     else:
         total = np.maximum(np.abs(y_pred.sum(axis, keepdims=True)), np.finfo(np.float64).tiny)
         factor = 1 / np.clip(y_pred, rk.config.epsilon(), 1) + 1 / np.minimum(total, 1e300)
-    return np.minimum(per_sample * factor * _label_mass(sample) + 0.0 * y_pred, 1e300)  # finite when Σp = 0
+    with np.errstate(over="ignore"):                     # Σp = 0: capped below, so the tolerance stays finite
+        return np.minimum(per_sample * factor * _label_mass(sample) + 0.0 * y_pred, 1e300)
 
 
 def _matmul_scale(sample):
