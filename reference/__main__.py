@@ -4,7 +4,7 @@ import argparse
 import sys
 import time
 
-from .cli import add_training_flags
+from .cli import add_training_flags, run_subcommand
 
 
 def train_main(argv):
@@ -52,17 +52,9 @@ def fit_main(argv):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     commands = {"train": train_main, "fit": fit_main}
-    if not argv or argv[0] not in commands:
-        print("usage: python -m reference {train,fit} [--help]\n\n"
+    return run_subcommand(argv, commands, ("usage: python -m reference {train,fit} [--help]\n\n"
               "  train  the seed's GradientTape loop on MNIST (NumPy)\n"
-              "  fit    the same MLP trained through compile/fit", file=sys.stderr)
-        return 2
-    from .data import MNISTDataError, MNISTNotFoundError
-    try:
-        return commands[argv[0]](argv[1:])
-    except (MNISTNotFoundError, MNISTDataError) as error:  # a user's problem to fix, not a crash: no traceback
-        print(f"error: {error}\n(on the command line, --data PATH names the folder or file)", file=sys.stderr)
-        return 1
+              "  fit    the same MLP trained through compile/fit"))
 
 
 if __name__ == "__main__":

@@ -35,3 +35,23 @@ def add_training_flags(parser):
                           "(default: 100)")
     out.add_argument("--no-progress", dest="progress", action="store_false", help="hide the progress bar")
     return parser
+
+
+def run_subcommand(argv, commands, usage):
+    """Dispatch ``argv[0]`` to ``commands``; print ``usage`` (exit 2) if it names none.
+
+    Missing or corrupt MNIST is the user's to fix, not a crash: it prints the
+    loader's how-to-supply-it message and exits 1, without a traceback.
+    """
+    import sys
+
+    from .data import MNISTDataError, MNISTNotFoundError
+
+    if not argv or argv[0] not in commands:
+        print(usage, file=sys.stderr)
+        return 2
+    try:
+        return commands[argv[0]](argv[1:])
+    except (MNISTNotFoundError, MNISTDataError) as error:
+        print(f"error: {error}\n(on the command line, --data PATH names the folder or file)", file=sys.stderr)
+        return 1

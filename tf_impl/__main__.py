@@ -5,7 +5,7 @@ import importlib.util
 import sys
 import time
 
-from reference.cli import add_training_flags, positive_float, positive_int
+from reference.cli import add_training_flags, positive_float, positive_int, run_subcommand
 from reference.data import MNISTLoader
 from reference.progress import TrainingLog
 
@@ -132,17 +132,9 @@ def report(result):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     commands = {"train": train_main, "compare": compare_main}
-    if not argv or argv[0] not in commands:
-        print("usage: python -m tf_impl {train,compare} [--help]\n\n"
+    return run_subcommand(argv, commands, ("usage: python -m tf_impl {train,compare} [--help]\n\n"
               "  train    the seed's GradientTape loop on MNIST, in TensorFlow (--mode eager|function|xla)\n"
-              "  compare  TensorFlow and the NumPy reference side by side, step for step", file=sys.stderr)
-        return 2
-    from reference.data import MNISTDataError, MNISTNotFoundError
-    try:
-        return commands[argv[0]](argv[1:])
-    except (MNISTNotFoundError, MNISTDataError) as error:  # a user's problem to fix, not a crash: no traceback
-        print(f"error: {error}\n(on the command line, --data PATH names the folder or file)", file=sys.stderr)
-        return 1
+              "  compare  TensorFlow and the NumPy reference side by side, step for step"))
 
 
 if __name__ == "__main__":
