@@ -1,7 +1,7 @@
 """Benchmarks: the NumPy reference and TensorFlow, timed side by side in one run.
 
 ``python -m benchmarks`` (``--quick`` for a smoke run, ``--help`` for the
-options) times the seed's MNIST training in every mode (:mod:`.modes`: the
+options) times the handbook's MNIST training in every mode (:mod:`.modes`: the
 reference in float32 and float64, TensorFlow eager, ``tf.function``, XLA and
 Keras ``fit``), profiles the reference's training step (:mod:`.step_profile`),
 times single ops on both sides (:mod:`.micro`) and sweeps the batch size and

@@ -8,7 +8,7 @@ import sys
 import tempfile
 import time
 
-from reference.cli import positive_int
+from reference.commands.cli import positive_int
 
 SECTIONS = ("modes", "profile", "micro", "sweeps")
 DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
@@ -31,7 +31,7 @@ def parse_args(argv):
 
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Time the seed's MNIST training with the NumPy reference and with TensorFlow (eager, "
+        description="Time the handbook's MNIST training with the NumPy reference and with TensorFlow (eager, "
                     "tf.function, XLA, Keras fit) in one run, modes interleaved; sweep batch size and width; "
                     "time single ops; profile the reference's step. Writes results.md, results.json and PNG "
                     "plots.")
@@ -120,7 +120,7 @@ def main(argv=None):
                 measured = modes.run(runs, plan, log=log)
                 pool.close([name for name in mode_names if name not in ("reference-float32", "function")])
                 return measured
-            section("modes", f"the seed's training, {plan.total_steps} steps per mode, round-robin:", train_modes)
+            section("modes", f"the handbook's training, {plan.total_steps} steps per mode, round-robin:", train_modes)
         section("profile", "profile of the reference's step:",
                 lambda: step_profile.run(pool, plan, blas_threads=args.blas_threads, log=log, **common))
         section("micro", "per-op micro-benchmarks:",

@@ -33,20 +33,10 @@ def _cpu_model():
 
 
 def _openblas_runtime():
-    """The loaded OpenBLAS's ``get_config`` and ``get_corename`` strings (the kernels picked for this CPU)."""
-    from reference import blas
+    """The loaded BLAS's library, version and the kernels it picked for this CPU (``reference.commands.blas.info``)."""
+    from reference.commands import blas
 
-    found = blas._openblas()
-    if found is None:
-        return None
-    lib, setter, _ = found
-    info = {"library": lib._name}
-    for key, function in (("config", "get_config"), ("core", "get_corename")):
-        name = setter.replace("set_num_threads", function)
-        if hasattr(lib, name):
-            getattr(lib, name).restype = ctypes.c_char_p
-            info[key] = getattr(lib, name)().decode()
-    return info
+    return blas.info()
 
 
 def _git_commit():
@@ -81,7 +71,7 @@ def cpu_busy_seconds():
 
 def describe():
     """A dict of the machine's details (see the module docstring)."""
-    from reference import blas
+    from reference.commands import blas
 
     blas_config = np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {})
     affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
@@ -130,7 +120,7 @@ def matmul_peak(size, repeats, threads):
     ``2·n³`` operations per product; the best run is the machine's ceiling
     (slower runs are interference). Returns ``{threads, size, gflops, runs_gflops}``.
     """
-    from reference import blas
+    from reference.commands import blas
 
     rng = np.random.default_rng(0)
     a = rng.standard_normal((size, size), dtype=np.float32)

@@ -1,6 +1,6 @@
-"""Per-op micro-benchmarks on the seed's shapes: where each side spends a step.
+"""Per-op micro-benchmarks on the handbook's shapes: where each side spends a step.
 
-Ops (``OPS``), on a batch of 50 MNIST images and the seed's initial weights:
+Ops (``OPS``), on a batch of 50 MNIST images and the handbook's initial weights:
 
 * ``loss``: the mean sparse cross-entropy of softmax probabilities (50, 10):
   forward, and backward to the probabilities;
@@ -80,7 +80,7 @@ class ReferenceOps:
             self.measure(op, WARMUP_CALLS)
 
     def measure(self, op, calls):
-        from reference import blas
+        from reference.commands import blas
 
         with blas.threads(self.blas_threads):
             return self._measure(op, calls)

@@ -1,11 +1,11 @@
-"""The seed's training in each mode, timed round-robin in one run.
+"""The handbook's training in each mode, timed round-robin in one run.
 
 Modes (``MODES``):
 
 ==================== ====================================================================
-reference-float32    ``reference.seed.train`` (NumPy), float32, ``--blas-threads`` (1)
+reference-float32    ``reference.handbook.train`` (NumPy), float32, ``--blas-threads`` (1)
 reference-float64    the same in float64
-eager                ``tf_impl.train(mode="eager")``: the seed's TensorFlow loop as written
+eager                ``tf_impl.train(mode="eager")``: the handbook's TensorFlow loop as written
 function             ``tf_impl.train(mode="function")``: the step under ``tf.function``
 xla                  ``tf_impl.train(mode="xla")``: ``tf.function(jit_compile=True)``
 fit                  Keras ``compile(Adam(1e-3), SparseCategoricalCrossentropy())`` +
@@ -15,9 +15,9 @@ fit                  Keras ``compile(Adam(1e-3), SparseCategoricalCrossentropy()
 Each mode runs its own training code, unmodified, in its own process (see
 :mod:`benchmarks.workers`), paced by :mod:`benchmarks.pacing`: a step is one
 iteration of that code's loop, from drawing the batch to reading the loss
-(the seed prints it; here it is converted to a Python float and kept, without
+(the handbook prints it; here it is converted to a Python float and kept, without
 the I/O). Every mode starts from the same initial weights (the reference's
-Glorot draw for the seed) and, except ``fit``, draws the same batches (an
+Glorot draw for the handbook) and, except ``fit``, draws the same batches (an
 ``MNISTLoader`` seeded alike). ``fit`` runs Keras's own pipeline: epochs
 shuffled without replacement.
 
@@ -76,21 +76,22 @@ class _ModeRun:
 
 
 class ReferenceRun(_ModeRun):
-    """``reference.seed.train`` in ``dtype``, with ``blas_threads`` BLAS threads."""
+    """``reference.handbook.train`` in ``dtype``, with ``blas_threads`` BLAS threads."""
 
     def __init__(self, dtype="float32", blas_threads=1, seed=0, data_path=None, total_steps=SEED_STEPS):
-        from reference import blas, config, seed as reference_seed
+        from reference import config, handbook
+        from reference.commands import blas
 
         config.set_floatx(dtype)
         blas.set_threads(blas_threads)
         self.loader = workload.data(data_path, dtype, seed)
         self.memory = PeakMemory()
-        self.model = reference_seed.MLP()
+        self.model = handbook.MLP()
         self.model.build((None, 28, 28, 1))
         self.model.set_weights(workload.reference_initial_weights(seed, dtype))
 
         def train(tick):
-            reference_seed.train(self.model, _PacedLoader(self.loader, tick), num_epochs=EPOCHS,
+            handbook.train(self.model, _PacedLoader(self.loader, tick), num_epochs=EPOCHS,
                                  batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE, on_batch=self._on_batch)
 
         self.paced = PacedTraining(train)
@@ -106,13 +107,14 @@ class ReferenceRun(_ModeRun):
         return {"seconds": time.perf_counter() - start, "accuracy": value}
 
     def describe(self):
-        from reference import blas, config
+        from reference import config
+        from reference.commands import blas
 
         return {"floatx": config.floatx(), "blas_threads": blas.get_threads()}
 
 
 class _TensorFlowRun(_ModeRun):
-    """Shared set-up of the TensorFlow modes: seeds, data, the seed's MLP from the common initial weights."""
+    """Shared set-up of the TensorFlow modes: seeds, data, the handbook's MLP from the common initial weights."""
 
     def _set_up(self, seed, data_path):
         from tf_impl import MLP, tf
@@ -270,7 +272,7 @@ def _block_median_ms(block):
 def summarize(blocks, evaluations, plan):
     """One mode's figures from its blocks (the first is the warm-up) and its evaluations.
 
-    ``training_s`` is the seed's whole training (6,000 steps): when the plan
+    ``training_s`` is the handbook's whole training (6,000 steps): when the plan
     runs all of them, the measured sum of the steps after the warm-up plus
     the warm-up steps counted at the median step time (so tracing and first
     calls are excluded; ``first_steps_s`` reports them); otherwise the median

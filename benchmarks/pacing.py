@@ -1,7 +1,7 @@
 """Running a training function a few steps at a time, timing every step.
 
 The benchmark times each side's own training code as written
-(``reference.seed.train``, ``tf_impl.train``, Keras's ``fit``), yet must stop
+(``reference.handbook.train``, ``tf_impl.train``, Keras's ``fit``), yet must stop
 it every few hundred steps: to let the other modes take their turn on the
 CPU, and to evaluate the model. :class:`PacedTraining` runs the training
 function in a thread and hands it a ``tick`` function, which the training

@@ -13,7 +13,7 @@ from .workload import SEED_STEPS, STEPS_PER_EPOCH
 class Plan:
     """Step counts, sweep points and repetitions of one benchmark run.
 
-    The seed's training runs in blocks: the first ``warmup_steps`` steps
+    The handbook's training runs in blocks: the first ``warmup_steps`` steps
     (tracing, first calls; timed but kept apart), then blocks of
     ``eval_every`` steps, each followed by an evaluation of the test set,
     until ``total_steps``. Each block of one mode is followed by a block of
@@ -21,11 +21,11 @@ class Plan:
     """
 
     name: str
-    total_steps: int              # of the seed's training, per mode
+    total_steps: int              # of the handbook's training, per mode
     warmup_steps: int
     eval_every: int
     sweep_batch_sizes: tuple
-    sweep_widths: tuple           # hidden units, at the seed's batch size
+    sweep_widths: tuple           # hidden units, at the handbook's batch size
     sweep_rounds: int             # interleaved blocks per side and sweep point
     sweep_block_seconds: float    # aimed-at length of one sweep block
     sweep_warmup_steps: int
@@ -56,7 +56,7 @@ class Plan:
 
     @property
     def is_seed_run(self):
-        """Whether the seed's whole training (6,000 steps) is run, rather than estimated."""
+        """Whether the handbook's whole training (6,000 steps) is run, rather than estimated."""
         return self.total_steps == SEED_STEPS
 
 

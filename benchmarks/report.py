@@ -119,7 +119,7 @@ def _modes_section(results, plan_name):
         return []
     modes = section["modes"]
     estimated = any(m["training_estimated"] for m in modes.values())
-    lines = ["## The seed's training, by mode", "",
+    lines = ["## The handbook's training, by mode", "",
              f"MLP 784-100-10, batch 50, Adam(1e-3); every mode from the same initial weights. "
              f"{section['steps_run']} steps per mode, in blocks of {section['eval_every']} run round-robin "
              f"across the modes, the test set evaluated after each block (not timed); the first "
@@ -244,7 +244,7 @@ def _micro_section(results):
         return []
     sides = micro["sides"]
     lines = ["## Per-op micro-benchmarks (µs per call, median)", "",
-             "On the seed's shapes (batch 50, 784 → 100 → 10). Forward inside a gradient tape (recording "
+             "On the handbook's shapes (batch 50, 784 → 100 → 10). Forward inside a gradient tape (recording "
              "included), backward = the tape's gradient. tf.function cannot be timed inside a graph: its "
              "backward (≈) is the median of a forward+backward function minus the median forward, within the "
              "noise of its ~100 µs call overhead.", ""]
@@ -274,7 +274,7 @@ def _profile_section(results):
     phases = profile["phases"]
     step = phases["step"]["median"]
     lines = ["## Profile of the reference's training step", "",
-             f"The seed's step (float32, {profile['blas_threads']} BLAS thread(s)) after "
+             f"The handbook's step (float32, {profile['blas_threads']} BLAS thread(s)) after "
              f"{profile['warmup_steps']} warm-up steps. Phases: {phases['step']['n']} uninstrumented steps, "
              "median per phase (the medians need not add up exactly to the median step).", ""]
     lines += _table(["phase", "µs (median)", "p10–p90 µs", "share of the step"], [
@@ -303,15 +303,15 @@ def _method_section(results):
             "* One run, one process per mode (`multiprocessing` spawn): the parent never imports TensorFlow, the "
             "modes take turns on the CPU (only one computes at a time), and each process's memory belongs to "
             "one mode.",
-            "* Each mode runs its own training code unmodified (`reference.seed.train`, `tf_impl.train`, "
+            "* Each mode runs its own training code unmodified (`reference.handbook.train`, `tf_impl.train`, "
             "`Model.fit`), paused between blocks from its data loader's `get_batch` (`fit`: "
             "`on_train_batch_begin`). A step is one loop iteration: batch draw, forward, loss, backward, update, "
-            "and reading the loss as a float (the seed prints it; the I/O is left out).",
+            "and reading the loss as a float (the handbook prints it; the I/O is left out).",
             "* Same batches for every mode except `fit` (the same seeded `MNISTLoader`); `fit` uses Keras's own "
             "shuffled epochs. Under `tf.function`/XLA/`fit`, Keras computes the loss from the logits behind "
             "the softmax (`_get_logits`); eagerly and in the reference, from the clipped probabilities.",
             "* Evaluation: one forward pass over the 10,000 test images + `SparseCategoricalAccuracy` "
-            "(`tf_impl.evaluate_fast` for TensorFlow), not the seed's 200 calls of `model.predict`.",
+            "(`tf_impl.evaluate_fast` for TensorFlow), not the handbook's 200 calls of `model.predict`.",
             "* No timing is asserted anywhere; the machine is shared, so compare ratios from the same run "
             "rather than absolute times across runs.", ""]
 
@@ -374,7 +374,7 @@ def write_plots(results, out):
         ax.bar(labels, medians, yerr=[low, high], capsize=4, color=colors)
         ax.set_yscale("log")
         ax.set_ylabel("ms per step (median, p10–p90)")
-        ax.set_title("The seed's training step by mode (batch 50)")
+        ax.set_title("The handbook's training step by mode (batch 50)")
         for i, value in enumerate(medians):
             ax.annotate(f"{value:.3g}", (i, value), textcoords="offset points", xytext=(8, 2), fontsize=8)
         ax.tick_params(axis="x", labelrotation=20)

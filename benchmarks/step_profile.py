@@ -1,13 +1,13 @@
 """Where the reference's training step spends its time: by phase, by op, by Python function.
 
-The step is the seed's (``reference.seed.train``'s loop body), on the seed's
+The step is the handbook's (``reference.handbook.train``'s loop body), on the handbook's
 model, batches and Adam, after ``plan.profile_warmup_steps`` untimed steps.
 Three views, each from its own steps (the first two alternate in rounds):
 
 * **phases** (uninstrumented: one clock reading between phases): ``get_batch``,
   ``forward`` (``model(X)`` inside the tape), ``loss`` (the sparse
   cross-entropy and ``reduce_mean``), ``backward`` (``tape.gradient``),
-  ``adam`` (``apply_gradients``) and ``read loss`` (``float(loss)``, the seed's
+  ``adam`` (``apply_gradients``) and ``read loss`` (``float(loss)``, the handbook's
   print without the I/O). Medians per phase; their sum is close to the
   median step of :mod:`benchmarks.modes` (which adds the pacing tick).
 * **ops** (instrumented): every public function of ``reference.ops`` is
@@ -41,16 +41,17 @@ UNATTRIBUTED = "(unattributed)"
 
 
 class ReferenceStepProfile:
-    """Worker side: the seed's reference step, profiled three ways (see the module docstring)."""
+    """Worker side: the handbook's reference step, profiled three ways (see the module docstring)."""
 
     def __init__(self, seed=0, data_path=None, blas_threads=1, dtype="float32"):
-        from reference import blas, config, optimizers, seed as reference_seed
+        from reference import config, handbook, optimizers
+        from reference.commands import blas
 
         config.set_floatx(dtype)
         self.blas_threads = blas_threads
         self._blas = blas
         self.loader = workload.data(data_path, dtype, seed)
-        self.model = reference_seed.MLP()
+        self.model = handbook.MLP()
         self.model.build((None, 28, 28, 1))
         self.model.set_weights(workload.reference_initial_weights(seed, dtype))
         self.optimizer = optimizers.Adam(learning_rate=LEARNING_RATE)
@@ -62,7 +63,7 @@ class ReferenceStepProfile:
                 self._step(lambda phase: None)
 
     def _step(self, mark):
-        """One seed step; ``mark(phase)`` is called as each phase begins, and with ``None`` at the end."""
+        """One handbook step; ``mark(phase)`` is called as each phase begins, and with ``None`` at the end."""
         from reference import GradientTape, losses, ops
 
         mark("get_batch")

@@ -1,14 +1,14 @@
-"""Throughput of the seed's training step as the batch size and the hidden width grow.
+"""Throughput of the handbook's training step as the batch size and the hidden width grow.
 
-Two sweeps: the batch size at the seed's width (100 units), and the width at
-the seed's batch size (50). At each point, each side builds the MLP at that
+Two sweeps: the batch size at the handbook's width (100 units), and the width at
+the handbook's batch size (50). At each point, each side builds the MLP at that
 width with fresh weights and a fresh Adam, draws two MNIST batches (reused in
 turn: the batch draw is not part of what is timed here, unlike in
 :mod:`benchmarks.modes`), runs a few warm-up steps, and then times steps in
 blocks, the sides taking turns, ``plan.sweep_rounds`` blocks each.
 
 Sides: the reference's step (``benchmarks.workload.reference_train_step``,
-the seed's loop body) with 1 and with 2 BLAS threads, and ``tf_impl``'s step
+the handbook's loop body) with 1 and with 2 BLAS threads, and ``tf_impl``'s step
 under ``tf.function`` (TensorFlow's default threads: all cores).
 
 Figures per side and point, from the median step time ``t``: samples/s
@@ -29,7 +29,7 @@ SETTLE_S = 0.1
 
 
 class ReferenceSweep:
-    """Worker side: the reference's seed step at one (batch size, width) point at a time."""
+    """Worker side: the reference's handbook step at one (batch size, width) point at a time."""
 
     def __init__(self, seed=0, data_path=None):
         self._seed = seed
@@ -54,7 +54,7 @@ class ReferenceSweep:
 
     def run(self, steps, blas_threads, budget=None):
         """Time ``steps`` steps (fewer if they take ``budget`` seconds) with ``blas_threads`` BLAS threads."""
-        from reference import blas
+        from reference.commands import blas
 
         with blas.threads(blas_threads):
             return timing.time_calls(self._one_step, steps, budget)

@@ -1,7 +1,7 @@
 """The performance targets the reference is measured against (reported, never asserted).
 
-* the seed's training (6,000 steps of 50) in at most 0.3× the time of ``tf.function``;
-* at least 30× faster than TensorFlow eager (the seed as written);
+* the handbook's training (6,000 steps of 50) in at most 0.3× the time of ``tf.function``;
+* at least 30× faster than TensorFlow eager (the handbook as written);
 * at batch sizes ≥ 1024, at least 60% of this machine's measured matrix-product peak;
 * the 10,000 test images evaluated in under 0.1 s.
 

@@ -1,6 +1,6 @@
-"""The seed's workload, on either side, at any batch size and hidden width.
+"""The handbook's workload, on either side, at any batch size and hidden width.
 
-The seed trains an MLP 784-100-10 (Flatten -> Dense(100, relu) -> Dense(10)
+The handbook trains an MLP 784-100-10 (Flatten -> Dense(100, relu) -> Dense(10)
 -> softmax) with Adam(1e-3) on batches of 50 drawn by
 ``reference.data.MNISTLoader.get_batch``, for 5 epochs of
 ``60000 // 50 = 1200`` steps: 6,000 steps. Its loss is the mean sparse
@@ -70,26 +70,25 @@ def matmul_flops(batch_size, hidden=HIDDEN):
 
 
 def reference_mlp(hidden=HIDDEN):
-    """The seed's MLP with ``hidden`` units, as a reference ``Sequential`` (softmax as the last activation)."""
-    from reference import activations, layers, models
+    """The handbook's MLP with ``hidden`` units (``reference.handbook.MLP``)."""
+    from reference import handbook
 
-    return models.Sequential([layers.Flatten(), layers.Dense(hidden, activation=activations.relu),
-                              layers.Dense(CLASSES, activation=activations.softmax)])
+    return handbook.MLP(hidden_units=hidden)
 
 
 def reference_initial_weights(seed=0, dtype="float32"):
-    """The initial weights of ``reference.seed.MLP`` drawn with ``set_random_seed(seed)``, in ``dtype``.
+    """The initial weights of ``reference.handbook.MLP`` drawn with ``set_random_seed(seed)``, in ``dtype``.
 
     Every mode of the benchmark starts from these, so the modes differ only in
     how they compute, not where they start.
     """
-    from reference import config, initializers, seed as reference_seed
+    from reference import config, handbook, initializers
 
     previous = config.floatx()
     config.set_floatx(dtype)
     try:
         initializers.set_random_seed(seed)
-        model = reference_seed.MLP()
+        model = handbook.MLP()
         model.build((None, 28, 28, 1))
         return model.get_weights()
     finally:
@@ -97,27 +96,18 @@ def reference_initial_weights(seed=0, dtype="float32"):
 
 
 def reference_train_step(model, optimizer):
-    """The body of ``reference.seed.train``'s loop as ``step(X, y) -> loss``: the twin of
-    ``tf_impl.make_train_step``."""
-    from reference import GradientTape, losses, ops
+    """The body of ``reference.handbook.train``'s loop as ``step(X, y) -> loss``: ``handbook.make_train_step``,
+    the twin of ``tf_impl.make_train_step``."""
+    from reference import handbook
 
-    def train_step(X, y):
-        with GradientTape() as tape:
-            y_pred = model(X)
-            loss = losses.sparse_categorical_crossentropy(y_true=y, y_pred=y_pred)
-            loss = ops.reduce_mean(loss)
-        grads = tape.gradient(loss, model.variables)
-        optimizer.apply_gradients(grads_and_vars=zip(grads, model.variables))
-        return loss
-
-    return train_step
+    return handbook.make_train_step(model, optimizer)
 
 
 # --- the TensorFlow side -------------------------------------------------------
 
 
 def tf_mlp(hidden=HIDDEN):
-    """The seed's MLP with ``hidden`` units, as a ``tf.keras.Sequential``, built for MNIST images."""
+    """The handbook's MLP with ``hidden`` units, as a ``tf.keras.Sequential``, built for MNIST images."""
     from tf_impl import tf
 
     model = tf.keras.Sequential([tf.keras.layers.Flatten(),

@@ -8,7 +8,7 @@ import shlex
 import sys
 import time
 
-from reference.cli import positive_int
+from reference.commands.cli import positive_int
 
 from .tolerances import TRAJECTORY_STEPS
 

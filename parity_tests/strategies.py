@@ -516,7 +516,7 @@ def optimizer_trajectory(draw, dtype, max_steps=6):
 
 @dataclass(frozen=True)
 class TrainingCase:
-    """One training step of the seed's MLP, described by a few numbers (so that hypothesis prints them,
+    """One training step of the handbook's MLP, described by a few numbers (so that hypothesis prints them,
     not 784·N pixels): ``batch()`` and ``initial_weights()`` build the arrays from ``seed``."""
 
     seed: int
@@ -549,7 +549,7 @@ class TrainingCase:
 
 
 def training_cases(dtype):
-    """A batch for the seed's MLP, realistic (MNIST-like, batch 50) or adversarial (all-0 or all-1 images,
+    """A batch for the handbook's MLP, realistic (MNIST-like, batch 50) or adversarial (all-0 or all-1 images,
     batch of 1, doubled weights).
 
     Weights are not scaled up to saturate the softmax: with probabilities within an ulp of the clip bounds

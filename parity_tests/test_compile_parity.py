@@ -19,7 +19,7 @@ import reference as rk  # noqa: E402
 from keras.src.trainers import compile_utils as keras_compile_utils  # noqa: E402
 from parity_tests import strategies as S  # noqa: E402
 from parity_tests.test_fit_parity import RefTwoHeads, TFTwoHeads, assert_logs_match, paired  # noqa: E402
-from reference import compile_utils  # noqa: E402
+from reference.trainers import compile_utils  # noqa: E402
 
 
 def _zeros(shape):

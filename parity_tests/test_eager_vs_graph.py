@@ -1,4 +1,4 @@
-"""The seed's loss is one thing eagerly and another under ``tf.function``; the reference reproduces each.
+"""The handbook's loss is one thing eagerly and another under ``tf.function``; the reference reproduces each.
 
 Eagerly, Keras's sparse cross-entropy clips the softmax probabilities to
 ``[ε, 1 - ε]`` before the log. In a graph, ``_get_logits`` spots the
@@ -11,7 +11,7 @@ The reference computes the eager loss by default (from probabilities), and the
 graph loss inside ``reference.ops.remember_logits()`` or, explicitly, from the
 logits with ``from_logits=True`` (``tf_impl.loss_semantics``). Here: the split
 in TF itself, then each reference route against the TF mode it mirrors, on
-single softmax outputs and on the seed's MLP, values and gradients.
+single softmax outputs and on the handbook's MLP, values and gradients.
 """
 
 import numpy as np
@@ -24,8 +24,8 @@ from parity_tests.compare import assert_parity
 from reference import GradientTape, config, losses, ops
 
 tf_impl = pytest.importorskip("tf_impl", reason="tf_impl needs TensorFlow")
-from reference import seed as reference_seed  # noqa: E402
-from tf_impl.loss_semantics import mlp_logits, reference_loss  # noqa: E402
+from reference import handbook  # noqa: E402
+from tf_impl.loss_semantics import mlp_logits  # noqa: E402
 
 tf = tf_impl.tf
 pytestmark = pytest.mark.tf
@@ -33,11 +33,11 @@ pytestmark = pytest.mark.tf
 NUM_PIXELS = 28 * 28
 
 
-# --- TensorFlow: the seed's loss and its gradient, eagerly and in a graph -------------------
+# --- TensorFlow: the handbook's loss and its gradient, eagerly and in a graph -------------------
 
 
 def tf_softmax_loss(z, labels):
-    """Per-sample seed loss of logits ``z`` and its gradient with respect to ``z`` (TF)."""
+    """Per-sample handbook loss of logits ``z`` and its gradient with respect to ``z`` (TF)."""
     with tf.GradientTape() as tape:
         tape.watch(z)
         loss = tf.keras.losses.sparse_categorical_crossentropy(y_true=labels, y_pred=tf.nn.softmax(z))
@@ -58,7 +58,7 @@ def tf_softmax_loss_graph(z, labels):
 
 
 def tf_mlp_loss(model, X, y):
-    """The seed's mean loss of ``model`` on a batch and its gradients (TF)."""
+    """The handbook's mean loss of ``model`` on a batch and its gradients (TF)."""
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(y_true=y, y_pred=model(X)))
     return loss, tape.gradient(loss, model.variables)
@@ -150,14 +150,14 @@ def test_reference_matches_each_mode_on_any_logits(mode, route, data):
                   what=f"gradient, reference by {route} vs TF {mode}", inputs=dict(sample))
 
 
-# --- the seed's MLP ---------------------------------------------------------------------------
+# --- the handbook's MLP ---------------------------------------------------------------------------
 
 
 def mlp_pair(dtype):
-    """A ``tf_impl.MLP`` and a ``reference.seed.MLP`` in ``dtype``, built, and a graph of ``tf_mlp_loss``."""
+    """A ``tf_impl.MLP`` and a ``reference.handbook.MLP`` in ``dtype``, built, and a graph of ``tf_mlp_loss``."""
     with tf_impl.use_floatx(dtype):
         tf.keras.utils.set_random_seed(0)
-        tf_model, ref_model = tf_impl.MLP(), reference_seed.MLP()
+        tf_model, ref_model = tf_impl.MLP(), handbook.MLP()
         X0 = np.zeros((1, 28, 28, 1), dtype=dtype)
         tf_model(X0), ref_model(X0)
     graph = tf.function(lambda X, y: tf_mlp_loss(tf_model, X, y), reduce_retracing=True)
@@ -170,12 +170,12 @@ def mlp(request):
 
 
 def ref_mlp_loss(model, X, y, route):
-    """The seed's mean loss on the reference MLP and its gradients, by ``route`` (see ``ref_softmax_loss``)."""
+    """The handbook's mean loss on the reference MLP and its gradients, by ``route`` (see ``ref_softmax_loss``)."""
     with GradientTape() as tape:
         if route == "from_logits":
             loss = ops.reduce_mean(losses.sparse_categorical_crossentropy(y, mlp_logits(model, X), from_logits=True))
         else:
-            loss = reference_loss(model, X, y, "probabilities" if route == "probabilities" else "logits")
+            loss = handbook.compute_loss(model, X, y, "probabilities" if route == "probabilities" else "logits")
     return loss, tape.gradient(loss, model.variables)
 
 

@@ -73,8 +73,8 @@ def data_loader(dtype, seed=0):
                                          ("float32", "function"), ("float64", "function"),
                                          ("float32", "xla")])
 def test_trajectories_agree(dtype, mode):
-    result = tf_impl.compare(STEPS[mode], dtype, mode, seed=0, data_loader=data_loader(dtype))
     bound = trajectory_loss_rtol(dtype)
+    result = tf_impl.compare(STEPS[mode], dtype, mode, seed=0, data_loader=data_loader(dtype), target=bound)
     worst = int(result.rel_gap.argmax())
     assert result.max_rel_gap <= bound, (
         f"{mode} {dtype} on {result.data_source}: relative loss gap {result.max_rel_gap:.3g} > {bound:g} at step "
@@ -86,7 +86,8 @@ def test_trajectories_agree(dtype, mode):
 
 
 def test_mismatched_semantics_have_no_target():
-    result = tf_impl.compare(3, "float32", "function", loss_from="probabilities", data_loader=SyntheticMNIST())
+    result = tf_impl.compare(3, "float32", "function", loss_from="probabilities", data_loader=SyntheticMNIST(),
+                             target=trajectory_loss_rtol("float32"))
     assert not result.semantics_match and result.target is None
 
 
@@ -118,7 +119,7 @@ def test_train_command(capsys):
 def test_compare_command(capsys, tmp_path):
     pytest.importorskip("matplotlib")
     plot = tmp_path / "gap.png"
-    status = main(["compare", "--steps", "20", "--print-every", "10", "--plot", str(plot)])
+    status = main(["compare", "--steps", "20", "--print-every", "10", "--plot", str(plot), "--target", "1e-4"])
     out = capsys.readouterr().out
     assert status == 0, out
     for line in ("largest absolute loss gap", "largest relative loss gap", "target <= 0.0001: met",

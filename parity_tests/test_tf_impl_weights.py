@@ -1,4 +1,4 @@
-"""Weights cross between ``tf_impl.MLP`` and ``reference.seed.MLP`` both ways, and predictions then agree.
+"""Weights cross between ``tf_impl.MLP`` and ``reference.handbook.MLP`` both ways, and predictions then agree.
 
 ``get_weights`` lists each side's kernels and biases in the same order with
 the same shapes, so ``set_weights`` of one side's list on the other is the
@@ -16,7 +16,7 @@ from parity_tests.compare import assert_parity
 
 tf_impl = pytest.importorskip("tf_impl", reason="tf_impl needs TensorFlow")
 from reference import initializers  # noqa: E402
-from reference import seed as reference_seed  # noqa: E402
+from reference import handbook  # noqa: E402
 from tf_impl.loss_semantics import mlp_logits  # noqa: E402
 
 pytestmark = pytest.mark.tf
@@ -26,11 +26,11 @@ SHAPES = [(784, 100), (100,), (100, 10), (10,)]
 
 
 def built_pair(dtype, seed=0):
-    """A ``tf_impl.MLP`` and a ``reference.seed.MLP`` in ``dtype``, both built, each with its own initial weights."""
+    """A ``tf_impl.MLP`` and a ``reference.handbook.MLP`` in ``dtype``, both built, each with its own initial weights."""
     with tf_impl.use_floatx(dtype):
         tf_impl.tf.keras.utils.set_random_seed(seed)
         initializers.set_random_seed(seed)
-        tf_model, ref_model = tf_impl.MLP(), reference_seed.MLP()
+        tf_model, ref_model = tf_impl.MLP(), handbook.MLP()
         X0 = np.zeros((1, 28, 28, 1), dtype=dtype)
         tf_model(X0), ref_model(X0)
     return tf_model, ref_model

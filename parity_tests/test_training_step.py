@@ -1,8 +1,8 @@
-"""The seed's full training step, reference vs TensorFlow, from shared initial weights.
+"""The handbook's full training step, reference vs TensorFlow, from shared initial weights.
 
-The seed's MLP (Flatten, Dense(100, relu), Dense(10), softmax) is built once
+The handbook's MLP (Flatten, Dense(100, relu), Dense(10), softmax) is built once
 per dtype on each side; every example copies the same initial weights into
-both with ``set_weights`` and takes one step of the seed's loop::
+both with ``set_weights`` and takes one step of the handbook's loop::
 
     loss = reduce_mean(sparse_categorical_crossentropy(y, model(X)))   # forward
     grads = tape.gradient(loss, model.variables)                       # backward
@@ -25,6 +25,8 @@ tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
 import reference as rk  # noqa: E402
+import tf_impl  # noqa: E402
+from reference import handbook  # noqa: E402
 from parity_tests import strategies as S  # noqa: E402
 from parity_tests.compare import assert_parity  # noqa: E402
 from parity_tests.tolerances import adam_step_gain, tolerance  # noqa: E402
@@ -33,63 +35,53 @@ INNER = 784  # the longest dot product of the step: a 28·28 image against a ker
 ADAM = {"learning_rate": 1e-3}
 
 
-class ReferenceMLP(rk.Model):
-    def __init__(self, dtype):
-        super().__init__(dtype=dtype)
-        self.flatten = rk.layers.Flatten(dtype=dtype)
-        self.dense1 = rk.layers.Dense(units=100, activation=rk.activations.relu, dtype=dtype)
-        self.dense2 = rk.layers.Dense(units=10, dtype=dtype)
+class RecordingAdam(rk.optimizers.Adam):
+    """The reference's Adam, keeping the gradients of its last ``apply_gradients``."""
 
-    def call(self, inputs):
-        x = self.flatten(inputs)
-        x = self.dense1(x)
-        x = self.dense2(x)
-        return rk.activations.softmax(x)
+    def apply_gradients(self, grads_and_vars):
+        pairs = list(grads_and_vars)
+        self.grads = [g for g, _ in pairs]
+        return super().apply_gradients(pairs)
 
 
-class TensorFlowMLP(keras.Model):
-    def __init__(self, dtype):
-        super().__init__(dtype=dtype)
-        self.flatten = keras.layers.Flatten(dtype=dtype)
-        self.dense1 = keras.layers.Dense(units=100, activation=tf.nn.relu, dtype=dtype)
-        self.dense2 = keras.layers.Dense(units=10, dtype=dtype)
+class RecordingKerasAdam(keras.optimizers.Adam):
+    """Keras's Adam, keeping the gradients of its last ``apply_gradients`` as arrays."""
 
-    def call(self, inputs):
-        x = self.flatten(inputs)
-        x = self.dense1(x)
-        x = self.dense2(x)
-        return tf.nn.softmax(x)
+    def apply_gradients(self, grads_and_vars):
+        pairs = list(grads_and_vars)
+        self.grads = [g.numpy() for g, _ in pairs]
+        return super().apply_gradients(pairs)
 
 
 _MODELS = {}
 
 
 def models(dtype):
-    """One built model per side and dtype, shared by all examples (weights are overwritten each time)."""
+    """The handbook's MLP on each side (``reference.handbook.MLP``, ``tf_impl.MLP``), built in ``dtype``.
+
+    One per side and dtype, shared by all examples (weights are overwritten each time).
+    """
     if dtype not in _MODELS:
-        ref, tfm = ReferenceMLP(dtype), TensorFlowMLP(dtype)
-        ref.build((None, 28, 28, 1))
-        tfm(np.zeros((1, 28, 28, 1), dtype=dtype))
+        with tf_impl.use_floatx(dtype):
+            ref, tfm = handbook.MLP(), tf_impl.MLP()
+            ref.build((None, 28, 28, 1))
+            tfm(np.zeros((1, 28, 28, 1), dtype=dtype))
         _MODELS[dtype] = ref, tfm
     return _MODELS[dtype]
 
 
 def reference_step(model, X, y):
-    optimizer = rk.optimizers.Adam(**ADAM)
-    with rk.GradientTape() as tape:
-        loss = rk.ops.reduce_mean(rk.losses.sparse_categorical_crossentropy(y_true=y, y_pred=model(X)))
-    grads = tape.gradient(loss, model.variables)
-    optimizer.apply_gradients(zip(grads, model.variables))
-    return loss, grads
+    """One step of the handbook's loop (``reference.handbook.make_train_step``): the loss and the gradients."""
+    optimizer = RecordingAdam(**ADAM)
+    loss = handbook.make_train_step(model, optimizer)(X, y)
+    return loss, optimizer.grads
 
 
 def tensorflow_step(model, X, y):
-    optimizer = keras.optimizers.Adam(**ADAM)
-    with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y_true=y, y_pred=model(X)))
-    grads = tape.gradient(loss, model.variables)
-    optimizer.apply_gradients(zip(grads, model.variables))
-    return loss.numpy(), [g.numpy() for g in grads]
+    """One step of the handbook's TensorFlow loop (``tf_impl.make_train_step``, eager): the loss and gradients."""
+    optimizer = RecordingKerasAdam(**ADAM)
+    loss = tf_impl.make_train_step(model, optimizer, "eager")(tf.convert_to_tensor(X), tf.convert_to_tensor(y))
+    return loss.numpy(), optimizer.grads
 
 
 def _near_a_clip_bound(probabilities, dtype):
@@ -117,11 +109,11 @@ def _repro(case):
     setup = f"case = parity_tests.strategies.{case!r}\nX, y = case.batch()\nweights = case.initial_weights()\n"
     return dict(
         inputs={},
-        ref=("import parity_tests.strategies\nfrom parity_tests.test_training_step import ReferenceMLP, reference_step\n"
-             f"{setup}model = ReferenceMLP(case.dtype); model.build((None, 28, 28, 1)); model.set_weights(weights)\n"
+        ref=("import parity_tests.strategies\nfrom parity_tests.test_training_step import models, reference_step\n"
+             f"{setup}model = models(case.dtype)[0]; model.set_weights(weights)\n"
              "print(reference_step(model, X, y), model.get_weights())"),
-        tf=("import parity_tests.strategies\nfrom parity_tests.test_training_step import TensorFlowMLP, tensorflow_step\n"
-            f"{setup}model = TensorFlowMLP(case.dtype); model(X[:1]); model.set_weights(weights)\n"
+        tf=("import parity_tests.strategies\nfrom parity_tests.test_training_step import models, tensorflow_step\n"
+            f"{setup}model = models(case.dtype)[1]; model.set_weights(weights)\n"
             "print(tensorflow_step(model, X, y), model.get_weights())"),
     )
 

@@ -1,9 +1,9 @@
-"""MNIST, loaded the way the seed loads it, in pure NumPy.
+"""MNIST, loaded the way the handbook loads it, in pure NumPy.
 
 ``load_data()`` returns exactly what ``keras.datasets.mnist.load_data()``
 returns: ``((x_train, y_train), (x_test, y_test))``, uint8 arrays of shapes
 (60000, 28, 28), (60000,), (10000, 28, 28) and (10000,). ``MNISTLoader`` is the
-seed's loader on top of it: scaled float images with a channel axis, int32
+handbook's loader on top of it: scaled float images with a channel axis, int32
 labels, and ``get_batch`` drawing batches from its own seeded generator.
 
 The data is looked for, in this order:
@@ -22,14 +22,15 @@ import gzip
 import hashlib
 import http.client
 import os
-import tempfile
 import urllib.request
 import zlib
 from pathlib import Path
 
 import numpy as np
 
-from reference.config import standardize_dtype
+from .config import standardize_dtype
+from .utils.argument_validation import check_positive_int
+from .utils.file_utils import atomic_write
 
 URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 DOWNLOAD_TIMEOUT = 30  # seconds, per blocking socket operation
@@ -75,11 +76,11 @@ def load_data(path=None, *, cache_dir=None, download=True):
 
 
 class MNISTLoader:
-    """The seed's MNIST loader: float images in [0, 1] and seeded batches.
+    """The handbook's MNIST loader: float images in [0, 1] and seeded batches.
 
     ``train_data``/``test_data`` have shape (n, 28, 28, 1) and dtype
     ``standardize_dtype(dtype)`` (``floatx()``, float32 by default), computed as
-    the seed does, ``x.astype(dtype) / 255``; ``train_label``/``test_label`` are
+    the handbook does, ``x.astype(dtype) / 255``; ``train_label``/``test_label`` are
     int32. ``source`` names the folder or file the data came from. Loaders
     built with the same ``seed`` yield the same sequence of batches (``seed=None``:
     fresh entropy each time).
@@ -101,14 +102,13 @@ class MNISTLoader:
 
         The indices are drawn uniformly with replacement from ``self.rng``.
         """
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}.")
+        check_positive_int("batch_size", batch_size)
         index = self.rng.integers(0, self.num_train_data, batch_size)
         return self.train_data[index], self.train_label[index]
 
 
 def _scale(images, dtype):
-    """The seed's ``expand_dims(x.astype(float32) / 255.0, -1)``, in ``dtype``."""
+    """The handbook's ``expand_dims(x.astype(float32) / 255.0, -1)``, in ``dtype``."""
     scaled = images.astype(dtype)
     scaled /= dtype.type(255)  # in place: the same values as `/ 255.0`, half the memory
     return scaled[..., np.newaxis]
@@ -189,24 +189,17 @@ def _download(url, target):
     The bytes go to a temporary file next to ``target``, which replaces
     ``target`` only once complete and verified, and is removed on any failure.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False)
-    try:
+    with atomic_write(target) as tmp, urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
         digest = hashlib.sha256()
-        with tmp, urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
-            while chunk := response.read(_CHUNK):
-                digest.update(chunk)
-                tmp.write(chunk)
+        while chunk := response.read(_CHUNK):
+            digest.update(chunk)
+            tmp.write(chunk)
         expected = SHA256[target.name]
         if digest.hexdigest() != expected:
             raise MNISTDataError(
                 f"the file downloaded from {url} has sha256 {digest.hexdigest()}, "
                 f"expected {expected}; it was discarded."
             )
-        os.replace(tmp.name, target)
-    except BaseException:
-        Path(tmp.name).unlink(missing_ok=True)
-        raise
 
 
 # --- reading and checking files ----------------------------------------------
@@ -214,8 +207,11 @@ def _download(url, target):
 
 def _verify(path, name):
     """Check that the file at ``path`` has the known sha256 of ``name``, hashing in chunks."""
+    digest = hashlib.sha256()  # in chunks (hashlib.file_digest would do it, but is new in Python 3.11)
     with open(path, "rb") as f:
-        actual = hashlib.file_digest(f, "sha256").hexdigest()
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    actual = digest.hexdigest()
     expected = SHA256[name]
     if actual != expected:
         raise MNISTDataError(

@@ -4,25 +4,12 @@ A layer creates its weights on its first call, from the shape of the input
 (``build``), exactly like Keras, so ``Dense(100)`` needs no input size.
 """
 
-import itertools
-import re
-from collections import defaultdict
-
 import numpy as np
 
 from . import activations, config, initializers, ops
 from .tape import mark_trainable
-
-_name_counters = defaultdict(itertools.count)
-
-
-def _auto_name(cls_name):
-    """``Dense`` -> ``dense``, ``dense_1``, ... as Keras names layers."""
-    base = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", cls_name)
-    base = re.sub("([a-z])([A-Z])", r"\1_\2", base).lower()
-    n = next(_name_counters[base])
-    return base if n == 0 else f"{base}_{n}"
-
+from .utils.argument_validation import check_positive_int
+from .utils.naming import auto_name
 
 class Layer:
     """Base class: holds weights, builds them lazily, tracks sublayers in order.
@@ -34,7 +21,7 @@ class Layer:
 
     def __init__(self, name=None, dtype=None, trainable=True):
         object.__setattr__(self, "_layers", [])
-        self.name = name or _auto_name(type(self).__name__)
+        self.name = name or auto_name(type(self).__name__)
         self.dtype = config.standardize_dtype(dtype).name
         self.trainable = trainable
         self.built = False
@@ -122,9 +109,9 @@ class Layer:
 
 
 class Dense(Layer):
-    """``outputs = activation(inputs @ kernel + bias)``: the seed's fully connected layer.
+    """``outputs = activation(inputs @ kernel + bias)``: the handbook's fully connected layer.
 
-    In the seed's neuron view, unit ``k`` computes ``Q_k = f(Σᵢ w_ik P_i + b_k)``:
+    In the handbook's neuron view, unit ``k`` computes ``Q_k = f(Σᵢ w_ik P_i + b_k)``:
     column ``k`` of the kernel holds its weights ``w_·k``.
 
     Args:
@@ -141,9 +128,7 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
-            raise ValueError(f"`units` must be a positive integer, got units={units!r}.")
-        self.units = int(units)
+        self.units = check_positive_int("units", units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)

@@ -1,6 +1,6 @@
 """``Model`` and ``Sequential``, as ``keras.Model``.
 
-Subclass ``Model`` exactly as the seed subclasses ``tf.keras.Model``::
+Subclass ``Model`` exactly as the handbook subclasses ``tf.keras.Model``::
 
     class MLP(Model):
         def __init__(self):
@@ -17,13 +17,15 @@ Subclass ``Model`` exactly as the seed subclasses ``tf.keras.Model``::
 """
 
 import os
-import tempfile
+import zipfile
+import zlib
 
 import numpy as np
 
 from .layers import Layer
 from .tape import stop_recording
-from .trainer import Trainer
+from .trainers.trainer import Trainer
+from .utils.file_utils import atomic_write
 
 
 class Model(Trainer, Layer):
@@ -86,28 +88,32 @@ class Model(Trainer, Layer):
             raise ValueError(f"`filepath` must end in .npz, got {filepath!r}.")
         self._require_built("save_weights")
         arrays = {f"{i:03d}:{name}": w for i, (name, w) in enumerate(zip(self.weight_names, self.weights))}
-        folder = os.path.dirname(os.path.abspath(filepath))
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".npz.tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
-            os.replace(tmp, filepath)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        with atomic_write(filepath) as f:
+            np.savez(f, **arrays)
 
     def load_weights(self, filepath):
-        """Read weights written by ``save_weights``; a mismatched file raises ``ValueError``."""
+        """Read weights written by ``save_weights``; a mismatched file raises ``ValueError``.
+
+        Nothing is ever unpickled: a file that is not a weights archive (truncated, or of another kind) is
+        named in a ``ValueError`` that says what was expected.
+        """
         self._require_built("load_weights")
-        with np.load(os.fspath(filepath), allow_pickle=False) as data:
-            keys = sorted(data.files)
-            expected = [f"{i:03d}:{n}" for i, n in enumerate(self.weight_names)]
-            found = [(k, data[k].shape) for k in keys]
-            wanted = [(k, w.shape) for k, w in zip(expected, self.weights)]
-            if [s for _, s in found] != [s for _, s in wanted]:
-                raise ValueError(f"{filepath} does not fit {self.name}: the file holds {found}, "
-                                 f"the model needs {wanted}.")
-            self.set_weights([data[k] for k in keys])
+        filepath = os.fspath(filepath)
+        expected = [f"{i:03d}:{n}" for i, n in enumerate(self.weight_names)]
+        try:
+            with np.load(filepath, allow_pickle=False) as data:
+                arrays = {k: data[k] for k in sorted(data.files)}
+        except (ValueError, EOFError, TypeError, AttributeError, zipfile.BadZipFile, zlib.error) as exc:
+            # NumPy's own message would offer `allow_pickle=True`; a lone .npy array is no context manager
+            raise ValueError(f"{filepath} is not a weights archive: expected a .npz file written by "
+                             f"`save_weights`, holding the arrays {expected}; it may be truncated or of "
+                             f"another kind.") from exc
+        found = [(k, a.shape) for k, a in arrays.items()]
+        wanted = [(k, w.shape) for k, w in zip(expected, self.weights)]
+        if [s for _, s in found] != [s for _, s in wanted]:
+            raise ValueError(f"{filepath} does not fit {self.name}: the file holds {found}, "
+                             f"the model needs {wanted}.")
+        self.set_weights(list(arrays.values()))
 
     def _describe(self):
         return ", ".join(f"{n} {w.shape}" for n, w in zip(self.weight_names, self.weights))

@@ -140,7 +140,7 @@ def reduce_sum(x, axis=None, keepdims=False):
 
 
 def reduce_mean(x, axis=None, keepdims=False):
-    """``y = (1/n) Σ x`` over ``axis`` (``tf.reduce_mean``; the seed's batch mean).
+    """``y = (1/n) Σ x`` over ``axis`` (``tf.reduce_mean``; the handbook's batch mean).
 
     Backward: ``dx = dy / n`` broadcast back to ``x.shape``, where ``n`` is the
     number of elements averaged.

@@ -79,7 +79,7 @@ class GradientTape:
         with GradientTape() as tape:
             y_pred = model(X)
             loss = losses.sparse_categorical_crossentropy(y, y_pred)
-            loss = ops.reduce_mean(loss)          # the seed's tf.reduce_mean
+            loss = ops.reduce_mean(loss)          # the handbook's tf.reduce_mean
         grads = tape.gradient(loss, model.variables)
     """
 

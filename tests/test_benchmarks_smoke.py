@@ -47,7 +47,7 @@ def test_quick_run_writes_every_output(tmp_path, mnist_path):
         assert any("TensorFlow is not installed" in note for note in results["notes"])
 
     markdown = (tmp_path / "results.md").read_text()
-    for heading in ("## Machine", "## The seed's training, by mode", "## Targets",
+    for heading in ("## Machine", "## The handbook's training, by mode", "## Targets",
                     "## Profile of the reference's training step"):
         assert heading in markdown
     assert markdown in run.stdout  # printed as well as written

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import reference as rk
-from reference import compile_utils, layers, losses, metrics, optimizers
+from reference import layers, losses, metrics, optimizers
+from reference.trainers import compile_utils
 
 
 def mlp(units=3, activation="softmax"):

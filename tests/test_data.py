@@ -173,7 +173,7 @@ def test_loader_shapes_dtypes_and_scaling(idx_folder):
     assert loader.train_data.shape == (6, 28, 28, 1) and loader.train_data.dtype == np.float32
     assert loader.test_data.shape == (4, 28, 28, 1) and loader.test_data.dtype == np.float32
     assert loader.train_label.dtype == np.int32 and loader.test_label.dtype == np.int32
-    # Bit for bit what the seed computes.
+    # Bit for bit what the handbook computes.
     np.testing.assert_array_equal(loader.train_data, np.expand_dims(arrays["x_train"].astype(np.float32) / 255.0, -1))
     np.testing.assert_array_equal(loader.test_data, np.expand_dims(arrays["x_test"].astype(np.float32) / 255.0, -1))
     np.testing.assert_array_equal(loader.train_label, arrays["y_train"])
@@ -222,7 +222,7 @@ def test_get_batch_draws_with_replacement(idx_folder):
 @pytest.mark.parametrize("bad", [0, -3, 2.5, "8", True, None])
 def test_get_batch_rejects_a_bad_batch_size(idx_folder, bad):
     loader = data.MNISTLoader(idx_folder[0], seed=0)
-    with pytest.raises(ValueError, match=re.escape(f"`batch_size` must be a positive integer, got {bad!r}")):
+    with pytest.raises(ValueError, match=re.escape(f"`batch_size` must be a positive integer, got batch_size={bad!r}")):
         loader.get_batch(bad)
 
 

@@ -7,7 +7,8 @@ must land on a line holding what its text names:
 * any other code (``m += t``): that code, verbatim.
 
 When code moves, the test fails and says where the text is now;
-``python tests/test_docs.py --fix`` rewrites such links to those lines. Every
+``python tests/test_docs.py --fix`` rewrites such links to those lines, following
+code into another file when exactly one source file defines it. Every
 relative link must also name a file that exists, except that a link to a parity test
 file not written yet (``parity_tests/test_*.py``) skips rather than fails. (The guide's ``>>>`` examples
 run as doctests through ``--doctest-glob=*.md``, see pyproject.toml.)
@@ -16,6 +17,7 @@ Also here: the committed parity report (``docs/parity-report/``) names its machi
 and versions, and ``python -m parity_tests report`` runs.
 """
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -28,6 +30,7 @@ LINK = re.compile(r"\[(?P<text>`[^`]+`|[^\]`]+)\]\((?P<target>[^)\s]+)\)")  # te
 LINE_ANCHOR = re.compile(r"^(?P<path>[^#]+\.py)#L(?P<line>\d+)(?:-L\d+)?$")
 CODE_SPAN = re.compile(r"^`([^`]+)`$")
 DOTTED_NAME = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
+SOURCE_PACKAGES = ("reference", "tf_impl", "parity_tests", "benchmarks")
 
 
 def pages():
@@ -138,28 +141,69 @@ def test_the_parity_report_command_writes_the_op_tables(tmp_path):
 
     assert main(["report", "--out", str(tmp_path), "--no-trajectory", "--draws", "1"]) == 0
     text = (tmp_path / "README.md").read_text(encoding="utf-8")
-    assert "| the seed's loss: MLP forward + mean cross-entropy (50 images) | gradient | 1 |" in text
+    assert "| the handbook's loss: MLP forward + mean cross-entropy (50 images) | gradient | 1 |" in text
     assert "Not run (`--no-trajectory`)." in text
 
 
+def definition_line(lines, text):
+    """The 1-based line defining what a dotted-name ``text`` names in ``lines``, or ``None``."""
+    found = candidates(lines, text)
+    what = named(text)[1]
+    if found and re.match(rf"^\s*(?:def|class)\s+{re.escape(what)}\b|^{re.escape(what)}\s*=", lines[found[0] - 1]):
+        return found[0]
+    return None
+
+
+def elsewhere(text, old_path):
+    """``(path, line)`` where the code ``text`` names now lives, found in the source packages; else ``None``.
+
+    A dotted name ``Owner.name`` must be defined inside a ``class Owner``. When several files hold it, the one
+    with ``old_path``'s file name wins, then the only one in ``old_path``'s package.
+    """
+    code = CODE_SPAN.match(text.strip()).group(1)
+    owner = code.split(".")[-2] if named(text)[0] == "name" and "." in code else None
+    hits = []
+    for path in sorted(p for package in SOURCE_PACKAGES for p in (ROOT / package).rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if owner and not any(re.match(rf"\s*class {re.escape(owner)}\b", line) for line in lines):
+            continue
+        line = definition_line(lines, text) if named(text)[0] == "name" else next(iter(candidates(lines, text)), None)
+        if line is not None:
+            hits.append((path, line))
+    for keep in (lambda p: p.stem == old_path.stem, lambda p: p.parts[len(ROOT.parts)] == old_path.parts[len(ROOT.parts)]):
+        if len(hits) > 1 and len([h for h in hits if keep(h[0])]) >= 1:
+            hits = [h for h in hits if keep(h[0])]
+    return hits[0] if len(hits) == 1 else None
+
+
 def fix():
-    """Move every line link that no longer lands on its name to the nearest line that does."""
+    """Move every line link that no longer lands on its name to the line that holds it, in whichever file.
+
+    Within the linked file, a name goes to its definition and code to the nearest line holding it; code that
+    moved to another file is followed there when exactly one source file defines (or holds) it.
+    """
     for page in pages():
         source = page.read_text(encoding="utf-8")
         edits = []
         for text, path, number, (start, end) in line_links(page):
-            if named(text) is None or not path.is_file():
+            if named(text) is None:
                 continue
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
             if 1 <= number <= len(lines) and holds(lines[number - 1], *named(text)):
                 continue
             found = candidates(lines, text)
-            if not found:
-                print(f"{page.relative_to(ROOT)}: {text} not found in {path.relative_to(ROOT)}; left as is")
+            if named(text)[0] == "name" and lines and definition_line(lines, text) is None:
+                found = []  # only a mention here: the definition moved away
+            if found:
+                new_path, new = path, found[0] if named(text)[0] == "name" else min(found, key=lambda n: abs(n - number))
+            elif elsewhere(text, path):
+                new_path, new = elsewhere(text, path)
+            else:
+                print(f"{page.relative_to(ROOT)}: {text} not found (was {path.relative_to(ROOT)}); left as is")
                 continue
-            new = found[0] if named(text)[0] == "name" else min(found, key=lambda n: abs(n - number))
-            edits.append((start, end, re.sub(r"#L\d+(?:-L\d+)?$", f"#L{new}", source[start:end])))
-            print(f"{page.relative_to(ROOT)}: {text} L{number} -> L{new}")
+            target = f"{os.path.relpath(new_path, page.parent)}#L{new}"
+            edits.append((start, end, target))
+            print(f"{page.relative_to(ROOT)}: {text} {path.relative_to(ROOT)}#L{number} -> {target}")
         for start, end, replacement in reversed(edits):
             source = source[:start] + replacement + source[end:]
         page.write_text(source, encoding="utf-8")

@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 
 import reference as rk
-from reference import callbacks, fit_command, layers, losses, metrics, optimizers, trainer
+from reference import callbacks, layers, losses, metrics, optimizers
+from reference.commands import fit as fit_command
+from reference.__main__ import main as reference_main
+from reference.trainers import data_adapter
 
 
 def mlp(units=3, activation="softmax", inputs=5):
@@ -105,10 +108,10 @@ def test_validation_split_holds_out_the_last_samples_before_shuffling(data):
 
 
 def test_train_validation_split_rounds_down_and_refuses_empty_parts():
-    (train, val) = trainer.train_validation_split((np.arange(10), np.arange(10), None), 0.33)
+    (train, val) = data_adapter.train_validation_split((np.arange(10), np.arange(10), None), 0.33)
     assert list(train[0]) == list(range(6)) and list(val[1]) == [6, 7, 8, 9] and val[2] is None
     with pytest.raises(ValueError, match="not sufficient to split"):
-        trainer.train_validation_split((np.arange(3), None, None), 0.7)      # floor(0.9) = 0 to train
+        data_adapter.train_validation_split((np.arange(3), None, None), 0.7)      # floor(0.9) = 0 to train
 
 
 def test_validation_data_overrides_validation_split(data):
@@ -139,7 +142,7 @@ def test_shuffling_follows_numpys_global_seed(data):
     (np.array([0.4, 1.6, 5.0]), [2.0, 0.5, 1.0]),              # rounded; unlisted classes weigh 1
 ])
 def test_class_weight_to_sample_weights(y, expected):
-    weights = trainer.class_weight_to_sample_weights(y, {0: 2.0, 2: 0.5})
+    weights = data_adapter.class_weight_to_sample_weights(y, {0: 2.0, 2: 0.5})
     assert weights.dtype == np.float32 and list(weights) == expected
 
 
@@ -148,7 +151,7 @@ def test_class_weight_is_the_equivalent_sample_weight_for_training_only(data):
     class_weight = {0: 3.0, 1: 0.5}
     runs = []
     for kwargs in ({"class_weight": class_weight},
-                   {"sample_weight": trainer.class_weight_to_sample_weights(y, class_weight)}):
+                   {"sample_weight": data_adapter.class_weight_to_sample_weights(y, class_weight)}):
         rk.set_random_seed(0)
         model = mlp()
         model.compile(optimizers.SGD(0.1), "sparse_categorical_crossentropy", weighted_metrics=["accuracy"])
@@ -338,7 +341,7 @@ class TinyMNIST:
 
 def test_fit_command_prints_the_usual_output(monkeypatch, capsys):
     monkeypatch.setattr(fit_command, "MNISTLoader", TinyMNIST)
-    assert fit_command.main(["--epochs", "2", "--batch-size", "25", "--log-every", "2", "--no-progress"]) == 0
+    assert reference_main(["fit", "--epochs", "2", "--batch-size", "25", "--log-every", "2", "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "data: synthetic (60 train, 20 test)" in out
     assert "batch 0: loss" in out and "batch 4: loss" in out and "Epoch 2/2" in out
@@ -347,6 +350,6 @@ def test_fit_command_prints_the_usual_output(monkeypatch, capsys):
 
 @pytest.mark.mnist
 def test_fit_command_learns_mnist(mnist_path, capsys):
-    assert fit_command.main(["--epochs", "1", "--data", mnist_path, "--log-every", "0", "--no-progress"]) == 0
+    assert reference_main(["fit", "--epochs", "1", "--data", mnist_path, "--log-every", "0", "--no-progress"]) == 0
     accuracy = float(capsys.readouterr().out.split("test accuracy:")[1].split()[0])
     assert accuracy > 0.93

@@ -5,7 +5,7 @@ import pytest
 
 import reference as rk
 from reference import layers
-from reference.seed import MLP
+from reference.handbook import MLP
 
 
 @pytest.fixture

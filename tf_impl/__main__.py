@@ -1,33 +1,36 @@
-"""``python -m tf_impl train`` (the seed in TensorFlow) and ``python -m tf_impl compare`` (TF vs the reference)."""
+"""``python -m tf_impl train`` (the handbook in TensorFlow) and ``python -m tf_impl compare`` (TF vs the reference)."""
 
-import argparse
 import importlib.util
 import sys
 import time
 
-from reference.cli import add_training_flags, positive_float, positive_int, run_subcommand
+from reference.commands.cli import add_experiment_flags, add_training_flags, positive_int, run_subcommands
 from reference.data import MNISTLoader
-from reference.progress import TrainingLog
+from reference.utils.progbar import TrainingLog
 
-from . import seed
+from . import handbook
 from ._tf import tf
 from .compare import compare, plot
 from .floatx import use_floatx
 
-MODE_HELP = ("TensorFlow's mode: eager (the seed's loop as written), function (the step under tf.function) "
+MODE_HELP = ("TensorFlow's mode: eager (the handbook's loop as written), function (the step under tf.function) "
              "or xla (tf.function(jit_compile=True))")
+TRAIN_HELP = "the handbook's GradientTape loop on MNIST, in TensorFlow (--mode eager|function|xla)"
+COMPARE_HELP = "TensorFlow and the NumPy reference side by side, step for step"
 
 
-def train_main(argv):
-    parser = add_training_flags(argparse.ArgumentParser(
-        prog="python -m tf_impl train",
-        description="Train the seed's MLP on MNIST with TensorFlow, exactly as the handbook's loop does, "
-                    "and report the test accuracy and the training time."))
-    parser.add_argument("--mode", choices=seed.MODES, default="eager", help=MODE_HELP)
+def add_train_arguments(parser):
+    parser.description = ("Train the handbook's MLP on MNIST with TensorFlow, exactly as the handbook's loop does, "
+                          "and report the test accuracy and the training time.")
+    add_training_flags(parser, blas_threads=False)
+    parser.add_argument("--mode", choices=handbook.MODES, default="eager", help=MODE_HELP)
     parser.add_argument("--fast-eval", action="store_true",
-                        help="evaluate with one forward pass instead of the seed's 200 model.predict calls "
+                        help="evaluate with one forward pass instead of the handbook's 200 model.predict calls "
                              "(same accuracy, seconds faster)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def train(args):
     with use_floatx(args.dtype):
         return _train(args)
 
@@ -38,53 +41,51 @@ def _train(args):
     data_loader = MNISTLoader(args.data, seed=args.seed, dtype=args.dtype)
     print(f"data: {data_loader.source} ({data_loader.num_train_data} train, {data_loader.num_test_data} test)")
     print(f"TensorFlow {tf.__version__}, mode: {args.mode}, dtype: {args.dtype}")
-    model = seed.MLP()
+    model = handbook.MLP()
     num_batches = int(data_loader.num_train_data // args.batch_size * args.epochs)
     log = TrainingLog(num_batches, log_every=args.log_every, progress=args.progress)
 
     start = time.perf_counter()
-    seed.train(model, data_loader, num_epochs=args.epochs, batch_size=args.batch_size,
+    handbook.train(model, data_loader, num_epochs=args.epochs, batch_size=args.batch_size,
                learning_rate=args.learning_rate, mode=args.mode, on_batch=log.step)
     train_time = time.perf_counter() - start
     start = time.perf_counter()
-    evaluate = seed.evaluate_fast if args.fast_eval else seed.evaluate
+    evaluate = handbook.evaluate_fast if args.fast_eval else handbook.evaluate
     accuracy = evaluate(model, data_loader, batch_size=args.batch_size)
     eval_time = time.perf_counter() - start
 
-    how = "one forward pass" if args.fast_eval else "the seed's model.predict per batch; --fast-eval: one pass"
+    how = "one forward pass" if args.fast_eval else "the handbook's model.predict per batch; --fast-eval: one pass"
     print("test accuracy: %f" % accuracy)
     print(f"training time: {train_time:.2f} s for {num_batches} steps "
           f"({1e3 * train_time / max(num_batches, 1):.3f} ms/step); evaluation: {eval_time:.3f} s ({how})")
     return 0
 
 
-def compare_main(argv):
-    parser = argparse.ArgumentParser(
-        prog="python -m tf_impl compare",
-        description="Train TensorFlow and the NumPy reference side by side from the same initial weights on "
-                    "the same batches, and report how far their losses and weights drift apart. "
-                    "Exits with status 1 if the relative loss gap exceeds the parity target.")
+def add_compare_arguments(parser):
+    parser.description = ("Train TensorFlow and the NumPy reference side by side from the same initial weights on "
+                          "the same batches, and report how far their losses and weights drift apart. With "
+                          "--target, exits with status 1 if the relative loss gap exceeds it.")
     parser.add_argument("--steps", type=positive_int, default=1000, help="training steps (default: 1000)")
-    parser.add_argument("--dtype", choices=("float32", "float64"), default="float32",
-                        help="floatx of both sides (default: float32)")
-    parser.add_argument("--mode", choices=seed.MODES, default="eager",
-                        help=MODE_HELP + " (default: eager, where the seed's loss is defined)")
+    add_experiment_flags(parser)
+    parser.add_argument("--mode", choices=handbook.MODES, default="eager",
+                        help=MODE_HELP + " (default: eager, where the handbook's loss is defined)")
     parser.add_argument("--reference-loss", choices=("match", "probabilities", "logits"), default="match",
                         help="how the reference computes the loss: as TF does in --mode (match, the default: "
                              "probabilities for eager, logits for function/xla), or forced")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights and batches (default: 0)")
-    parser.add_argument("--batch-size", type=positive_int, default=50, help="batch size (default: 50)")
-    parser.add_argument("--learning-rate", type=positive_float, default=1e-3,
-                        help="Adam's learning rate (default: 0.001)")
-    parser.add_argument("--data", metavar="PATH", default=None,
-                        help="MNIST folder or mnist.npz (default: $MNIST_PATH, then the Keras cache)")
+    parser.add_argument("--target", type=float, default=None, metavar="RTOL",
+                        help="the bound on the largest relative loss gap (the parity suite's is 1e-4 in float32 "
+                             "and 1e-9 in float64); default: none, report only")
     parser.add_argument("--print-every", type=positive_int, default=100, metavar="K",
                         help="print both losses every K steps (default: 100)")
     parser.add_argument("--plot", metavar="FILE", help="save the loss curves and their gap to FILE (PNG; "
                                                       "needs matplotlib: pip install -e '.[plot]')")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def compare_command(args):
     if args.plot and importlib.util.find_spec("matplotlib") is None:
-        parser.error("--plot needs matplotlib, an optional extra: pip install -e '.[plot]'")
+        print("error: --plot needs matplotlib, an optional extra: pip install -e '.[plot]'", file=sys.stderr)
+        return 2
 
     print(f"TensorFlow {tf.__version__} ({args.mode}) vs the NumPy reference, {args.dtype}, "
           f"{args.steps} steps, seed {args.seed}")
@@ -98,7 +99,7 @@ def compare_main(argv):
 
     loss_from = None if args.reference_loss == "match" else args.reference_loss
     result = compare(args.steps, args.dtype, args.mode, args.seed, args.data, batch_size=args.batch_size,
-                     learning_rate=args.learning_rate, loss_from=loss_from, on_step=on_step)
+                     learning_rate=args.learning_rate, loss_from=loss_from, on_step=on_step, target=args.target)
     print(report(result))
     if args.plot:
         plot(result, args.plot)
@@ -112,7 +113,7 @@ def report(result):
     if not result.semantics_match:
         verdict = "(no target: the reference's loss semantics differ from TF's mode)"
     elif result.target is None:
-        verdict = "(no target: parity_tests.tolerances is not importable)"
+        verdict = "(no target given: --target RTOL sets one)"
     else:
         verdict = f"(target <= {result.target:g}: {'met' if result.max_rel_gap <= result.target else 'EXCEEDED'})"
     per_weight = ", ".join(f"{name} {gap:.3e} (max |w| {scale:.3g})" for name, gap, scale in
@@ -130,11 +131,11 @@ def report(result):
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    commands = {"train": train_main, "compare": compare_main}
-    return run_subcommand(argv, commands, ("usage: python -m tf_impl {train,compare} [--help]\n\n"
-              "  train    the seed's GradientTape loop on MNIST, in TensorFlow (--mode eager|function|xla)\n"
-              "  compare  TensorFlow and the NumPy reference side by side, step for step"))
+    return run_subcommands(
+        "python -m tf_impl", "The handbook's MNIST training in TensorFlow, and its comparison with the reference.",
+        {"train": (TRAIN_HELP, add_train_arguments, train),
+         "compare": (COMPARE_HELP, add_compare_arguments, compare_command)},
+        argv)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """TensorFlow and the NumPy reference trained side by side, step for step.
 
 :func:`compare` builds ``tf_impl.MLP`` (seeded with ``keras.utils.set_random_seed``)
-and ``reference.seed.MLP``, copies TF's initial weights into the reference,
+and ``reference.handbook.MLP``, copies TF's initial weights into the reference,
 and runs ``steps`` Adam steps on both, feeding each step the *same* batch
 (one draw from one seeded ``MNISTLoader``, handed to both sides). It keeps
 every step's loss of each side and the largest weight difference after each
@@ -21,8 +21,9 @@ The gaps, per step ``t``::
 
 Both sides round differently (TF's oneDNN matmul and NumPy's BLAS sum in
 different orders), so the gaps start near one ulp and grow slowly as Adam
-carries the differences forward. :func:`trajectory_target` gives the bound the parity
-suite holds ``max(rel_gap)`` to over 1000 steps.
+carries the differences forward. The bound on ``max(rel_gap)`` is the caller's to give
+(``target``): the parity suite passes its ``tolerances.trajectory_loss_rtol``, so that this
+package imports nothing from the suite that tests it.
 """
 
 import dataclasses
@@ -32,28 +33,18 @@ import numpy as np
 
 from reference import metrics as reference_metrics
 from reference import optimizers as reference_optimizers
-from reference import seed as reference_seed
+from reference import handbook
 from reference.data import MNISTLoader
+from reference.handbook import check_loss_from
+from reference.utils.argument_validation import check_positive_int
 
-from . import seed as tf_seed
+from . import handbook as tf_handbook
 from ._tf import tf
 from .floatx import use_floatx
-from .loss_semantics import LOSS_FROM, check_loss_from, reference_train_step
+from .loss_semantics import LOSS_FROM
 
 
-WEIGHT_NAMES = ("dense1/kernel", "dense1/bias", "dense2/kernel", "dense2/bias")  # the seed's MLP, in order
-
-
-def trajectory_target(dtype):
-    """The bound on the relative loss gap at every step, ``parity_tests.tolerances.trajectory_loss_rtol``.
-
-    ``None`` when the parity suite is not importable (an installed package without it).
-    """
-    try:
-        from parity_tests.tolerances import trajectory_loss_rtol
-    except ImportError:
-        return None
-    return trajectory_loss_rtol(dtype)
+WEIGHT_NAMES = ("dense1/kernel", "dense1/bias", "dense2/kernel", "dense2/bias")  # the handbook's MLP, in order
 
 
 @dataclasses.dataclass
@@ -76,6 +67,7 @@ class ComparisonResult:
     ref_accuracy: float
     tf_time: float            # seconds spent in each side's training steps
     ref_time: float
+    given_target: float = None  # the bound on max_rel_gap the caller gave, if any
 
     @property
     def abs_gap(self):
@@ -100,8 +92,8 @@ class ComparisonResult:
 
     @property
     def target(self):
-        """The bound on ``max_rel_gap`` (:func:`trajectory_target`) if the semantics match, else ``None``."""
-        return trajectory_target(self.dtype) if self.semantics_match else None
+        """The bound on ``max_rel_gap`` the caller gave, if the semantics match; else ``None``."""
+        return self.given_target if self.semantics_match else None
 
 
 def _weight_gaps(tf_model, ref_model):
@@ -109,7 +101,7 @@ def _weight_gaps(tf_model, ref_model):
 
 
 def _reference_accuracy(model, data_loader, batch_size):
-    """``tf_impl.seed.evaluate_fast`` on the reference: the seed's test images in one forward pass."""
+    """``tf_impl.handbook.evaluate_fast`` on the reference: the handbook's test images in one forward pass."""
     count = int(data_loader.num_test_data // batch_size) * batch_size
     accuracy = reference_metrics.SparseCategoricalAccuracy()
     accuracy.update_state(y_true=data_loader.test_label[:count], y_pred=model(data_loader.test_data[:count]))
@@ -117,7 +109,7 @@ def _reference_accuracy(model, data_loader, batch_size):
 
 
 def compare(steps=1000, dtype="float32", mode="eager", seed=0, data_path=None, *, batch_size=50,
-            learning_rate=1e-3, loss_from=None, data_loader=None, on_step=None):
+            learning_rate=1e-3, loss_from=None, data_loader=None, on_step=None, target=None):
     """Train TF and the reference from the same weights on the same batches; return a :class:`ComparisonResult`.
 
     Args:
@@ -127,26 +119,27 @@ def compare(steps=1000, dtype="float32", mode="eager", seed=0, data_path=None, *
         mode: TF's mode, ``"eager"``, ``"function"`` or ``"xla"``.
         seed: seeds TF's initial weights and the batch draws.
         data_path: MNIST's location (see ``reference.data``); ignored if ``data_loader`` is given.
-        batch_size, learning_rate: the seed's hyperparameters.
+        batch_size, learning_rate: the handbook's hyperparameters.
         loss_from: the reference's loss semantics; ``None`` matches ``mode``.
         data_loader: anything with ``get_batch``, ``test_data``, ``test_label``,
             ``num_test_data`` and ``source`` (e.g. synthetic data in tests).
         on_step: ``on_step(step, tf_loss, ref_loss)``, called after each step.
+        target: the bound on the largest relative loss gap, kept in the result (``None``: no verdict).
     """
-    tf_seed.check_mode(mode)
+    tf_handbook.check_mode(mode)
     loss_from = LOSS_FROM[mode] if loss_from is None else check_loss_from(loss_from)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"`steps` must be a positive integer, got steps={steps!r}.")
+    check_positive_int("steps", steps)
     with use_floatx(dtype):
         if data_loader is None:
             data_loader = MNISTLoader(data_path, seed=seed, dtype=dtype)
         tf.keras.utils.set_random_seed(seed)
-        tf_model, ref_model = tf_seed.MLP(), reference_seed.MLP()
+        tf_model, ref_model = tf_handbook.MLP(), handbook.MLP()
         X0 = np.zeros((1, 28, 28, 1), dtype=dtype)
         tf_model(X0), ref_model(X0)
         ref_model.set_weights(tf_model.get_weights())
-        tf_step = tf_seed.make_train_step(tf_model, tf.keras.optimizers.Adam(learning_rate=learning_rate), mode)
-        ref_step = reference_train_step(ref_model, reference_optimizers.Adam(learning_rate=learning_rate), loss_from)
+        tf_step = tf_handbook.make_train_step(tf_model, tf.keras.optimizers.Adam(learning_rate=learning_rate), mode)
+        ref_step = handbook.make_train_step(ref_model, reference_optimizers.Adam(learning_rate=learning_rate),
+                                            loss_from)
 
         tf_loss, ref_loss, weight_gap = np.empty(steps), np.empty(steps), np.empty(steps)
         tf_time = ref_time = 0.0
@@ -170,8 +163,9 @@ def compare(steps=1000, dtype="float32", mode="eager", seed=0, data_path=None, *
             weight_names=list(WEIGHT_NAMES),
             final_weight_gaps=_weight_gaps(tf_model, ref_model),
             final_weight_scales=np.array([float(np.max(np.abs(w))) for w in ref_model.get_weights()]),
-            tf_accuracy=tf_seed.evaluate_fast(tf_model, data_loader, batch_size),
+            tf_accuracy=tf_handbook.evaluate_fast(tf_model, data_loader, batch_size),
             ref_accuracy=_reference_accuracy(ref_model, data_loader, batch_size),
+            given_target=target,
             tf_time=tf_time, ref_time=ref_time)
 
 
@@ -198,7 +192,7 @@ def plot(result, filename):
     top.plot(steps, result.ref_loss, lw=1, ls="--", label=f"reference (loss from {result.loss_from})")
     top.set_yscale("log")
     top.set_ylabel("training loss")
-    top.set_title(f"seed MLP, {result.dtype}, seed {result.seed}: TensorFlow vs the NumPy reference")
+    top.set_title(f"handbook MLP, {result.dtype}, seed {result.seed}: TensorFlow vs the NumPy reference")
     top.legend()
     bottom.plot(steps, _blank_zeros(result.rel_gap), ".", ms=2, label="relative loss gap (blank: identical)")
     bottom.plot(steps, _blank_zeros(result.abs_gap), ".", ms=2, alpha=0.6, label="absolute loss gap")

@@ -1,33 +1,34 @@
-"""``python -m reference fit``: the seed's MLP on MNIST through ``compile``/``fit``/``evaluate``.
+"""``python -m reference fit``: the handbook's MLP on MNIST through ``compile``/``fit``/``evaluate``.
 
-The Keras way of writing the seed's experiment::
+The Keras way of writing the handbook's experiment, with the handbook's own MLP::
 
-    model = Sequential([Flatten(), Dense(100, activation="relu"), Dense(10, activation="softmax")])
+    model = handbook.MLP()
     model.compile(optimizer=Adam(learning_rate), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(train_data, train_label, batch_size=50, epochs=5)
     model.evaluate(test_data, test_label, batch_size=50)
 
-It differs from the seed's loop (``python -m reference train``) where
+It differs from the handbook's loop (``python -m reference train``) where
 ``fit`` does: each epoch is one pass over a fresh shuffle of the 60000
 images (not 1200 batches drawn with replacement), and the loss is computed
 from the logits behind the softmax, as Keras's graph-mode ``fit`` does.
 """
 
-import argparse
 import time
 
 import numpy as np
 
-from .callbacks import Callback, ProgbarLogger
+from ..callbacks import Callback, ProgbarLogger
+from ..data import MNISTLoader
 from .cli import add_training_flags
-from .data import MNISTLoader
+
+HELP = "the handbook's MLP trained through compile/fit/evaluate"
 
 
 class BatchLossLog(Callback):
-    """``batch N: loss X`` every ``every`` steps (N counts from 0 across epochs, like the seed's log).
+    """``batch N: loss X`` every ``every`` steps (N counts from 0 across epochs, like the handbook's log).
 
     X is the ``loss`` of ``fit``'s logs: the running mean over the epoch so
-    far, not the single batch's loss the seed prints.
+    far, not the single batch's loss the handbook prints.
     """
 
     def __init__(self, every, progbar=None):
@@ -43,25 +44,16 @@ class BatchLossLog(Callback):
         self.step += 1
 
 
-def build_model():
-    """The seed's MLP as a ``Sequential``: Flatten -> Dense(100, relu) -> Dense(10, softmax)."""
-    from .layers import Dense, Flatten
-    from .models import Sequential
+def add_arguments(parser):
+    parser.description = ("Train the handbook's MLP on MNIST with the NumPy reference through Keras's "
+                          "compile/fit/evaluate API (Adam, sparse categorical cross-entropy, accuracy), then "
+                          "evaluate it on the test set. --log-every prints fit's running mean loss.")
+    return add_training_flags(parser)
 
-    return Sequential([Flatten(), Dense(100, activation="relu"), Dense(10, activation="softmax")])
 
-
-def main(argv=None):
-    parser = add_training_flags(argparse.ArgumentParser(
-        prog="python -m reference fit",
-        description="Train the seed's MLP on MNIST with the NumPy reference through Keras's compile/fit/evaluate "
-                    "API (Adam, sparse categorical cross-entropy, accuracy), then evaluate it on the test set. "
-                    "--log-every prints fit's running mean loss."))
-    parser.add_argument("--blas-threads", type=int, default=1, metavar="N",
-                        help="threads for NumPy's matrix products (default: 1, as for `train`)")
-    args = parser.parse_args(argv)
-
-    from . import blas, config, initializers, optimizers
+def run(args):
+    from .. import config, handbook, initializers, optimizers
+    from . import blas
 
     config.set_floatx(args.dtype)
     initializers.set_random_seed(args.seed)
@@ -69,7 +61,7 @@ def main(argv=None):
     data = MNISTLoader(args.data, seed=args.seed)
     print(f"data: {data.source} ({data.num_train_data} train, {data.num_test_data} test)")
 
-    model = build_model()
+    model = handbook.MLP()
     model.compile(optimizer=optimizers.Adam(learning_rate=args.learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     verbose = 1 if args.progress else 2

@@ -1,4 +1,4 @@
-"""The seed's experiment end to end: on synthetic data always, on real MNIST when MNIST_PATH is set."""
+"""The handbook's experiment end to end: on synthetic data always, on real MNIST when MNIST_PATH is set."""
 
 import subprocess
 import sys
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import reference as rk
-from reference import seed
+from reference import handbook
 
 
 def _toy_loader(n=600, seed_=0):
@@ -24,25 +24,25 @@ def _toy_loader(n=600, seed_=0):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_seed_loop_learns_a_toy_problem(dtype):
+def test_handbook_loop_learns_a_toy_problem(dtype):
     rk.set_floatx(dtype)
-    model, loader = seed.MLP(), _toy_loader()
+    model, loader = handbook.MLP(), _toy_loader()
     losses = []
-    seed.train(model, loader, num_epochs=2, batch_size=20, on_batch=lambda i, loss: losses.append(float(loss)))
+    handbook.train(model, loader, num_epochs=2, batch_size=20, on_batch=lambda i, loss: losses.append(float(loss)))
     assert len(losses) == 60 and losses[-1] < losses[0] / 4
     assert model.variables[0].dtype == dtype
-    assert seed.evaluate(model, loader, batch_size=50) > 0.95
+    assert handbook.evaluate(model, loader, batch_size=50) > 0.95
 
 
 @pytest.mark.mnist
-def test_seed_reaches_the_handbooks_accuracy_on_real_mnist(mnist_path):
-    from reference import blas
+def test_handbook_reaches_the_handbooks_accuracy_on_real_mnist(mnist_path):
+    from reference.commands import blas
     from reference.data import MNISTLoader
     loader = MNISTLoader(mnist_path, seed=0)
-    model = seed.MLP()
+    model = handbook.MLP()
     with blas.threads(1):  # as the command does: robust when other processes share the cores
-        seed.train(model, loader, num_epochs=5, batch_size=50, learning_rate=0.001)
-    assert seed.evaluate(model, loader, batch_size=50) >= 0.965
+        handbook.train(model, loader, num_epochs=5, batch_size=50, learning_rate=0.001)
+    assert handbook.evaluate(model, loader, batch_size=50) >= 0.965
 
 
 @pytest.mark.mnist
@@ -62,7 +62,7 @@ def test_command_line_errors_are_clear():
 
 
 def test_blas_threads_context_restores_the_count():
-    from reference import blas
+    from reference.commands import blas
     before = blas.get_threads()
     with blas.threads(1):
         assert blas.get_threads() in (1, None)

@@ -22,28 +22,12 @@ named ``"<output>_loss"`` fed with the *unweighted* value, weighted by the
 batch size. Metric results of output ``a`` are logged as ``"a_<metric>"``.
 """
 
-import re
 from collections import OrderedDict
 
 import numpy as np
 
-from . import config, losses, metrics, ops
-
-
-def _snake_case(name):
-    """Keras's ``to_snake_case``: ``"MeanSquaredError"`` -> ``"mean_squared_error"``."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-def _object_name(obj):
-    """Keras's ``get_object_name``: an object's ``name``, else its function or class name in snake_case."""
-    if hasattr(obj, "name"):
-        return obj.name
-    if hasattr(obj, "__name__"):
-        return _snake_case(obj.__name__)
-    return _snake_case(type(obj).__name__)
+from .. import config, losses, metrics, ops
+from ..utils.naming import get_object_name
 
 
 # --- flat structures of outputs ---------------------------------------------------
@@ -141,7 +125,7 @@ def get_metric(identifier, y_true, y_pred):
     else:
         raise ValueError(f"Could not interpret metric identifier: {identifier!r}. Expected a name, a "
                          f"function or a Metric; known names: {sorted(set(metrics.ALL) | set(metrics.ALIASES))}.")
-    name = identifier if isinstance(identifier, str) else _object_name(metric)
+    name = identifier if isinstance(identifier, str) else get_object_name(metric)
     if not isinstance(metric, metrics.Metric):
         metric = metrics.MeanMetricWrapper(metric)
     metric.name = name
@@ -167,7 +151,7 @@ def get_loss(identifier, y_true, y_pred):
     else:
         loss = losses.get(identifier)
     if not isinstance(loss, losses.Loss):
-        name = identifier if isinstance(identifier, str) else _object_name(loss)
+        name = identifier if isinstance(identifier, str) else get_object_name(loss)
         loss = losses.LossFunctionWrapper(loss, name=name)
     return loss
 

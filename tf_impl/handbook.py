@@ -1,14 +1,14 @@
-"""The seed's experiment in TensorFlow: its MLP, its training step and loop, its evaluation.
+"""The handbook's experiment in TensorFlow: its MLP, its training step and loop, its evaluation.
 
-This is the handbook's code, kept as written, so that ``reference.seed`` (its
+This is the handbook's code, kept as written, so that ``reference.handbook`` (its
 NumPy twin) can be read against it line for line. The training step runs in
 one of three modes (``MODES``):
 
-* ``"eager"``: the seed's loop as written, ``tf.GradientTape`` op by op;
+* ``"eager"``: the handbook's loop as written, ``tf.GradientTape`` op by op;
 * ``"function"``: the same step under ``tf.function`` (one traced graph);
 * ``"xla"``: the same step under ``tf.function(jit_compile=True)``.
 
-**The two modes compute different losses.** The seed computes
+**The two modes compute different losses.** The handbook computes
 ``sparse_categorical_crossentropy(y, model(X))`` on the *probabilities*
 ``softmax(z)`` of logits ``z``. Eagerly, Keras clips them to ``[ε, 1 - ε]``
 (ε = 1e-7) and takes their log::
@@ -24,11 +24,11 @@ instead, and computes the loss from logits, with no clipping::
 The two agree while no probability leaves ``[ε, 1 - ε]``, which on MNIST
 holds for most batches but not all: a confidently wrong sample (softmax of
 logits ``[100, 0, 0]``, label 1) costs 16.118095 eagerly and 100.0 in a graph,
-and the gradients differ too (clipping zeroes them). The seed's gradients
+and the gradients differ too (clipping zeroes them). The handbook's gradients
 therefore depend on the mode; ``tf_impl.compare`` runs the reference with the
 matching semantics (``reference_semantics``).
 
-Evaluation: :func:`evaluate` is the seed's (``model.predict`` on test
+Evaluation: :func:`evaluate` is the handbook's (``model.predict`` on test
 batches of 50; in Keras 3 each ``predict`` call costs milliseconds of setup,
 so it takes seconds), :func:`evaluate_fast` one forward pass over the same
 test images, with the same result.
@@ -64,7 +64,7 @@ def check_mode(mode):
 
 
 def make_train_step(model, optimizer, mode="eager"):
-    """The seed's training step, ``step(X, y) -> loss``, run in ``mode`` (see the module docstring).
+    """The handbook's training step, ``step(X, y) -> loss``, run in ``mode`` (see the module docstring).
 
     One step: the mean sparse cross-entropy of ``model(X)`` against ``y``,
     its gradients with respect to ``model.variables``, one
@@ -87,10 +87,10 @@ def make_train_step(model, optimizer, mode="eager"):
 
 
 def train(model, data_loader, num_epochs=5, batch_size=50, learning_rate=0.001, mode="eager", on_batch=None):
-    """The seed's loop: ``num_train_data // batch_size * num_epochs`` Adam steps on random batches.
+    """The handbook's loop: ``num_train_data // batch_size * num_epochs`` Adam steps on random batches.
 
     ``on_batch(batch_index, loss)`` is called after each step with the loss
-    of that batch (the seed prints there). Returns the optimizer.
+    of that batch (the handbook prints there). Returns the optimizer.
     """
     optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate)
     train_step = make_train_step(model, optimizer, mode)
@@ -104,7 +104,7 @@ def train(model, data_loader, num_epochs=5, batch_size=50, learning_rate=0.001, 
 
 
 def evaluate(model, data_loader, batch_size=50):
-    """The seed's evaluation: ``SparseCategoricalAccuracy`` over whole test batches, via ``model.predict``.
+    """The handbook's evaluation: ``SparseCategoricalAccuracy`` over whole test batches, via ``model.predict``.
 
     ``verbose=0`` is the one change: Keras 3's ``predict`` would otherwise
     print a progress bar for each of the 200 batches.

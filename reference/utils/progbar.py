@@ -1,4 +1,4 @@
-"""Progress output: a Keras-style progress bar and the seed's "batch N: loss X" log.
+"""Progress output: a Keras-style progress bar and the handbook's "batch N: loss X" log.
 
 On a terminal the bar redraws in place (``\\r``); in a log file or CI it
 prints a plain line every tenth of the way, so output stays short.
@@ -63,12 +63,12 @@ class Progbar:
 
 
 class TrainingLog:
-    """The seed's output: ``batch N: loss X`` every ``log_every`` batches, beside a bar.
+    """The handbook's output: ``batch N: loss X`` every ``log_every`` batches, beside a bar.
 
     Args:
         num_batches: the number of training steps.
         log_every: print a loss line every this many batches (1 prints every
-            batch, as the seed does; 0 prints none).
+            batch, as the handbook does; 0 prints none).
         progress: whether to show the progress bar.
         stream: where to write.
     """

@@ -1,0 +1,140 @@
+"""The loss base class and the rules every loss shares, mirroring ``keras/src/losses/loss.py``.
+
+* :func:`squeeze_or_expand_to_same_rank`: Keras's rank rule for two arrays whose ranks differ by one. It is the
+  one copy in the reference: the reductions below, the loss wrappers and the metrics all import it from here, as
+  Keras's metrics import it from ``keras.src.losses.loss``.
+* :func:`reduce_weighted_values`: weight the per-sample losses and reduce them, as ``Loss.__call__`` does.
+* :class:`Loss`, the base class, and :class:`LossFunctionWrapper`, which turns a per-sample function into a
+  ``Loss`` (Keras keeps the wrapper in ``losses.py``; here it sits beside the base class it extends).
+"""
+
+import numpy as np
+
+from .. import config, ops
+
+REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
+
+
+def standardize_reduction(reduction):
+    """``reduction`` if it is one of Keras's :data:`REDUCTIONS`, else a ``ValueError`` naming them."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"Invalid `reduction`: {reduction!r}. Expected one of {REDUCTIONS}.")
+    return reduction
+
+
+def _as_array(x, dtype=None):
+    """Keep an ndarray's dtype (tape identity intact); convert anything else to ``floatx``."""
+    if isinstance(x, np.ndarray) and (dtype is None or x.dtype == dtype):
+        return x
+    return np.asarray(x, dtype=dtype or config.floatx())
+
+
+def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
+    """Keras's rule for two arrays whose ranks differ by one (``keras.src.losses.loss``).
+
+    If the longer one ends in an axis of size 1, either that axis is dropped
+    or, when the shorter one has rank 1 (and ``expand_rank_1``), the shorter
+    one gains a trailing axis: labels (N,) meet outputs (N, 1) as (N, 1) and
+    (N, 1). Any other pair is returned unchanged. Recorded reshapes, so a
+    reshaped ``y_pred`` keeps its gradient.
+    """
+    rank_1, rank_2 = np.ndim(x1), np.ndim(x2)
+    if rank_1 == rank_2 + 1 and np.shape(x1)[-1] == 1:
+        if rank_2 == 1 and expand_rank_1:
+            x2 = ops.reshape(x2, np.shape(x2) + (1,))
+        else:
+            x1 = ops.reshape(x1, np.shape(x1)[:-1])
+    if rank_2 == rank_1 + 1 and np.shape(x2)[-1] == 1:
+        if rank_1 == 1 and expand_rank_1:
+            x1 = ops.reshape(x1, np.shape(x1) + (1,))
+        else:
+            x2 = ops.reshape(x2, np.shape(x2)[:-1])
+    return x1, x2
+
+
+def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size"):
+    """Weight and reduce per-sample losses exactly as Keras's ``Loss.__call__``.
+
+    * ``values · sample_weight`` (a scalar, or (N,) / (N, 1) aligned by
+      Keras's squeeze-or-expand rule);
+    * ``"sum"``: ``Σ values``;
+    * ``"sum_over_batch_size"`` and ``"mean"``: ``Σ values / values.size``
+      (a sum then a division, not ``mean``: the two round differently, and
+      zero weights still count in the denominator);
+    * ``"mean_with_sample_weight"``: ``Σ values / Σ sample_weight``;
+    * ``None``/``"none"``: the weighted values, unreduced.
+
+    Division by zero gives 0 (``divide_no_nan``).
+    """
+    standardize_reduction(reduction)
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=values.dtype)
+        values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
+        try:
+            np.broadcast_shapes(values.shape, sample_weight.shape)
+        except ValueError:
+            raise ValueError(f"`sample_weight` of shape {sample_weight.shape} does not broadcast to the "
+                             f"losses of shape {values.shape}.") from None
+        values = ops.multiply(values, sample_weight)
+    if reduction in (None, "none") or values.shape in ((), (0,)):
+        return values
+    loss = ops.reduce_sum(values)
+    if reduction == "sum":
+        return loss
+    if reduction == "mean_with_sample_weight" and sample_weight is not None:
+        divisor = np.sum(sample_weight, dtype=values.dtype)
+    else:
+        divisor = np.asarray(values.size, dtype=values.dtype)
+    if divisor == 0:
+        return ops.divide_no_nan(loss, divisor)  # 0 even when the loss is NaN, as Keras's divide_no_nan
+    return ops.divide(loss, divisor)
+
+
+class Loss:
+    """Base class: ``loss(y_true, y_pred, sample_weight=None)`` -> a reduced loss.
+
+    Args:
+        reduction: ``"sum_over_batch_size"`` (default), ``"sum"``, ``"mean"``,
+            ``"mean_with_sample_weight"``, or ``None``/``"none"``.
+        name: a name for the loss.
+        dtype: the dtype of the computation; ``None`` means ``floatx()``.
+
+    Like Keras, the call converts ``y_true`` *and* ``y_pred`` to ``dtype``
+    first, so integer labels pass through a float cast.
+    """
+
+    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+        self.reduction = standardize_reduction(reduction)
+        self.name = name or type(self).__name__.lower()
+        self.dtype = config.standardize_dtype(dtype).name
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        y_pred = _as_array(y_pred, self.dtype)
+        y_true = _as_array(y_true, self.dtype)
+        return reduce_weighted_values(self.call(y_true, y_pred), sample_weight, self.reduction)
+
+    def call(self, y_true, y_pred):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class LossFunctionWrapper(Loss):
+    """A ``Loss`` around a per-sample function ``fn(y_true, y_pred, **kwargs)``."""
+
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        super().__init__(name=name or fn.__name__, reduction=reduction, dtype=dtype)
+        self.fn = fn
+        self._fn_kwargs = kwargs
+
+    def call(self, y_true, y_pred):
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)  # (N,) labels meet (N, 1) outputs
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def get_config(self):
+        return {**super().get_config(), **self._fn_kwargs}
