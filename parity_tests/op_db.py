@@ -27,6 +27,7 @@ keys in ``tolerances.py``. This module never imports TensorFlow: the TF side
 gets ``tf`` and ``keras`` passed in, so ``tests/test_gradcheck.py`` runs without it.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -620,3 +621,8 @@ def params(rows=ROWS):
 PINNED = object()
 """Sentinel for ``@example(data=PINNED)``: a generic ``@given(data=st.data())`` test receives it once per
 parametrization and then checks the row's :attr:`OpInfo.examples` (``@example`` cannot depend on the row)."""
+
+
+def covered_keras_names():
+    """Every ``keras.<family>.<Name>`` that some row's TF code calls (read by ``test_coverage.py``)."""
+    return {match for row in ROWS for match in re.findall(r"\bkeras\.(?:losses|activations|metrics)\.\w+", row.tf)}
