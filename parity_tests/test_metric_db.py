@@ -1,11 +1,11 @@
-"""Accuracy metrics against Keras: batching, weights, argmax ties, ``reset_state``.
+"""Every metric of ``metric_db`` against Keras: streaming, weights, ``reset_state``; and argmax ties.
 
 ``update_state`` keeps running totals, so the result must not depend on how
 the data is cut into batches: checked on the reference against itself and
-against Keras fed the same batches. Weights (N,) and (N, 1) with exact zeros,
-and ties in ``argmax`` (scores drawn from a handful of values), are drawn by
-the strategies; the forward parity of a single ``update_state`` is in
-``test_ops.py`` (the metric rows of ``op_db``).
+against Keras fed the same batches, after every chunk. Weights (N,) and (N, 1)
+with exact zeros, and ties in ``argmax`` (scores drawn from a handful of
+values), are drawn by the strategies; the forward parity of a single
+``update_state`` of the metrics that ``op_db`` also holds is in ``test_ops.py``.
 """
 
 import numpy as np
@@ -19,65 +19,78 @@ keras = pytest.importorskip("keras")
 import reference as rk  # noqa: E402
 from parity_tests import strategies as S  # noqa: E402
 from parity_tests.compare import assert_parity  # noqa: E402
+from parity_tests.metric_db import ROWS  # noqa: E402
 
-METRICS = {
-    "SparseCategoricalAccuracy": S.sparse_accuracy,
-    "CategoricalAccuracy": S.categorical_accuracy,
-    "Accuracy": S.accuracy,
-}
+PARAMS = [pytest.param(row, dtype, id=f"{row.name}-{dtype}") for row in ROWS for dtype in row.dtypes]
 
 
-def _feed(metric, sample, cuts):
-    """``update_state`` batch by batch (cut before each index in ``cuts``); the result as NumPy."""
+def _feed(metric, sample, cuts, after_each=None):
+    """``update_state`` batch by batch (cut before each index in ``cuts``); the result as NumPy.
+
+    ``after_each(k, result)`` sees the result after each chunk ``k``.
+    """
     bounds = [0, *cuts, len(sample["y_true"])]
     w = sample["sample_weight"]
-    for lo, hi in zip(bounds, bounds[1:]):
+    for k, (lo, hi) in enumerate(zip(bounds, bounds[1:])):
         metric.update_state(sample["y_true"][lo:hi], sample["y_pred"][lo:hi],
                             sample_weight=None if w is None else w[lo:hi])
+        if after_each:
+            after_each(k, np.asarray(metric.result()))
     return np.asarray(metric.result())
 
 
-def _repro(name, sample, cuts):
+def _repro(row, kwargs, sample, cuts):
     feed = (f"bounds = [0, *{cuts!r}, len(y_true)]\n"
             "for lo, hi in zip(bounds, bounds[1:]):\n"
             "    m.update_state(y_true[lo:hi], y_pred[lo:hi], "
             "sample_weight=None if sample_weight is None else sample_weight[lo:hi])\n"
-            "print(m.result())")
-    return dict(inputs=dict(sample), ref=f"m = rk.metrics.{name}(dtype=y_pred.dtype.name)\n{feed}",
-                tf=f"m = keras.metrics.{name}(dtype=y_pred.dtype.name)\n{feed}")
+            "    print(m.result())")
+    args = ", ".join(["dtype=y_pred.dtype.name"] + [f"{k}={v!r}" for k, v in kwargs.items()])
+    return dict(inputs=dict(sample), ref=f"m = rk.metrics.{row.name}({args})\n{feed}",
+                tf=f"m = keras.metrics.{row.name}({args})\n{feed}")
 
 
-@pytest.mark.parametrize("dtype", S.DTYPES)
-@pytest.mark.parametrize("name", sorted(METRICS))
+@pytest.mark.parametrize("row, dtype", PARAMS)
 @given(data=st.data())
-def test_result_does_not_depend_on_batching(name, dtype, data):
-    sample = data.draw(METRICS[name](dtype), label="sample")
+def test_streaming_matches_keras_after_every_chunk(row, dtype, data):
+    kwargs = data.draw(row.kwargs(), label="kwargs")
+    sample = data.draw(row.sample(dtype), label="sample")
     n = len(sample["y_true"])
     cuts = data.draw(S.batch_splits(n), label="cuts")
-    ref_batched = _feed(getattr(rk.metrics, name)(dtype=dtype), sample, cuts)
-    ref_whole = _feed(getattr(rk.metrics, name)(dtype=dtype), sample, [])
-    tf_batched = _feed(getattr(keras.metrics, name)(dtype=dtype), sample, cuts)
-    repro = _repro(name, sample, cuts)
-    assert_parity(ref_batched, tf_batched, op="metric", dtype=dtype, size=n, what=f"{name}, batches {cuts}", **repro)
-    assert_parity(ref_batched, ref_whole, op="metric", dtype=dtype, size=n, what=f"{name}, batches {cuts} vs one",
-                  names=("reference, batched", "reference, one batch"), **repro)
+    repro = _repro(row, kwargs, sample, cuts)
+    tf_results = []
+    _feed(row.make(keras.metrics, dtype, kwargs), sample, cuts, lambda k, r: tf_results.append(r))
+
+    def check(k, ref_result):
+        assert_parity(ref_result, tf_results[k], op=row.tol, dtype=dtype, size=n,
+                      what=f"{row.name}({kwargs}), after chunk {k} of the cuts {cuts}", **repro)
+
+    ref_batched = _feed(row.make(rk.metrics, dtype, kwargs), sample, cuts, check)
+    ref_whole = _feed(row.make(rk.metrics, dtype, kwargs), sample, [])
+    assert_parity(ref_batched, ref_whole, op=row.tol, dtype=dtype, size=n,
+                  what=f"{row.name}({kwargs}), batches {cuts} vs one", names=("reference, batched",
+                                                                             "reference, one batch"), **repro)
 
 
-@pytest.mark.parametrize("dtype", S.DTYPES)
-@pytest.mark.parametrize("name", sorted(METRICS))
+@pytest.mark.parametrize("row, dtype", PARAMS)
 @given(data=st.data())
-def test_reset_state_forgets_everything(name, dtype, data):
-    first = data.draw(METRICS[name](dtype), label="first")
-    second = data.draw(METRICS[name](dtype), label="second")
+def test_reset_state_forgets_everything(row, dtype, data):
+    kwargs = data.draw(row.kwargs(), label="kwargs")
+    first = data.draw(row.sample(dtype), label="first")
+    second = data.draw(row.sample(dtype), label="second")
+    name = row.name
     for module in (rk.metrics, keras.metrics):
-        metric = getattr(module, name)(dtype=dtype)
+        metric = row.make(module, dtype, kwargs)
         _feed(metric, first, [])
         metric.reset_state()
-        assert float(metric.result()) == 0.0, f"{module.__name__}.{name}: result after reset_state is not 0"
+        fresh_result = np.asarray(row.make(module, dtype, kwargs).result())
+        assert_parity(np.asarray(metric.result()), fresh_result, op="exact", dtype=dtype,
+                      what=f"{module.__name__}.{name}: result after reset_state", names=("after reset", "fresh"),
+                      **_repro(row, kwargs, second, []))
         after_reset = _feed(metric, second, [])
-        fresh = _feed(getattr(module, name)(dtype=dtype), second, [])
+        fresh = _feed(row.make(module, dtype, kwargs), second, [])
         assert_parity(after_reset, fresh, op="exact", dtype=dtype, what=f"{module.__name__}.{name} after reset_state",
-                      names=("after reset", "fresh"), **_repro(name, second, []))
+                      names=("after reset", "fresh"), **_repro(row, kwargs, second, []))
 
 
 TIES = {  # name: (y_true, y_pred, expected matches when ties go to the first maximal index)
@@ -101,7 +114,7 @@ def test_argmax_ties_go_to_the_first_maximum(name, dtype):
 
 
 @pytest.mark.parametrize("dtype", S.DTYPES)
-@pytest.mark.parametrize("name", sorted(METRICS))
+@pytest.mark.parametrize("name", ["SparseCategoricalAccuracy", "CategoricalAccuracy", "Accuracy"])
 def test_all_zero_weights_give_zero(name, dtype):
     """``count`` stays 0, and Keras's ``divide_no_nan`` makes the result 0, not NaN."""
     sample = {"SparseCategoricalAccuracy": ([0, 1], [[1.0, 0.0], [0.0, 1.0]]),
