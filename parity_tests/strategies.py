@@ -28,6 +28,7 @@ A drawn op input is a :class:`Sample`: a dict of named arguments, ndarrays
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from hypothesis import strategies as st
@@ -116,10 +117,23 @@ def logit_values(dtype):
     return st.one_of(floats(dtype, -10, 10), floats(dtype, -m, m), specials(dtype, 0.0, 100.0, -100.0, m, -m))
 
 
+class ProbabilityEdges(NamedTuple):
+    """The probabilities where the cross-entropies' clip decides: exact 0 and 1, the bounds, one value inside each
+    clip zone, and 0.5."""
+
+    zero: float
+    one: float
+    eps: float
+    one_minus_eps: float
+    half_eps: float
+    one_minus_half_eps: float
+    half: float
+
+
 def probability_edges(dtype):
-    """Exact 0 and 1, the clip bounds ε and 1-ε (as ``dtype`` rounds them), and one value inside each clip zone."""
+    """:class:`ProbabilityEdges` in ``dtype``: the clip bounds ε and 1-ε as ``dtype`` rounds them."""
     eps = config.epsilon()
-    return [_as(dtype, v) for v in (0.0, 1.0, eps, 1 - eps, eps / 2, 1 - eps / 2, 0.5)]
+    return ProbabilityEdges(*(_as(dtype, v) for v in (0.0, 1.0, eps, 1 - eps, eps / 2, 1 - eps / 2, 0.5)))
 
 
 def probability_values(dtype):

@@ -1,10 +1,16 @@
 """Invalid inputs: where TensorFlow raises, the reference raises ``ValueError`` naming the argument at fault.
 
-One row per case: the argument the message must mention, the reference call
-and the TF call (each a zero-argument function building its own inputs). The
-test checks that TF raises (so the case really is invalid for the spec) and
+Two sources of cases, one test:
+
+* the ``error_inputs`` of the op table's rows (``op_db``): inputs on which the row's own code must fail,
+  as PyTorch's OpInfo keeps its error inputs on the op's row;
+* :data:`CASES` below, for what is not a call of a row's code: constructor arguments, layers called twice,
+  metric and optimizer state, ``set_weights``. Each names the argument the message must mention, the
+  reference call and the TF call (each a zero-argument function building its own inputs).
+
+The test checks that TF raises (so the case really is invalid for the spec) and
 that the reference raises ``ValueError`` whose message contains the argument's
-name. Add a case by adding a row.
+name. Add a case by adding an ``ErrorInput`` to the row, or a row here.
 """
 
 import re
@@ -18,6 +24,7 @@ tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
 import reference as rk  # noqa: E402
+from parity_tests import op_db  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -59,63 +66,12 @@ def _set_weights(module, weights):
 
 
 CASES = [
-    BadInput("sparse label == num_classes", "y_true",
-             lambda: rk.losses.sparse_categorical_crossentropy(np.array([0, 3]), P),
-             lambda: keras.losses.sparse_categorical_crossentropy(np.array([0, 3]), P)),
-    BadInput("negative sparse label", "y_true",
-             lambda: rk.losses.sparse_categorical_crossentropy(np.array([-1, 0]), P),
-             lambda: keras.losses.sparse_categorical_crossentropy(np.array([-1, 0]), P)),
-    BadInput("sparse label out of range, from logits", "y_true",
-             lambda: rk.losses.SparseCategoricalCrossentropy(from_logits=True)(np.array([0, 7]), P),
-             lambda: keras.losses.SparseCategoricalCrossentropy(from_logits=True)(np.array([0, 7]), P)),
-    BadInput("op: sparse label out of range", "labels",
-             lambda: rk.ops.sparse_softmax_cross_entropy_with_logits(np.array([0, 3]), P),
-             lambda: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=np.array([0, 3]), logits=P)),
-    BadInput("sparse: batch sizes differ", "y_true",
-             lambda: rk.losses.sparse_categorical_crossentropy(np.array([0, 1, 2]), P),
-             lambda: keras.losses.sparse_categorical_crossentropy(np.array([0, 1, 2]), P)),
-    BadInput("sparse: labels have a class axis", "y_true",
-             lambda: rk.losses.sparse_categorical_crossentropy(np.array([[0, 1], [1, 0]]), P),
-             lambda: keras.losses.sparse_categorical_crossentropy(np.array([[0, 1], [1, 0]]), P)),
     BadInput("sparse: axis other than the last", "axis",
              lambda: rk.losses.sparse_categorical_crossentropy(np.array([0, 1, 2]), P, axis=0),
              lambda: keras.losses.sparse_categorical_crossentropy(np.array([0, 1, 2]), P, axis=0)),
-    BadInput("categorical: class counts differ", "y_true",
-             lambda: rk.losses.categorical_crossentropy(np.eye(4, dtype=np.float32)[[0, 1]], P),
-             lambda: keras.losses.categorical_crossentropy(np.eye(4, dtype=np.float32)[[0, 1]], P)),
-    BadInput("categorical: ranks differ", "y_true",
-             lambda: rk.losses.categorical_crossentropy(ONE_HOT[None], P),
-             lambda: keras.losses.categorical_crossentropy(ONE_HOT[None], P)),
-    BadInput("categorical: axis is a bool", "axis",
-             lambda: rk.losses.categorical_crossentropy(ONE_HOT, P, axis=True),
-             lambda: keras.losses.categorical_crossentropy(ONE_HOT, P, axis=True)),
-    BadInput("categorical: axis out of range", "axis",
-             lambda: rk.losses.categorical_crossentropy(ONE_HOT, P, axis=2, from_logits=True),
-             lambda: keras.losses.categorical_crossentropy(ONE_HOT, P, axis=2, from_logits=True)),
-    BadInput("op: softmax cross-entropy shapes do not broadcast", "labels",
-             lambda: rk.ops.softmax_cross_entropy_with_logits(np.eye(4, dtype=np.float32)[[0, 1]], P),
-             lambda: tf.nn.softmax_cross_entropy_with_logits(labels=np.eye(4, dtype=np.float32)[[0, 1]], logits=P)),
-    BadInput("op: sigmoid cross-entropy shapes differ", "labels",
-             lambda: rk.ops.sigmoid_cross_entropy_with_logits(ONE_HOT[:1], P),
-             lambda: tf.nn.sigmoid_cross_entropy_with_logits(labels=ONE_HOT[:1], logits=P)),
-    BadInput("loss: sample_weight does not fit", "sample_weight",
-             lambda: rk.losses.SparseCategoricalCrossentropy()(np.array([0, 1]), P, sample_weight=np.ones(3)),
-             lambda: keras.losses.SparseCategoricalCrossentropy()(np.array([0, 1]), P, sample_weight=np.ones(3))),
     BadInput("loss: unknown reduction", "reduction",
              lambda: rk.losses.CategoricalCrossentropy(reduction="average"),
              lambda: keras.losses.CategoricalCrossentropy(reduction="average")),
-    BadInput("op: matmul inner dimensions differ", "b",
-             lambda: rk.ops.matmul(f32(2, 3), f32(4, 2)),
-             lambda: tf.matmul(f32(2, 3), f32(4, 2))),
-    BadInput("op: softmax axis out of range", "axis",
-             lambda: rk.ops.softmax(P, axis=2),
-             lambda: tf.nn.softmax(P, axis=2)),
-    BadInput("op: reduce_sum axis out of range", "axis",
-             lambda: rk.ops.reduce_sum(P, axis=2),
-             lambda: tf.reduce_sum(P, axis=2)),
-    BadInput("op: reshape to a different size", "shape",
-             lambda: rk.ops.reshape(P, (4,)),
-             lambda: tf.reshape(P, (4,))),
     BadInput("Dense: features differ from the built kernel", "inputs",
              lambda: _dense_called_twice(rk, f32(1, 3), f32(1, 4)),
              lambda: _dense_called_twice(keras, f32(1, 3), f32(1, 4))),
@@ -143,7 +99,15 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def _row_case(row, error, sample):
+    return BadInput(f"{row.name}: {error.name}", error.argument, lambda: row.run_ref(sample),
+                    lambda: row.run_tf(sample, tf, keras))
+
+
+ALL_CASES = [_row_case(row, error, sample) for row in op_db.ROWS for error, sample in row.error_samples()] + CASES
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=[c.name for c in ALL_CASES])
 def test_tf_raises_and_reference_raises_value_error_naming_the_argument(case):
     with pytest.raises(Exception) as tf_error:  # noqa: PT011 - any TF/Keras error: ValueError, InvalidArgumentError...
         case.tensorflow()

@@ -9,9 +9,19 @@ Keras keeps two process-wide settings that change numbers:
 
 The reference reads both from here, so ``set_floatx("float64")`` turns the
 whole pipeline into a float64 oracle.
+
+``bfloat16`` is not a NumPy dtype; NumPy reaches it through ``ml_dtypes``, the
+package TensorFlow and JAX themselves use (the optional extra ``[bfloat16]``).
+:func:`standardize_dtype` accepts the name when ``ml_dtypes`` is installed, and
+says how to install it otherwise.
 """
 
 import numpy as np
+
+try:
+    import ml_dtypes
+except ImportError:  # optional: only dtype="bfloat16" needs it
+    ml_dtypes = None
 
 _FLOATX = "float32"
 _EPSILON = 1e-7
@@ -43,9 +53,18 @@ def set_epsilon(value):
     _EPSILON = float(value)
 
 
+def is_float_dtype(dtype):
+    """Whether ``dtype`` (a ``np.dtype``) is a float dtype, ``bfloat16`` included (NumPy's kind of it is ``"V"``)."""
+    return dtype.kind == "f" or (ml_dtypes is not None and dtype == ml_dtypes.bfloat16)
+
+
 def standardize_dtype(dtype):
-    """``None`` means ``floatx()``; anything else must name a float dtype."""
+    """``None`` means ``floatx()``; anything else must name a float dtype (``"bfloat16"`` needs ``ml_dtypes``)."""
+    if dtype == "bfloat16" or getattr(dtype, "name", None) == "bfloat16":
+        if ml_dtypes is None:
+            raise ValueError("`dtype='bfloat16'` needs the ml_dtypes package: pip install 'keras-numpy-reference[bfloat16]'.")
+        return np.dtype(ml_dtypes.bfloat16)
     dtype = np.dtype(floatx() if dtype is None else dtype)
-    if dtype.kind != "f":
+    if not is_float_dtype(dtype):
         raise ValueError(f"`dtype` must be a float dtype, got {dtype.name!r}.")
     return dtype

@@ -1,0 +1,60 @@
+"""The op table (PyTorch's OpInfo, in small): one :class:`OpInfo` row per checked op.
+
+The rows live by family: ``ops.py`` (``reference.ops`` and the handbook's compositions), ``losses.py``,
+``metrics.py``; the row type is in ``opinfo.py`` and the rows' tolerance helpers in ``scales.py``.
+
+Generic tests iterate over :data:`ROWS` (``pytest`` ids are the row names):
+``test_ops.py`` compares forward values with TensorFlow, ``test_gradients.py``
+compares gradients with ``tf.GradientTape`` and float64 finite differences,
+``tests/test_gradcheck.py`` runs the finite differences without TensorFlow.
+
+**Adding an op is adding a row.** For example, a mean squared error::
+
+    OpInfo(
+        name="mean_squared_error",
+        ref="rk.losses.mean_squared_error(y_true, y_pred)",          # code over the sample's names
+        tf="keras.losses.mean_squared_error(y_true, y_pred)",        # same names, ndarrays as tf.constant
+        sample=lambda d: S.regression(d),                            # dtype -> strategy of Sample (strategies.py)
+        tol="reduction", size=lambda s: s["y_pred"].shape[-1],       # tolerances.RULES key, problem size
+        grad_wrt=("y_pred",),                                        # differentiable inputs, if any
+        fd_sample=lambda: S.regression("float64"),                   # smooth float64 domain for finite differences
+        examples=({"y_true": [[0.0, 1.0]], "y_pred": [[0.0, 1.0]]},),  # pinned inputs, always run
+    )
+
+A row names the reference code and the TF code as *source text*: the suite
+evaluates exactly that text, and prints it, with the inputs, as the
+reproduction snippet of a failure. The code sees ``rk`` (``reference``) and
+``np`` (reference side) or ``tf``, ``keras`` and ``np`` (TF side), plus the
+sample's entries by name. Strategies live in ``strategies.py``; tolerance
+keys in ``tolerances.py``. This module never imports TensorFlow: the TF side
+gets ``tf`` and ``keras`` passed in, so ``tests/test_gradcheck.py`` runs without it.
+"""
+
+import re
+
+from . import losses, metrics, ops
+from .opinfo import EDGE, OpInfo  # noqa: F401 - the table's public names
+
+ROWS = ops.ROWS + losses.ROWS + metrics.ROWS
+
+BY_NAME = {row.name: row for row in ROWS}
+assert len(BY_NAME) == len(ROWS), "two rows share a name"
+
+GRAD_ROWS = [row for row in ROWS if row.grad_wrt]
+
+
+def params(rows=ROWS):
+    """``(row, dtype)`` pairs for ``pytest.mark.parametrize``, with ids like ``softmax-float32``."""
+    import pytest
+
+    return [pytest.param(row, dtype, id=f"{row.name}-{dtype}") for row in rows for dtype in row.dtypes]
+
+
+PINNED = object()
+"""Sentinel for ``@example(data=PINNED)``: a generic ``@given(data=st.data())`` test receives it once per
+parametrization and then checks the row's :attr:`OpInfo.examples` (``@example`` cannot depend on the row)."""
+
+
+def covered_keras_names():
+    """Every ``keras.<family>.<Name>`` that some row's TF code calls (read by ``test_coverage.py``)."""
+    return {match for row in ROWS for match in re.findall(r"\bkeras\.(?:losses|activations|metrics)\.\w+", row.tf)}
