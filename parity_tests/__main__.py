@@ -37,7 +37,7 @@ def report_main(argv):
     keras = tf.keras
     command = "python -m parity_tests report " + shlex.join(argv)
     start = time.perf_counter()
-    print(f"measuring {len(report.OP_CASES)} op cases, {args.draws} draws each ...", flush=True)
+    print(f"measuring {len(report.op_db.REPORT_ROWS)} op rows, {args.draws} draws each ...", flush=True)
     op_rows = report.measure_ops(draws=args.draws, seed=args.seed, tf=tf, keras=keras)
     trajectories = None
     if args.trajectory:

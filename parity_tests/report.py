@@ -18,122 +18,27 @@
    (clipped probabilities) and its graph loss (logits) drift apart, and that
    the reference's two loss semantics drift the same way.
 
-OP CASES: the report's own list, :data:`OP_CASES`, written while
-``parity_tests/op_db.py`` (the suite's op table) was still in progress. An
-:class:`OpCase` names its code like an ``op_db.OpInfo`` row (source text over
-the input names) so that the list can be replaced by the op table's rows.
+The op rows are the op table's (``parity_tests/op_db``): every row with a ``report``
+input generator (seeded, realistic sizes: batches of 50, 784 pixels, 100 units) is
+measured, with the row's own code on each side.
 """
 
 import datetime
 import os
 import platform
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-import reference as rk
+from reference.utils.file_utils import write_atomic
+from reference.utils.markdown import table
 
+from . import op_db
+from .strategies import Sample
 from .tolerances import trajectory_loss_rtol
 
 REPORT_NAME = "README.md"
-
-
-# --- op cases (the report's own list; see the module docstring) --------------------------
-
-
-def _normal(rng, shape, scale=1.0):
-    return rng.normal(0.0, scale, shape)
-
-
-def _glorot(rng, fan_in, fan_out):
-    limit = np.sqrt(6.0 / (fan_in + fan_out))
-    return rng.uniform(-limit, limit, (fan_in, fan_out))
-
-
-def _pixels(rng, shape):
-    """MNIST-like inputs: k/255 for random bytes k, about 80% of them 0."""
-    return np.where(rng.random(shape) < 0.8, 0, rng.integers(1, 256, shape)) / 255.0
-
-
-def _labels(rng, n, classes=10):
-    return rng.integers(0, classes, n).astype(np.int32)
-
-
-@dataclass(frozen=True)
-class OpCase:
-    """One measured op: code on each side as source text, and a seeded input generator.
-
-    Attributes:
-        name: the row's name.
-        ref: an expression over the input names, with ``rk`` (``reference``) and ``np`` in scope.
-        tf: the same over ``tf.constant`` inputs, with ``tf``, ``keras`` and ``np`` in scope.
-        inputs: ``rng -> {name: value}``, float arrays in float64 (cast to the measured dtype), ints as they are.
-        grad_wrt: the inputs to differentiate with respect to (empty: value only).
-    """
-
-    name: str
-    ref: str
-    tf: str
-    inputs: Callable[[np.random.Generator], dict]
-    grad_wrt: tuple = ()
-
-
-_MLP_REF = ("rk.ops.reduce_mean(rk.losses.sparse_categorical_crossentropy(y, rk.ops.softmax(rk.ops.add(rk.ops.matmul("
-            "rk.ops.relu(rk.ops.add(rk.ops.matmul(X, W1), b1)), W2), b2))))")
-_MLP_TF = ("tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, tf.nn.softmax(tf.add(tf.matmul("
-           "tf.nn.relu(tf.add(tf.matmul(X, W1), b1)), W2), b2))))")
-
-
-def _mlp_inputs(rng):
-    return {"X": _pixels(rng, (50, 784)), "W1": _glorot(rng, 784, 100), "b1": _normal(rng, 100, 0.01),
-            "W2": _glorot(rng, 100, 10), "b2": _normal(rng, 10, 0.01), "y": _labels(rng, 50)}
-
-
-OP_CASES = [
-    OpCase("add (bias)", "rk.ops.add(a, b)", "tf.add(a, b)",
-           lambda r: {"a": _normal(r, (50, 100)), "b": _normal(r, 100)}, ("a", "b")),
-    OpCase("multiply", "rk.ops.multiply(a, b)", "tf.multiply(a, b)",
-           lambda r: {"a": _normal(r, (50, 100)), "b": _normal(r, (50, 100))}, ("a", "b")),
-    OpCase("divide", "rk.ops.divide(a, b)", "tf.divide(a, b)",
-           lambda r: {"a": _normal(r, (50, 100)), "b": r.choice([-1, 1], (50, 100)) * r.uniform(0.5, 2, (50, 100))},
-           ("a", "b")),
-    OpCase("exp", "rk.ops.exp(x)", "tf.exp(x)", lambda r: {"x": r.uniform(-20, 20, (50, 100))}, ("x",)),
-    OpCase("log", "rk.ops.log(x)", "tf.math.log(x)", lambda r: {"x": 10 ** r.uniform(-7, 0, (50, 100))}, ("x",)),
-    OpCase("matmul (50×784 @ 784×100)", "rk.ops.matmul(a, b)", "tf.matmul(a, b)",
-           lambda r: {"a": _pixels(r, (50, 784)), "b": _glorot(r, 784, 100)}, ("a", "b")),
-    OpCase("reduce_sum (5000)", "rk.ops.reduce_sum(x)", "tf.reduce_sum(x)",
-           lambda r: {"x": _normal(r, (50, 100))}, ("x",)),
-    OpCase("reduce_mean (5000)", "rk.ops.reduce_mean(x)", "tf.reduce_mean(x)",
-           lambda r: {"x": _normal(r, (50, 100))}, ("x",)),
-    OpCase("relu", "rk.ops.relu(x)", "tf.nn.relu(x)", lambda r: {"x": _normal(r, (50, 100))}, ("x",)),
-    OpCase("sigmoid", "rk.ops.sigmoid(x)", "tf.sigmoid(x)", lambda r: {"x": _normal(r, (50, 100), 5)}, ("x",)),
-    OpCase("softmax (50×10)", "rk.ops.softmax(x)", "tf.nn.softmax(x)",
-           lambda r: {"x": _normal(r, (50, 10), 5)}, ("x",)),
-    OpCase("sparse_softmax_cross_entropy_with_logits",
-           "rk.ops.sparse_softmax_cross_entropy_with_logits(labels, logits)",
-           "tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)",
-           lambda r: {"labels": _labels(r, 50), "logits": _normal(r, (50, 10), 5)}, ("logits",)),
-    OpCase("softmax_cross_entropy_with_logits",
-           "rk.ops.softmax_cross_entropy_with_logits(labels, logits)",
-           "tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits)",
-           lambda r: {"labels": np.eye(10)[_labels(r, 50)], "logits": _normal(r, (50, 10), 5)}, ("logits",)),
-    OpCase("sparse_categorical_crossentropy(y, softmax(z))",
-           "rk.losses.sparse_categorical_crossentropy(y, rk.ops.softmax(z))",
-           "keras.losses.sparse_categorical_crossentropy(y, tf.nn.softmax(z))",
-           lambda r: {"y": _labels(r, 50), "z": _normal(r, (50, 10), 5)}, ("z",)),
-    OpCase("categorical_crossentropy(onehot(y), softmax(z))",
-           "rk.losses.categorical_crossentropy(y, rk.ops.softmax(z))",
-           "keras.losses.categorical_crossentropy(y, tf.nn.softmax(z))",
-           lambda r: {"y": np.eye(10)[_labels(r, 50)], "z": _normal(r, (50, 10), 5)}, ("z",)),
-    OpCase("SparseCategoricalAccuracy", "rk.metrics.SparseCategoricalAccuracy(dtype=p.dtype.name)(y, p)",
-           "keras.metrics.SparseCategoricalAccuracy(dtype=p.dtype.name)(y, p)",
-           lambda r: {"y": _labels(r, 1000), "p": r.random((1000, 10))}),
-    OpCase("the handbook's loss: MLP forward + mean cross-entropy (50 images)", _MLP_REF, _MLP_TF, _mlp_inputs,
-           ("W1", "b1", "W2", "b2")),
-]
 
 
 # --- measuring ------------------------------------------------------------------------------
@@ -144,27 +49,16 @@ def _cast(inputs, dtype):
     return {k: v.astype(dtype) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else v for k, v in inputs.items()}
 
 
-def _ref_value_and_grads(case, inputs, dy):
-    """The reference's value of ``case`` and, if ``dy`` is given, its gradients for ``dy``."""
-    scope = {"rk": rk, "np": np, **inputs}
-    with np.errstate(all="ignore"), rk.GradientTape() as tape:
-        sources = [inputs[n] for n in case.grad_wrt]
-        if sources:
-            tape.watch(sources)
-        value = np.asarray(eval(case.ref, scope))  # noqa: S307 - the cases are this module's own source text
-    grads = tape.gradient(value, sources, output_gradients=dy) if dy is not None and sources else []
+def _value_and_grads(row, sample, dy, tf=None, keras=None):
+    """The row's value on ``sample`` and, if ``dy`` is given, its gradients for ``dy``: the reference's,
+    or TensorFlow's (eagerly) when ``tf`` is given."""
+    if tf is None:
+        value = row.run_ref(sample)
+        grads = row.ref_grads(sample, dy) if dy is not None and row.grad_wrt else []
+    else:
+        value = row.run_tf(sample, tf, keras)
+        grads = row.tf_grads(sample, dy, tf, keras) if dy is not None and row.grad_wrt else []
     return value, [np.asarray(g) for g in grads]
-
-
-def _tf_value_and_grads(case, inputs, dy, tf, keras):
-    """TensorFlow's value of ``case``, eagerly, and, if ``dy`` is given, its gradients for ``dy``."""
-    tensors = {k: tf.constant(v) if isinstance(v, np.ndarray) else v for k, v in inputs.items()}
-    sources = [tensors[n] for n in case.grad_wrt]
-    with tf.GradientTape() as tape:
-        tape.watch(sources)
-        value = eval(case.tf, {"tf": tf, "keras": keras, "np": np, **tensors})  # noqa: S307
-    grads = tape.gradient(value, sources, output_gradients=tf.constant(dy)) if dy is not None and sources else []
-    return np.asarray(value), [np.asarray(g) for g in grads]
 
 
 @dataclass
@@ -200,36 +94,37 @@ class OpErrors:
         return "tie" if ref == tf else "reference" if ref < tf else "TensorFlow"
 
 
-def measure_ops(cases=OP_CASES, dtype="float32", draws=20, seed=0, tf=None, keras=None):
-    """Measure every case ``draws`` times in ``dtype`` against the float64 reference; return :class:`OpErrors` rows.
+def measure_ops(rows=None, dtype="float32", draws=20, seed=0, tf=None, keras=None):
+    """Measure every row ``draws`` times in ``dtype`` against the float64 reference; return :class:`OpErrors` rows.
 
-    Inputs come from ``np.random.default_rng(seed)``: the same seed gives the same table on any machine
-    with the same libraries.
+    ``rows`` defaults to the op table's ``REPORT_ROWS``. Inputs come from ``np.random.default_rng(seed)``
+    through each row's ``report`` generator: the same seed gives the same table on any machine with the same
+    libraries.
     """
     from tf_impl.floatx import use_floatx
 
     rng = np.random.default_rng(seed)
-    rows = []
-    for case in cases:
-        value = OpErrors(case.name, "value", dtype, draws, Errors(), Errors())
-        grad = OpErrors(case.name, "gradient", dtype, draws, Errors(), Errors())
+    measured = []
+    for row in op_db.REPORT_ROWS if rows is None else rows:
+        value = OpErrors(row.name, "value", dtype, draws, Errors(), Errors())
+        grad = OpErrors(row.name, "gradient", dtype, draws, Errors(), Errors())
         for _ in range(draws):
-            inputs = _cast(case.inputs(rng), dtype)
+            inputs = Sample(row.report(rng)).astype(dtype)
             with use_floatx(dtype):
-                ref, _ = _ref_value_and_grads(case, inputs, None)
-                dy = np.asarray(rng.normal(size=ref.shape)).astype(dtype) if case.grad_wrt else None
-                _, ref_grads = _ref_value_and_grads(case, inputs, dy)
-                got, tf_grads = _tf_value_and_grads(case, inputs, dy, tf, keras)
+                ref, _ = _value_and_grads(row, inputs, None)
+                dy = np.asarray(rng.normal(size=ref.shape)).astype(dtype) if row.grad_wrt else None
+                _, ref_grads = _value_and_grads(row, inputs, dy)
+                got, tf_grads = _value_and_grads(row, inputs, dy, tf, keras)
             with use_floatx("float64"):
-                oracle, oracle_grads = _ref_value_and_grads(case, _cast(inputs, "float64"),
-                                                            None if dy is None else dy.astype(np.float64))
+                oracle, oracle_grads = _value_and_grads(row, inputs.astype("float64"),
+                                                        None if dy is None else dy.astype(np.float64))
             value.reference.update(ref, oracle, dtype)
             value.tensorflow.update(got, oracle, dtype)
             for r, t, o in zip(ref_grads, tf_grads, oracle_grads, strict=True):
                 grad.reference.update(r, o, dtype)
                 grad.tensorflow.update(t, o, dtype)
-        rows += [value, grad] if case.grad_wrt else [value]
-    return rows
+        measured += [value, grad] if row.grad_wrt else [value]
+    return measured
 
 
 # --- trajectories ---------------------------------------------------------------------------
@@ -316,24 +211,19 @@ def _e(x):
 
 
 def _error_table(rows):
-    lines = ["| op | | draws | reference: max abs | max rel | TensorFlow: max abs | max rel | closer |",
-             "|---|---|---:|---:|---:|---:|---:|---|"]
-    for row in rows:
-        ref, tf = row.reference, row.tensorflow
-        lines.append(f"| {row.case} | {row.what} | {row.draws} | {_e(ref.abs)} | {_e(ref.rel)} | {_e(tf.abs)} | "
-                     f"{_e(tf.rel)} | {row.closer} |")
-    return "\n".join(lines)
+    return "\n".join(table(
+        ["op", "", "draws", "reference: max abs", "max rel", "TensorFlow: max abs", "max rel", "closer"],
+        [[r.case, r.what, r.draws, _e(r.reference.abs), _e(r.reference.rel), _e(r.tensorflow.abs),
+          _e(r.tensorflow.rel), r.closer] for r in rows], align="llrrrrrl"))
 
 
 def _trajectory_table(results):
-    lines = ["| TF mode | reference loss from | steps | max rel loss gap | target | max weight gap (last step) "
-             "| test accuracy TF / reference |",
-             "|---|---|---:|---:|---:|---:|---|"]
-    for r in results.values():
-        target = "-" if r.target is None else f"{r.target:g}"
-        lines.append(f"| `{r.mode}` | {r.loss_from} | {r.steps} | {_e(r.max_rel_gap)} | {target} | "
-                     f"{_e(float(r.weight_gap[-1]))} | {r.tf_accuracy:.4f} / {r.ref_accuracy:.4f} |")
-    return "\n".join(lines)
+    return "\n".join(table(
+        ["TF mode", "reference loss from", "steps", "max rel loss gap", "target", "max weight gap (last step)",
+         "test accuracy TF / reference"],
+        [[f"`{r.mode}`", r.loss_from, r.steps, _e(r.max_rel_gap), "-" if r.target is None else f"{r.target:g}",
+          _e(float(r.weight_gap[-1])), f"{r.tf_accuracy:.4f} / {r.ref_accuracy:.4f}"] for r in results.values()],
+        align="llrrrrl"))
 
 
 def _first_step_above(gap, loss, rtol):
@@ -344,17 +234,14 @@ def _first_step_above(gap, loss, rtol):
 def _divergence_text(eager, graph):
     tf_gap = np.abs(eager.tf_loss - graph.tf_loss)
     ref_gap = np.abs(eager.ref_loss - graph.ref_loss)
-    lines = ["| | TF: eager vs graph | reference: probabilities vs logits |", "|---|---:|---:|"]
-    lines.append(f"| largest loss gap | {_e(float(tf_gap.max()))} | {_e(float(ref_gap.max()))} |")
-    lines.append(f"| mean loss gap, last 100 steps | {_e(float(tf_gap[-100:].mean()))} | "
-                 f"{_e(float(ref_gap[-100:].mean()))} |")
+    rows = [["largest loss gap", _e(float(tf_gap.max())), _e(float(ref_gap.max()))],
+            ["mean loss gap, last 100 steps", _e(float(tf_gap[-100:].mean())), _e(float(ref_gap[-100:].mean()))]]
     for rtol in (1e-6, 1e-3):
-        tf_step, ref_step = (_first_step_above(g, eager.tf_loss, rtol) for g in (tf_gap, ref_gap))
-        lines.append(f"| first step with a relative gap > {rtol:g} | {tf_step if tf_step is not None else '-'} | "
-                     f"{ref_step if ref_step is not None else '-'} |")
-    lines.append(f"| test accuracy after the run, eager / graph | {eager.tf_accuracy:.4f} / {graph.tf_accuracy:.4f} | "
-                 f"{eager.ref_accuracy:.4f} / {graph.ref_accuracy:.4f} |")
-    return "\n".join(lines)
+        steps = [_first_step_above(g, eager.tf_loss, rtol) for g in (tf_gap, ref_gap)]
+        rows.append([f"first step with a relative gap > {rtol:g}", *("-" if s is None else s for s in steps)])
+    rows.append(["test accuracy after the run, eager / graph", f"{eager.tf_accuracy:.4f} / {graph.tf_accuracy:.4f}",
+                 f"{eager.ref_accuracy:.4f} / {graph.ref_accuracy:.4f}"])
+    return "\n".join(table(["", "TF: eager vs graph", "reference: probabilities vs logits"], rows, align="lrr"))
 
 
 def write_report(out, op_rows, trajectories, env, command, seed):
@@ -371,7 +258,7 @@ def write_report(out, op_rows, trajectories, env, command, seed):
         "",
         f"Generated by `{command}`. The study guide explains the numbers: [docs/guide.md](../guide.md).",
         "",
-        "| | |", "|---|---|", *[f"| {k} | {v} |" for k, v in env], "",
+        *table(["", ""], env), "",
         "## 1. Op errors against a float64 oracle",
         "",
         f"Each op runs on float32 inputs drawn from `np.random.default_rng({seed})`; "
@@ -380,7 +267,7 @@ def write_report(out, op_rows, trajectories, env, command, seed):
         "absolute errors. Gradients are those of Σ dy·op for a random float32 upstream gradient dy. "
         "A largest relative error far above float32's ε = 1.2e-07 comes from an element that cancels to nearly 0 "
         "(a matmul entry, a gradient component): there the absolute error is the measure that means something. "
-        "The op cases are this report's own list (`parity_tests/report.py`, `OP_CASES`).",
+        "The rows are the op table's (`parity_tests/op_db`), each with its `report` inputs.",
         "",
         f"Closer to the oracle: the reference in {wins['reference']}, TensorFlow in {wins['TensorFlow']}, "
         f"tie in {wins['tie']} of {len(op_rows)} rows.",
@@ -416,5 +303,5 @@ def write_report(out, op_rows, trajectories, env, command, seed):
     else:
         parts += ["## 2. Training trajectories", "", "Not run (`--no-trajectory`).", ""]
     path = out / REPORT_NAME
-    path.write_text("\n".join(parts), encoding="utf-8")
+    write_atomic(path, "\n".join(parts))
     return path

@@ -40,10 +40,12 @@ ROWS = ops.ROWS + losses.ROWS + metrics.ROWS
 BY_NAME = {row.name: row for row in ROWS}
 assert len(BY_NAME) == len(ROWS), "two rows share a name"
 
-GRAD_ROWS = [row for row in ROWS if row.grad_wrt]
+CHECKED = [row for row in ROWS if row.sample is not None]  # what the generic properties run over
+GRAD_ROWS = [row for row in CHECKED if row.grad_wrt]
+REPORT_ROWS = [row for row in ROWS if row.report is not None]  # what the parity report measures
 
 
-def params(rows=ROWS):
+def params(rows=CHECKED):
     """``(row, dtype)`` pairs for ``pytest.mark.parametrize``, with ids like ``softmax-float32``."""
     import pytest
 

@@ -45,7 +45,9 @@ class OpInfo:
     Attributes:
         name: the pytest id.
         ref, tf: source text of an expression computing the op on each side.
-        sample: ``dtype -> hypothesis strategy`` drawing a :class:`~parity_tests.strategies.Sample`.
+        sample: ``dtype -> hypothesis strategy`` drawing a :class:`~parity_tests.strategies.Sample`; ``None``
+            for a row the generic properties skip (a composition checked by a test of its own, measured
+            in the report).
         tol: the forward tolerance key (``tolerances.RULES``).
         size, scale: ``sample -> size`` and ``sample -> scale`` for the forward tolerance.
         grad_wrt: the names of the inputs to differentiate with respect to (empty: no gradient checks).

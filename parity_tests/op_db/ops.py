@@ -7,6 +7,7 @@ import reference as rk
 
 from .. import strategies as S
 from ..strategies import Sample
+from . import report_inputs as R
 from .opinfo import ErrorInput, CLIP_LOG, EDGE, OpInfo, max_abs, sum_abs
 from .scales import matmul_scale, matmul_grad_scale, dense_scale, dense_grad_scale, binary_grad_scale, xent_scale
 
@@ -15,7 +16,8 @@ ROWS = [
     OpInfo("add", "rk.ops.add(a, b)", "tf.add(a, b)",
            sample=lambda d: S.binary(d, S.values(d, 1e3), S.values(d, 1e3)), tol="elementwise",
            grad_wrt=("a", "b"), grad_tol="reduction", grad_size=lambda s: s["a"].size + s["b"].size,
-           grad_scale=binary_grad_scale(lambda s: 1.0)),
+           grad_scale=binary_grad_scale(lambda s: 1.0),
+           report=lambda r: {"a": R.normal(r, (50, 100)), "b": R.normal(r, 100)}),
     OpInfo("subtract", "rk.ops.subtract(a, b)", "tf.subtract(a, b)",
            sample=lambda d: S.binary(d, S.values(d, 1e3), S.values(d, 1e3)), tol="elementwise",
            grad_wrt=("a", "b"), grad_tol="reduction", grad_size=lambda s: s["a"].size + s["b"].size,
@@ -23,12 +25,15 @@ ROWS = [
     OpInfo("multiply", "rk.ops.multiply(a, b)", "tf.multiply(a, b)",
            sample=lambda d: S.binary(d), tol="elementwise",
            grad_wrt=("a", "b"), grad_tol="reduction", grad_size=lambda s: s["a"].size + s["b"].size,
-           grad_scale=binary_grad_scale(lambda s: max_abs(s["a"], s["b"]))),
+           grad_scale=binary_grad_scale(lambda s: max_abs(s["a"], s["b"])),
+           report=lambda r: {"a": R.normal(r, (50, 100)), "b": R.normal(r, (50, 100))}),
     OpInfo("divide", "rk.ops.divide(a, b)", "tf.divide(a, b)",
            sample=lambda d: S.binary(d, S.values(d), S.nonzero_values(d)), tol="elementwise",
            grad_wrt=("a", "b"), grad_tol="reduction", grad_size=lambda s: s["a"].size + s["b"].size,
            grad_scale=binary_grad_scale(lambda s: max_abs(1 / s["b"], s["a"] / s["b"] ** 2)),
-           fd_sample=lambda: S.binary("float64", S.fd_values(), S.positive_values("float64", 0.5, 3.0))),
+           fd_sample=lambda: S.binary("float64", S.fd_values(), S.positive_values("float64", 0.5, 3.0)),
+           report=lambda r: {"a": R.normal(r, (50, 100)),
+                             "b": r.choice([-1, 1], (50, 100)) * r.uniform(0.5, 2, (50, 100))}),
     OpInfo("divide_no_nan", "rk.ops.divide_no_nan(a, b)", "tf.math.divide_no_nan(a, b)",
            sample=lambda d: S.divide_no_nan(d), tol="elementwise",
            grad_wrt=("a", "b"), grad_tol="reduction", grad_size=lambda s: s["a"].size + s["b"].size,
@@ -45,12 +50,14 @@ ROWS = [
            sample=lambda d: S.unary(d, S.positive_values(d, 1e-30, 1e30)), tol="transcendental",
            grad_wrt=("x",), grad_tol="elementwise", grad_scale=lambda s, dy: 0.0,
            fd_sample=lambda: S.unary("float64", S.positive_values("float64", 0.1, 10.0)),
-           examples=({"x": [1.0, EDGE.eps, EDGE.one_minus_eps, 1e-30, 1e30]},)),
+           examples=({"x": [1.0, EDGE.eps, EDGE.one_minus_eps, 1e-30, 1e30]},),
+           report=lambda r: {"x": 10 ** r.uniform(-7, 0, (50, 100))}),
     OpInfo("exp", "rk.ops.exp(x)", "tf.exp(x)",
            sample=lambda d: S.unary(d, S.floats(d, -100, 80)), tol="transcendental",
            grad_wrt=("x",), grad_scale=lambda s, dy: 0.0,
            fd_sample=lambda: S.unary("float64", S.fd_values()),
-           examples=({"x": [0.0, -100.0, 80.0, -87.0]},)),
+           examples=({"x": [0.0, -100.0, 80.0, -87.0]},),
+           report=lambda r: {"x": r.uniform(-20, 20, (50, 100))}),
     # linear algebra and shapes -----------------------------------------------------------
     OpInfo("matmul", "rk.ops.matmul(a, b)", "tf.matmul(a, b)",
            sample=lambda d: S.matmul(d), tol="matmul", size=lambda s: s["a"].shape[1], scale=matmul_scale,
@@ -58,7 +65,8 @@ ROWS = [
            grad_scale=matmul_grad_scale,
            error_inputs=(
                ErrorInput("inner dimensions differ", "b", {"a": [[0.5] * 3] * 2, "b": [[0.5] * 2] * 4}),
-           )),
+           ),
+           report=lambda r: {"a": R.pixels(r, (50, 784)), "b": R.glorot(r, 784, 100)}),
     OpInfo("reshape", "rk.ops.reshape(x, shape)", "tf.reshape(x, shape)",
            sample=lambda d: S.reshape(d), tol="exact", grad_wrt=("x",),
            error_inputs=(ErrorInput("to a different size", "shape", {"x": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "shape": (4,)}),)),
@@ -73,27 +81,32 @@ ROWS = [
            "tf.reduce_sum(x, axis=axis, keepdims=keepdims)",
            sample=lambda d: S.reduction(d), tol="reduction", size=lambda s: s["x"].size,
            scale=lambda s: sum_abs(s["x"]), grad_wrt=("x",), grad_tol="exact", grad_scale=lambda s, dy: 0.0,
-           error_inputs=(ErrorInput("axis out of range", "axis", {"x": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "axis": 2, "keepdims": False}),)),
+           error_inputs=(ErrorInput("axis out of range", "axis", {"x": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "axis": 2, "keepdims": False}),),
+           report=lambda r: {"x": R.normal(r, (50, 100)), "axis": None, "keepdims": False}),
     OpInfo("reduce_mean", "rk.ops.reduce_mean(x, axis=axis, keepdims=keepdims)",
            "tf.reduce_mean(x, axis=axis, keepdims=keepdims)",
            sample=lambda d: S.reduction(d), tol="reduction", size=lambda s: s["x"].size,
-           scale=lambda s: sum_abs(s["x"]), grad_wrt=("x",), grad_tol="elementwise", grad_scale=lambda s, dy: 0.0),
+           scale=lambda s: sum_abs(s["x"]), grad_wrt=("x",), grad_tol="elementwise", grad_scale=lambda s, dy: 0.0,
+           report=lambda r: {"x": R.normal(r, (50, 100)), "axis": None, "keepdims": False}),
     # activations -------------------------------------------------------------------------
     OpInfo("relu", "rk.ops.relu(x)", "tf.nn.relu(x)",
            sample=lambda d: S.unary(d), tol="exact", grad_wrt=("x",),
            fd_sample=lambda: S.unary("float64", S.fd_values(avoid=(0.0,))),
-           examples=({"x": [-1.0, 0.0, -0.0, 1.0, 0.0]},)),              # TF's gradient at exactly 0 is 0
+           examples=({"x": [-1.0, 0.0, -0.0, 1.0, 0.0]},),
+           report=lambda r: {"x": R.normal(r, (50, 100))}),              # TF's gradient at exactly 0 is 0
     OpInfo("softmax", "rk.ops.softmax(x, axis=axis)", "tf.nn.softmax(x, axis=axis)",
            sample=lambda d: S.softmax(d), tol="softmax", size=lambda s: s["x"].shape[s["axis"]],
            grad_wrt=("x",), grad_tol="softmax_grad",
            fd_sample=lambda: S.softmax("float64", S.fd_values()),
            examples=({"x": [[100.0, 0.0, 0.0]], "axis": -1}, {"x": [[1e4, -1e4], [1e4, 1e4]], "axis": 0},
                      {"x": [[-1e4, -1e4, 0.0]], "axis": 1}, {"x": [[0.0, 0.0]], "axis": -1}),
-           error_inputs=(ErrorInput("axis out of range", "axis", {"x": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "axis": 2}),)),
+           error_inputs=(ErrorInput("axis out of range", "axis", {"x": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "axis": 2}),),
+           report=lambda r: {"x": R.normal(r, (50, 10), 5), "axis": -1}),
     OpInfo("sigmoid", "rk.ops.sigmoid(x)", "tf.sigmoid(x)",
            sample=lambda d: S.unary(d, S.values(d, 100.0)), tol="transcendental", grad_wrt=("x",),
            fd_sample=lambda: S.unary("float64", S.fd_values()),
-           examples=({"x": [0.0, -100.0, 100.0, 20.0, -20.0]},)),
+           examples=({"x": [0.0, -100.0, 100.0, 20.0, -20.0]},),
+           report=lambda r: {"x": R.normal(r, (50, 100), 5)}),
     # fused cross-entropies ---------------------------------------------------------------
     OpInfo("sparse_softmax_cross_entropy_with_logits",
            "rk.ops.sparse_softmax_cross_entropy_with_logits(labels, logits)",
@@ -105,7 +118,8 @@ ROWS = [
            examples=({"labels": [1, 0], "logits": [[1e4, -1e4, 0.0], [0.0, 0.0, 0.0]]},),
            error_inputs=(
                ErrorInput("label out of range", "labels", {"labels": [0, 3], "logits": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]}),
-           )),
+           ),
+           report=lambda r: {"labels": R.labels(r, 50), "logits": R.normal(r, (50, 10), 5)}),
     OpInfo("softmax_cross_entropy_with_logits",
            "rk.ops.softmax_cross_entropy_with_logits(labels, logits, axis=axis)",
            "tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits, axis=axis)",
@@ -118,7 +132,8 @@ ROWS = [
            error_inputs=(
                ErrorInput("shapes do not broadcast", "labels",
                           {"labels": [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]], "logits": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "axis": -1}),
-           )),
+           ),
+           report=lambda r: {"labels": R.one_hot(r, 50), "logits": R.normal(r, (50, 10), 5), "axis": -1}),
     OpInfo("sigmoid_cross_entropy_with_logits",
            "rk.ops.sigmoid_cross_entropy_with_logits(labels, logits)",
            "tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)",
@@ -152,7 +167,8 @@ ROWS = [
            grad_wrt=("logits",), grad_scale=lambda s, dy: 2 * max_abs(dy),
            fd_sample=lambda: S.sparse_xent_with_logits("float64", S.fd_values()).map(
                lambda s: Sample(y_true=s["labels"], logits=s["logits"])),
-           examples=({"y_true": [1], "logits": [[100.0, 0.0, 0.0]]},)),    # 16.118095: the clip, eagerly
+           examples=({"y_true": [1], "logits": [[100.0, 0.0, 0.0]]},),
+           report=lambda r: {"y_true": R.labels(r, 50), "logits": R.normal(r, (50, 10), 5)}),    # 16.118095: the clip, eagerly
     OpInfo("softmax_then_categorical_crossentropy",
            "rk.losses.categorical_crossentropy(y_true, rk.activations.softmax(logits))",
            "keras.losses.categorical_crossentropy(y_true, tf.nn.softmax(logits))",
@@ -161,5 +177,12 @@ ROWS = [
            tol="cross_entropy", size=lambda s: s["logits"].shape[-1], scale=lambda s: CLIP_LOG,
            grad_wrt=("logits",), grad_scale=lambda s, dy: 2 * max_abs(dy),
            fd_sample=lambda: S.sparse_xent_with_logits("float64", S.fd_values()).map(lambda s: Sample(
-               y_true=S.one_hot(s["labels"], s["logits"].shape[-1], "float64"), logits=s["logits"]))),
+               y_true=S.one_hot(s["labels"], s["logits"].shape[-1], "float64"), logits=s["logits"])),
+           report=lambda r: {"y_true": R.one_hot(r, 50), "logits": R.normal(r, (50, 10), 5)}),
+    OpInfo("handbook_loss",     # checked step by step against TF in test_training_step.py; measured in the report
+           "rk.ops.reduce_mean(rk.losses.sparse_categorical_crossentropy(y, rk.ops.softmax(rk.ops.add(rk.ops.matmul("
+           "rk.ops.relu(rk.ops.add(rk.ops.matmul(X, W1), b1)), W2), b2))))",
+           "tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, tf.nn.softmax(tf.add(tf.matmul("
+           "tf.nn.relu(tf.add(tf.matmul(X, W1), b1)), W2), b2))))",
+           sample=None, tol="training_step", grad_wrt=("W1", "b1", "W2", "b2"), report=R.handbook_mlp),
 ]
