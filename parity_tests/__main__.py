@@ -30,7 +30,7 @@ def report_main(argv):
                         help="only the op table: no training, no MNIST needed")
     args = parser.parse_args(argv)
 
-    from tf_impl._tf import tf
+    from tf_impl import tf
 
     from . import report
 
