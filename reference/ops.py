@@ -34,6 +34,28 @@ def _unbroadcast(grad, shape):
     return grad.sum(axis=axes, keepdims=True).reshape(shape)
 
 
+# --- argument checks (a ValueError naming the argument, where TF raises too) -------------
+
+
+def _checked_matmul(a, b):
+    """``a @ b``; when the inner dimensions differ, a ``ValueError`` naming ``a`` and ``b``, where TF raises
+    too (NumPy's own message names no argument)."""
+    if np.shape(a)[-1:] != np.shape(b)[:1]:
+        raise ValueError(f"matmul: `a` has {np.shape(a)[-1]} columns (shape {np.shape(a)}) but `b` has "
+                         f"{np.shape(b)[0] if np.ndim(b) else 0} rows (shape {np.shape(b)}); they must match.")
+    return a @ b
+
+
+def _checked_logits(labels, logits):
+    """``logits``, once ``labels`` is known to broadcast against them (TF raises otherwise)."""
+    try:
+        np.broadcast_shapes(np.shape(labels), np.shape(logits))
+    except ValueError:
+        raise ValueError(f"`labels` and `logits` must be broadcastable, got labels.shape={np.shape(labels)}, "
+                         f"logits.shape={np.shape(logits)}.") from None
+    return logits
+
+
 # --- arithmetic -------------------------------------------------------------
 
 
@@ -74,6 +96,22 @@ def divide(a, b):
     return record(y, (a, b), backward)
 
 
+def divide_no_nan(a, b):
+    """``y = a / b``, and 0 where ``b == 0`` (even for ``a`` NaN or infinite), as ``tf.math.divide_no_nan``.
+
+    Keras divides a reduced loss by its divisor with it: all-zero sample weights give a loss of 0.
+    Backward, as TF's: ``da = div_no_nan(dy, b)``, ``db = dy · div_no_nan(div_no_nan(-a, b), b)`` (unbroadcast).
+    """
+    def no_nan(x, y):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(y == 0, np.zeros((), dtype=np.result_type(x, y)), np.divide(x, y))
+
+    def backward(dy, needs):
+        return (_unbroadcast(no_nan(dy, b), np.shape(a)) if needs[0] else None,
+                _unbroadcast(dy * no_nan(no_nan(np.negative(a), b), b), np.shape(b)) if needs[1] else None)
+    return record(no_nan(a, b), (a, b), backward)
+
+
 def negative(x):
     """``y = -x``. Backward: ``dx = -dy``."""
     return record(np.negative(x), (x,), lambda dy, needs: (-dy,))
@@ -110,6 +148,14 @@ def matmul(a, b):
 def reshape(x, shape):
     """``y = x.reshape(shape)``, a view. Backward: ``dx = dy.reshape(x.shape)``."""
     return record(np.reshape(x, shape), (x,), lambda dy, needs: (dy.reshape(x.shape),))
+
+
+def cast(x, dtype):
+    """``y = x`` converted to ``dtype``, as ``tf.cast``. Backward: ``dx = dy`` converted back to ``x.dtype``."""
+    dtype = np.dtype(dtype)
+    if x.dtype == dtype:
+        return x
+    return record(x.astype(dtype), (x,), lambda dy, needs: (dy.astype(x.dtype),))
 
 
 def clip_by_value(x, clip_value_min, clip_value_max):
@@ -289,14 +335,6 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
     return record(loss, (labels, logits), backward)
 
 
-def cast(x, dtype):
-    """``y = x`` converted to ``dtype``, as ``tf.cast``. Backward: ``dx = dy`` converted back to ``x.dtype``."""
-    dtype = np.dtype(dtype)
-    if x.dtype == dtype:
-        return x
-    return record(x.astype(dtype), (x,), lambda dy, needs: (dy.astype(x.dtype),))
-
-
 # --- Keras's `_get_logits`: the logits behind a softmax or sigmoid -------------
 
 _logits_scopes = []  # one dict per active `remember_logits` block: id(output) -> (output, logits, op_type)
@@ -360,44 +398,3 @@ def get_logits(output, from_logits, op_type, fn_name):
         warnings.warn(f'"`{fn_name}` received `from_logits=True`, but the `output` argument was produced by a '
                       f'{op_type} activation and thus does not represent logits. Was this intended?', stacklevel=3)
     return entry[1], True
-
-
-# --- appended ops (at the end, so that the line numbers the docs link to stay put) ---------------------
-
-
-def divide_no_nan(a, b):
-    """``y = a / b``, and 0 where ``b == 0`` (even for ``a`` NaN or infinite), as ``tf.math.divide_no_nan``.
-
-    Keras divides a reduced loss by its divisor with it: all-zero sample weights give a loss of 0.
-    Backward, as TF's: ``da = div_no_nan(dy, b)``, ``db = dy · div_no_nan(div_no_nan(-a, b), b)`` (unbroadcast).
-    """
-    def no_nan(x, y):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(y == 0, np.zeros((), dtype=np.result_type(x, y)), np.divide(x, y))
-
-    def backward(dy, needs):
-        return (_unbroadcast(no_nan(dy, b), np.shape(a)) if needs[0] else None,
-                _unbroadcast(dy * no_nan(no_nan(np.negative(a), b), b), np.shape(b)) if needs[1] else None)
-    return record(no_nan(a, b), (a, b), backward)
-
-
-# --- argument checks (here, at the end, so that the line numbers the docs link to stay put) -----------
-
-
-def _checked_matmul(a, b):
-    """``a @ b``; when the inner dimensions differ, a ``ValueError`` naming ``a`` and ``b``, where TF raises
-    too (NumPy's own message names no argument)."""
-    if np.shape(a)[-1:] != np.shape(b)[:1]:
-        raise ValueError(f"matmul: `a` has {np.shape(a)[-1]} columns (shape {np.shape(a)}) but `b` has "
-                         f"{np.shape(b)[0] if np.ndim(b) else 0} rows (shape {np.shape(b)}); they must match.")
-    return a @ b
-
-
-def _checked_logits(labels, logits):
-    """``logits``, once ``labels`` is known to broadcast against them (TF raises otherwise)."""
-    try:
-        np.broadcast_shapes(np.shape(labels), np.shape(logits))
-    except ValueError:
-        raise ValueError(f"`labels` and `logits` must be broadcastable, got labels.shape={np.shape(labels)}, "
-                         f"logits.shape={np.shape(logits)}.") from None
-    return logits
