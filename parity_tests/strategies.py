@@ -34,10 +34,10 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from reference import config
+from reference import config, losses
 
 DTYPES = ("float32", "float64")
-REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
+REDUCTIONS = losses.REDUCTIONS  # every reduction Keras accepts, from the one list
 LABEL_DTYPES = (np.int32, np.int64)
 
 MAX_SIDE = 4          # largest side of a drawn array axis

@@ -130,6 +130,28 @@ def test_load_weights_from_a_different_model_is_a_clear_error(tmp_path, mlp):
         mlp.load_weights(tmp_path / "small.npz")
 
 
+@pytest.mark.parametrize("content", ["truncated", "pickle", "npy", "text"])
+def test_load_weights_from_a_file_that_is_no_weights_archive_names_it(tmp_path, mlp, content):
+    """Whatever the file holds, the error names it and what was expected, and never suggests unpickling."""
+    path = tmp_path / f"{content}.npz"
+    if content == "truncated":
+        mlp.save_weights(path)
+        path.write_bytes(path.read_bytes()[:200])
+    elif content == "pickle":
+        np.save(path.with_suffix(".npy"), np.array([{"a": 1}], dtype=object), allow_pickle=True)
+        path.with_suffix(".npy").rename(path)
+    elif content == "npy":
+        np.save(path.with_suffix(".npy"), np.zeros(3))
+        path.with_suffix(".npy").rename(path)
+    else:
+        path.write_text("not weights")
+    with pytest.raises(ValueError) as error:
+        mlp.load_weights(path)
+    message = str(error.value)
+    assert str(path) in message and "is not a weights archive" in message and "save_weights" in message
+    assert "pickle" not in message.replace(str(path), "").lower(), message
+
+
 def test_save_weights_requires_npz(tmp_path, mlp):
     with pytest.raises(ValueError, match="must end in .npz"):
         mlp.save_weights(tmp_path / "weights.h5")
