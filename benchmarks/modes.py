@@ -35,47 +35,11 @@ import numpy as np
 
 from . import machine, timing, workload
 from .memory import PeakMemory
-from .pacing import PacedTraining
+from .pacing import PacedLoader, PacedRun, PacedTraining
 from .workload import ACCURACY_GOAL, BATCH_SIZE, EPOCHS, LEARNING_RATE, SEED_STEPS, STEPS_PER_EPOCH
 
 
-class _PacedLoader:
-    """A data loader whose ``get_batch`` first calls ``tick`` (the start of a step)."""
-
-    def __init__(self, loader, tick):
-        self._loader, self._tick = loader, tick
-
-    def get_batch(self, batch_size):
-        self._tick()
-        return self._loader.get_batch(batch_size)
-
-    def __getattr__(self, name):
-        return getattr(self._loader, name)
-
-
-class _ModeRun:
-    """Worker side: one mode's training, paced. Subclasses build ``self.paced`` and ``evaluate``."""
-
-    paced = None
-    last_loss = None
-
-    def _on_batch(self, batch_index, loss):
-        self.last_loss = float(loss)
-
-    def run_to(self, step):
-        result = self.paced.run_to(step)
-        result["last_loss"] = self.last_loss
-        return result
-
-    def memory_result(self):
-        return self.memory.result()
-
-    def close(self):
-        if self.paced is not None:
-            self.paced.close()
-
-
-class ReferenceRun(_ModeRun):
+class ReferenceRun(PacedRun):
     """``reference.seed.train`` in ``dtype``, with ``blas_threads`` BLAS threads."""
 
     def __init__(self, dtype="float32", blas_threads=1, seed=0, data_path=None, total_steps=SEED_STEPS):
@@ -90,7 +54,7 @@ class ReferenceRun(_ModeRun):
         self.model.set_weights(workload.reference_initial_weights(seed, dtype))
 
         def train(tick):
-            reference_seed.train(self.model, _PacedLoader(self.loader, tick), num_epochs=EPOCHS,
+            reference_seed.train(self.model, PacedLoader(self.loader, tick), num_epochs=EPOCHS,
                                  batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE, on_batch=self._on_batch)
 
         self.paced = PacedTraining(train)
@@ -111,7 +75,7 @@ class ReferenceRun(_ModeRun):
         return {"floatx": config.floatx(), "blas_threads": blas.get_threads()}
 
 
-class _TensorFlowRun(_ModeRun):
+class _TensorFlowRun(PacedRun):
     """Shared set-up of the TensorFlow modes: seeds, data, the seed's MLP from the common initial weights."""
 
     def _set_up(self, seed, data_path):
@@ -146,7 +110,7 @@ class TensorFlowRun(_TensorFlowRun):
         self._set_up(seed, data_path)
 
         def train(tick):
-            tf_train(self.model, _PacedLoader(self.loader, tick), num_epochs=EPOCHS, batch_size=BATCH_SIZE,
+            tf_train(self.model, PacedLoader(self.loader, tick), num_epochs=EPOCHS, batch_size=BATCH_SIZE,
                      learning_rate=LEARNING_RATE, mode=mode, on_batch=self._on_batch)
 
         self.paced = PacedTraining(train)
