@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 
-from . import step_profile, targets
+from . import peers, step_profile, targets
 from .modes import MODES, QUIET_LOAD
 from .workload import ACCURACY_GOAL, SEED_STEPS
 
@@ -93,6 +93,7 @@ def _machine_section(results):
                      f"threads {inter} (0 = TensorFlow's default: one per core); oneDNN {tf['onednn']}")
     else:
         lines.append("* TensorFlow: not measured in this run")
+    lines += _peer_machine_lines(results.get("peers") or {})
     if m.get("thread_env"):
         lines.append(f"* thread variables: {m['thread_env']}")
     peaks = results.get("matmul_peak", [])
@@ -107,6 +108,20 @@ def _machine_section(results):
         lines.append(f"* code: commit {git['commit'][:12]}"
                      + (f", with uncommitted changes in {', '.join(dirty)}" if dirty else ""))
     return lines + [""]
+
+
+def _peer_machine_lines(settings):
+    """The machine section's lines on PyTorch and JAX (those measured in this run)."""
+    lines = []
+    torch, jax = settings.get("torch"), settings.get("jax")
+    if torch:
+        lines.append(f"* PyTorch {torch['torch']}: {torch['threads']} intra-op threads, {torch['interop_threads']} "
+                     "inter-op (its defaults, left as they are: one per physical core)")
+    if jax:
+        optax = f"optax {jax['optax']}" if jax["optax"] else "no optax (a hand-written Adam)"
+        lines.append(f"* JAX {jax['jax']}, backend {jax['backend']} ({', '.join(jax['devices'])}; XLA's default "
+                     f"threads: all cores), {optax}")
+    return lines
 
 
 def _loads(loads):
@@ -175,6 +190,11 @@ def _modes_section(results, plan_name):
             rows.append([p["what"]] + _ratio_cells(p["ratio"]) + (_ratio_cells(quiet) if quiet else ["–", "–", 0]))
         lines += _table(["ratio", "median", "p25–p75", "rounds", "quiet rounds: median", "p25–p75", "rounds"],
                         rows) + [""]
+    if any(MODES[name].side in peers.FRAMEWORKS for name in modes):
+        lines += ["### Adam in each framework", "",
+                  "The peers start from the same weights, draw the same batches and compute the same loss (Keras's "
+                  "eager one, from the clipped probabilities), but each framework's Adam places ε differently:", ""]
+        lines += [f"* {note}" for note in peers.ADAM_NOTES] + [""]
     return lines
 
 
@@ -235,6 +255,11 @@ def _sweep_section(results):
                 row.append(f"{medians['reference-1t'] / medians['function']:.2f}")
             rows.append(row)
         lines += [f"### {title}", ""] + _table(header, rows) + [""]
+    half = sweeps.get("half_best_batch")
+    if half:
+        lines += ["Where the per-step overhead stops mattering: the smallest batch size at which each side's "
+                  "throughput (samples/s) reaches half of its best over the batch sweep: " + "; ".join(
+                      f"{sides[side]['label']} {batch}" for side, batch in half.items()) + ".", ""]
     return lines
 
 
@@ -312,13 +337,20 @@ def _method_section(results):
             "the softmax (`_get_logits`); eagerly and in the reference, from the clipped probabilities.",
             "* Evaluation: one forward pass over the 10,000 test images + `SparseCategoricalAccuracy` "
             "(`tf_impl.evaluate_fast` for TensorFlow), not the seed's 200 calls of `model.predict`.",
+            "* Peers (`benchmarks.peers`, when installed): the same training written as a PyTorch user (eager, "
+            "and the step under `torch.compile`) and a JAX user (`jax.jit` of the whole step) would write it, from "
+            "the same weights and batches, paced and evaluated like the other modes; their workers never import "
+            "TensorFlow, and the parent imports neither framework. A peer that fails (e.g. `torch.compile` "
+            "without a C++ compiler) is left out with the reason in the notes above. `torch.compile`'s first "
+            "step is shorter when an earlier run left Inductor's on-disk cache (in the temporary folder).",
             "* No timing is asserted anywhere; the machine is shared, so compare ratios from the same run "
             "rather than absolute times across runs.", ""]
 
 
 def to_markdown(results):
     plan = results["plan"]["name"]
-    lines = ["# Benchmarks: the NumPy reference beside TensorFlow", "",
+    with_peers = " and its peers (PyTorch, JAX)" if results.get("peers") else ""
+    lines = [f"# Benchmarks: the NumPy reference beside TensorFlow{with_peers}", "",
              f"`{results['command']}` ({plan} run, {results['machine']['date']}, "
              f"{results['elapsed_s']:.0f} s)." + (
                  " **Quick run: tiny step counts, figures are rough estimates.**" if plan == "quick" else ""), ""]
@@ -370,7 +402,8 @@ def write_plots(results, out):
         medians = [1e3 * m["step"]["median"] for m in modes.values()]
         low = [1e3 * (m["step"]["median"] - m["step"]["p10"]) for m in modes.values()]
         high = [1e3 * (m["step"]["p90"] - m["step"]["median"]) for m in modes.values()]
-        colors = ["tab:blue" if MODES[name].side == "reference" else "tab:orange" for name in modes]
+        side_colors = {"reference": "tab:blue", "tensorflow": "tab:orange", "torch": "tab:red", "jax": "tab:green"}
+        colors = [side_colors[MODES[name].side] for name in modes]
         ax.bar(labels, medians, yerr=[low, high], capsize=4, color=colors)
         ax.set_yscale("log")
         ax.set_ylabel("ms per step (median, p10–p90)")
