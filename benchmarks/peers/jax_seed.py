@@ -67,8 +67,10 @@ class Adam:
         self.learning_rate, self.b1, self.b2, self.eps = learning_rate, b1, b2, eps
 
     def init(self, params):
-        zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
-        return {"count": jnp.zeros([], jnp.int32), "mu": zeros, "nu": zeros}
+        def zeros():  # two separate trees: the train step donates its state, and a buffer can be donated once
+            return jax.tree_util.tree_map(jnp.zeros_like, params)
+
+        return {"count": jnp.zeros([], jnp.int32), "mu": zeros(), "nu": zeros()}
 
     def update(self, grads, state, params=None):
         count = state["count"] + 1
