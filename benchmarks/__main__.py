@@ -1,4 +1,4 @@
-"""``python -m benchmarks``: the NumPy reference and TensorFlow, timed side by side in one run."""
+"""``python -m benchmarks``: the NumPy reference and TensorFlow (and PyTorch and JAX), timed side by side in one run."""
 
 import argparse
 import dataclasses
@@ -9,6 +9,7 @@ import tempfile
 import time
 
 from reference.commands.cli import positive_int
+from reference.utils.file_utils import write_atomic
 
 SECTIONS = ("modes", "profile", "micro", "sweeps")
 DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
@@ -31,10 +32,10 @@ def parse_args(argv):
 
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Time the handbook's MNIST training with the NumPy reference and with TensorFlow (eager, "
-                    "tf.function, XLA, Keras fit) in one run, modes interleaved; sweep batch size and width; "
-                    "time single ops; profile the reference's step. Writes results.md, results.json and PNG "
-                    "plots.")
+        description="Time the handbook's MNIST training with the NumPy reference, with TensorFlow (eager, "
+                    "tf.function, XLA, Keras fit) and, when installed, with PyTorch (eager, torch.compile) and "
+                    "JAX (jax.jit) in one run, modes interleaved; sweep batch size and width; time single ops; "
+                    "profile the reference's step. Writes results.md, results.json and PNG plots.")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run in under a minute: tiny step counts, few sweep points; every figure is "
                              "a rough estimate")
@@ -62,7 +63,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(argv)
 
-    from . import machine, micro, modes, report, step_profile, sweeps
+    from . import machine, micro, modes, peers, report, step_profile, sweeps
     from .plan import FULL, QUICK
     from .workers import Pool
 
@@ -76,12 +77,16 @@ def main(argv=None):
                            "sections": args.sections}, "notes": []}
     sections, mode_names = list(args.sections), list(args.modes)
     if importlib.util.find_spec("tensorflow") is None:
-        note = ("TensorFlow is not installed (pip install -e '.[tf]'): only the reference was measured; "
+        note = ("TensorFlow is not installed (pip install -e '.[tf]'): its modes were not measured; "
                 "the micro-benchmarks and sweeps, which compare with it, were skipped.")
         results["notes"].append(note)
         log(note)
-        mode_names = [name for name in mode_names if modes.MODES[name].side == "reference"]
+        mode_names = [name for name in mode_names if modes.MODES[name].side != "tensorflow"]
         sections = [s for s in sections if s not in ("micro", "sweeps")]
+    mode_names, notes = peers.not_installed(mode_names)
+    for note in notes:
+        results["notes"].append(note)
+        log(note)
     if args.plots and not report.plots_available():
         results["notes"].append("matplotlib is not installed (pip install -e '.[plot]'): no plots were drawn.")
         log(results["notes"][-1])
@@ -114,11 +119,14 @@ def main(argv=None):
         if mode_names:
             def train_modes():
                 runs = modes.start(pool, mode_names, plan, blas_threads=args.blas_threads, **common)
-                for name in mode_names:
-                    pool[name].wait()
-                log(f"  {len(mode_names)} worker processes ready")
+                failed = modes.ready(pool, runs, log=log)
+                log(f"  {len(runs)} worker processes ready")
                 measured = modes.run(runs, plan, log=log)
-                pool.close([name for name in mode_names if name not in ("reference-float32", "function")])
+                measured["failed"] = dict(failed, **measured["failed"])
+                for name, reason in measured["failed"].items():
+                    results["notes"].append(f"{modes.MODES[name].label} failed and was left out: {reason}")
+                later = ("reference-float32", "function") + tuple(sweeps.PEER_SIDES)  # the workers reused below
+                pool.close([name for name in mode_names if name not in later])
                 return measured
             section("modes", f"the handbook's training, {plan.total_steps} steps per mode, round-robin:", train_modes)
         section("profile", "profile of the reference's step:",
@@ -132,6 +140,7 @@ def main(argv=None):
             results["tensorflow"] = settings[0]
         elif {"micro", "sweeps"} & set(sections):
             results["tensorflow"] = pool["function"].new(machine.TensorFlowSettings).describe()
+        results["peers"] = peers.measured_settings(results, modes.MODES)
 
     results["matmul_peak"] = machine.best_peaks(peaks_at_start, measure_peak("at the end"))
     if "sweeps" in results:
@@ -141,8 +150,8 @@ def main(argv=None):
     if args.plots and report.plots_available():
         results["plots"] = report.write_plots(results, args.out)
     markdown = report.to_markdown(results)
-    report.write_atomic(os.path.join(args.out, "results.json"), report.to_json(results))
-    report.write_atomic(os.path.join(args.out, "results.md"), markdown)
+    write_atomic(os.path.join(args.out, "results.json"), report.to_json(results))
+    write_atomic(os.path.join(args.out, "results.md"), markdown)
     print()
     print(markdown)
     log(f"written to {args.out}: results.md, results.json" +

@@ -11,7 +11,6 @@ from its worker processes (``benchmarks.modes``).
 float32 matrix product: the ceiling the training steps are compared with.
 """
 
-import ctypes
 import os
 import platform
 import subprocess

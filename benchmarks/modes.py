@@ -10,6 +10,9 @@ function             ``tf_impl.train(mode="function")``: the step under ``tf.fun
 xla                  ``tf_impl.train(mode="xla")``: ``tf.function(jit_compile=True)``
 fit                  Keras ``compile(Adam(1e-3), SparseCategoricalCrossentropy())`` +
                      ``fit(batch_size=50, epochs=5)``
+torch-eager          the peers (:mod:`benchmarks.peers`, when installed): PyTorch eager,
+torch-compile        the PyTorch step under ``torch.compile``,
+jax-jit              and ``jax.jit`` of the whole JAX step
 ==================== ====================================================================
 
 Each mode runs its own training code, unmodified, in its own process (see
@@ -26,56 +29,28 @@ of any (the order rotates each round), so a slow spell of the machine hits
 all modes alike, and ratios are taken block by block
 (:func:`benchmarks.timing.round_ratios`). After each block the test set is
 evaluated, outside the timed steps.
+
+A peer that fails (``torch.compile`` without a working compiler, say) is
+dropped from the run with the reason, which the report gives; a failure of
+any other mode ends the run.
 """
 
 import dataclasses
+import re
 import time
 
 import numpy as np
 
 from . import machine, timing, workload
 from .memory import PeakMemory
-from .pacing import PacedTraining
+from .pacing import PacedLoader, PacedRun, PacedTraining
+from .peers import FRAMEWORKS as PEER_FRAMEWORKS
+from .peers.runs import JaxRun, TorchRun
+from .workers import WorkerError
 from .workload import ACCURACY_GOAL, BATCH_SIZE, EPOCHS, LEARNING_RATE, SEED_STEPS, STEPS_PER_EPOCH
 
 
-class _PacedLoader:
-    """A data loader whose ``get_batch`` first calls ``tick`` (the start of a step)."""
-
-    def __init__(self, loader, tick):
-        self._loader, self._tick = loader, tick
-
-    def get_batch(self, batch_size):
-        self._tick()
-        return self._loader.get_batch(batch_size)
-
-    def __getattr__(self, name):
-        return getattr(self._loader, name)
-
-
-class _ModeRun:
-    """Worker side: one mode's training, paced. Subclasses build ``self.paced`` and ``evaluate``."""
-
-    paced = None
-    last_loss = None
-
-    def _on_batch(self, batch_index, loss):
-        self.last_loss = float(loss)
-
-    def run_to(self, step):
-        result = self.paced.run_to(step)
-        result["last_loss"] = self.last_loss
-        return result
-
-    def memory_result(self):
-        return self.memory.result()
-
-    def close(self):
-        if self.paced is not None:
-            self.paced.close()
-
-
-class ReferenceRun(_ModeRun):
+class ReferenceRun(PacedRun):
     """``reference.handbook.train`` in ``dtype``, with ``blas_threads`` BLAS threads."""
 
     def __init__(self, dtype="float32", blas_threads=1, seed=0, data_path=None, total_steps=SEED_STEPS):
@@ -91,7 +66,7 @@ class ReferenceRun(_ModeRun):
         self.model.set_weights(workload.reference_initial_weights(seed, dtype))
 
         def train(tick):
-            handbook.train(self.model, _PacedLoader(self.loader, tick), num_epochs=EPOCHS,
+            handbook.train(self.model, PacedLoader(self.loader, tick), num_epochs=EPOCHS,
                                  batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE, on_batch=self._on_batch)
 
         self.paced = PacedTraining(train)
@@ -113,7 +88,7 @@ class ReferenceRun(_ModeRun):
         return {"floatx": config.floatx(), "blas_threads": blas.get_threads()}
 
 
-class _TensorFlowRun(_ModeRun):
+class _TensorFlowRun(PacedRun):
     """Shared set-up of the TensorFlow modes: seeds, data, the handbook's MLP from the common initial weights."""
 
     def _set_up(self, seed, data_path):
@@ -148,7 +123,7 @@ class TensorFlowRun(_TensorFlowRun):
         self._set_up(seed, data_path)
 
         def train(tick):
-            tf_train(self.model, _PacedLoader(self.loader, tick), num_epochs=EPOCHS, batch_size=BATCH_SIZE,
+            tf_train(self.model, PacedLoader(self.loader, tick), num_epochs=EPOCHS, batch_size=BATCH_SIZE,
                      learning_rate=LEARNING_RATE, mode=mode, on_batch=self._on_batch)
 
         self.paced = PacedTraining(train)
@@ -198,7 +173,7 @@ class FitRun(_TensorFlowRun):
 class Mode:
     name: str
     label: str
-    side: str       # "reference" or "tensorflow"
+    side: str       # "reference", "tensorflow", or a peer's framework ("torch", "jax")
     run: type
     options: dict
 
@@ -210,8 +185,12 @@ MODES = {m.name: m for m in (
     Mode("function", "tf.function", "tensorflow", TensorFlowRun, {"mode": "function"}),
     Mode("xla", "XLA (jit_compile)", "tensorflow", TensorFlowRun, {"mode": "xla"}),
     Mode("fit", "Keras fit", "tensorflow", FitRun, {}),
+    Mode("torch-eager", "PyTorch eager", "torch", TorchRun, {"compile": False}),
+    Mode("torch-compile", "torch.compile", "torch", TorchRun, {"compile": True}),
+    Mode("jax-jit", "jax.jit", "jax", JaxRun, {}),
 )}
 
+MAX_REASON = 300  # characters of a failed peer's reason kept for the report
 QUIET_LOAD = 0.5  # cores' worth of other processes' work, at most, for a block to count as quiet
 
 # (numerator, denominator, what the ratio answers)
@@ -222,6 +201,9 @@ PAIRS = (
     ("eager", "reference-float32", "TF eager / reference"),
     ("eager", "function", "TF eager / tf.function"),
     ("reference-float64", "reference-float32", "reference float64 / float32"),
+    ("torch-eager", "reference-float32", "PyTorch eager / reference"),
+    ("torch-compile", "reference-float32", "torch.compile / reference"),
+    ("jax-jit", "reference-float32", "jax.jit / reference"),
 )
 
 
@@ -240,20 +222,60 @@ def start(pool, names, plan, *, seed, data_path, blas_threads):
     return runs
 
 
+def ready(pool, runs, log=print):
+    """Wait until every mode's run is built; drop (from ``runs``) the peers whose build failed.
+
+    Returns ``{name: reason}`` for the peers dropped; a failure of any other mode raises.
+    """
+    failed = {}
+    for name in list(runs):
+        try:
+            pool[name].wait()
+        except WorkerError as error:
+            failed[name] = _peer_failure(name, error, log)
+            del runs[name]
+    return failed
+
+
+def _peer_failure(name, error, log):
+    """The reason a peer failed, logged; re-raises ``error`` if ``name`` is not a peer."""
+    if MODES[name].side not in PEER_FRAMEWORKS:
+        raise error
+    # the worker's traceback ends with the training thread's; its last exception line names the cause
+    # (the very last line may be a framework's advice, as torch's "Set TORCHDYNAMO_VERBOSE=1 ...")
+    lines = str(error).splitlines()
+    causes = [line for line in lines if re.match(r"[A-Za-z_][\w.]*(Error|Exception|Failed|Exit): ", line)]
+    reason = (causes[-1] if causes else lines[0])[:MAX_REASON]
+    log(f"  {MODES[name].label} failed and is left out of the run: {reason}")
+    return reason
+
+
 def run(runs, plan, log=print):
-    """Train every mode to ``plan.total_steps``, round-robin; return the summary of each and the pair ratios."""
+    """Train every mode to ``plan.total_steps``, round-robin; return the summary of each and the pair ratios.
+
+    A peer that fails is dropped from the later rounds and listed in ``failed`` with the reason.
+    """
     names = list(runs)
     blocks = {name: [] for name in names}
     evaluations = {name: [] for name in names}
+    failed = {}
     for round_index, boundary in enumerate(plan.boundaries):
+        names = [name for name in names if name not in failed]
+        if not names:
+            break
         shift = round_index % len(names)
         for name in names[shift:] + names[:shift]:
-            block = runs[name].run_to(step=boundary)
+            try:
+                block = runs[name].run_to(step=boundary)
+                if round_index > 0:
+                    evaluations[name].append(dict(runs[name].evaluate(), step=block["steps_done"]))
+            except WorkerError as error:
+                failed[name] = _peer_failure(name, error, log)
+                continue
             blocks[name].append(block)
-            if round_index > 0:
-                evaluations[name].append(dict(runs[name].evaluate(), step=block["steps_done"]))
         log(f"  step {boundary:>5}/{plan.total_steps}: " + ", ".join(
-            f"{MODES[n].label} {_block_median_ms(blocks[n][-1]):.3g} ms" for n in names))
+            f"{MODES[n].label} {_block_median_ms(blocks[n][-1]):.3g} ms" for n in names if n not in failed))
+    names = [name for name in names if name not in failed]
     results = {}
     for name in names:
         results[name] = summarize(blocks[name], evaluations[name], plan)
@@ -261,8 +283,8 @@ def run(runs, plan, log=print):
         results[name]["memory"] = runs[name].memory_result()
         results[name]["settings"] = runs[name].describe()
         runs[name].close()
-    return {"modes": results, "pairs": pair_ratios(blocks), "steps_run": plan.total_steps,
-            "warmup_steps": plan.warmup_steps, "eval_every": plan.eval_every}
+    return {"modes": results, "failed": failed, "pairs": pair_ratios({name: blocks[name] for name in names}),
+            "steps_run": plan.total_steps, "warmup_steps": plan.warmup_steps, "eval_every": plan.eval_every}
 
 
 def _block_median_ms(block):

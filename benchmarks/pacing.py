@@ -115,3 +115,48 @@ class PacedTraining:
         if self._thread is not None and self._thread.is_alive():
             self._go.put(None)
             self._thread.join()
+
+
+class PacedLoader:
+    """A data loader whose ``get_batch`` first calls ``tick`` (the start of a step).
+
+    Every mode whose training loop draws its own batches (all but ``fit``)
+    gets its loader wrapped in one, so its steps are timed and paused alike.
+    """
+
+    def __init__(self, loader, tick):
+        self._loader, self._tick = loader, tick
+
+    def get_batch(self, batch_size):
+        self._tick()
+        return self._loader.get_batch(batch_size)
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
+class PacedRun:
+    """Worker side: one mode's training, paced.
+
+    Subclasses set ``self.memory`` (a :class:`benchmarks.memory.PeakMemory`),
+    ``self.paced`` (a :class:`PacedTraining`), and define ``evaluate()`` and
+    ``describe()``; their training reports each step's loss to ``_on_batch``.
+    """
+
+    paced = None
+    last_loss = None
+
+    def _on_batch(self, batch_index, loss):
+        self.last_loss = float(loss)
+
+    def run_to(self, step):
+        result = self.paced.run_to(step)
+        result["last_loss"] = self.last_loss
+        return result
+
+    def memory_result(self):
+        return self.memory.result()
+
+    def close(self):
+        if self.paced is not None:
+            self.paced.close()

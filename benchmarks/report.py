@@ -11,33 +11,16 @@ import importlib.util
 import io
 import json
 import os
-import tempfile
 
-from . import step_profile, targets
+from reference.utils.file_utils import write_atomic
+from reference.utils.markdown import table
+
+from . import peers, step_profile, targets
 from .modes import MODES, QUIET_LOAD
 from .workload import ACCURACY_GOAL, SEED_STEPS
 
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
 PLOT_FILES = ("step_time_by_mode.png", "step_time_over_training.png", "throughput_vs_batch.png",
               "throughput_vs_width.png")
-
-
-def write_atomic(path, data):
-    """Write ``data`` (str or bytes) to ``path`` through a temporary file in the same folder."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    binary = isinstance(data, bytes)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes the file private; give it a normal file's mode
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def _json_default(value):
@@ -69,12 +52,6 @@ def _us(seconds):
     return "–" if seconds is None else f"{1e6 * seconds:.1f}"
 
 
-def _table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return lines
-
-
 def _machine_section(results):
     m = results["machine"]
     blas = m.get("blas_runtime") or {}
@@ -93,6 +70,7 @@ def _machine_section(results):
                      f"threads {inter} (0 = TensorFlow's default: one per core); oneDNN {tf['onednn']}")
     else:
         lines.append("* TensorFlow: not measured in this run")
+    lines += _peer_machine_lines(results.get("peers") or {})
     if m.get("thread_env"):
         lines.append(f"* thread variables: {m['thread_env']}")
     peaks = results.get("matmul_peak", [])
@@ -107,6 +85,20 @@ def _machine_section(results):
         lines.append(f"* code: commit {git['commit'][:12]}"
                      + (f", with uncommitted changes in {', '.join(dirty)}" if dirty else ""))
     return lines + [""]
+
+
+def _peer_machine_lines(settings):
+    """The machine section's lines on PyTorch and JAX (those measured in this run)."""
+    lines = []
+    torch, jax = settings.get("torch"), settings.get("jax")
+    if torch:
+        lines.append(f"* PyTorch {torch['torch']}: {torch['threads']} intra-op threads, {torch['interop_threads']} "
+                     "inter-op (its defaults, left as they are: one per physical core)")
+    if jax:
+        optax = f"optax {jax['optax']}" if jax["optax"] else "no optax (a hand-written Adam)"
+        lines.append(f"* JAX {jax['jax']}, backend {jax['backend']} ({', '.join(jax['devices'])}; XLA's default "
+                     f"threads: all cores), {optax}")
+    return lines
 
 
 def _loads(loads):
@@ -142,7 +134,7 @@ def _modes_section(results, plan_name):
             _ms(m["first_steps_s"][0] if m["first_steps_s"] else None), f"{m['cpu_per_wall']:.2f}",
             "–" if m["others_load"] is None else
             f"{m['others_load']:.2f} ({m['quiet_blocks']}/{len(m['block_medians'])})"])
-    lines += _table(header, rows) + [""]
+    lines += table(header, rows) + [""]
     if estimated:
         lines.append(f"*(est.)*: the {SEED_STEPS:,}-step training is the median step × {SEED_STEPS:,} "
                      f"(this {plan_name} run trained {section['steps_run']} steps); the test accuracy is the "
@@ -173,8 +165,13 @@ def _modes_section(results, plan_name):
                 continue
             quiet = p.get("quiet_ratio")
             rows.append([p["what"]] + _ratio_cells(p["ratio"]) + (_ratio_cells(quiet) if quiet else ["–", "–", 0]))
-        lines += _table(["ratio", "median", "p25–p75", "rounds", "quiet rounds: median", "p25–p75", "rounds"],
+        lines += table(["ratio", "median", "p25–p75", "rounds", "quiet rounds: median", "p25–p75", "rounds"],
                         rows) + [""]
+    if any(MODES[name].side in peers.FRAMEWORKS for name in modes):
+        lines += ["### Adam in each framework", "",
+                  "The peers start from the same weights, draw the same batches and compute the same loss (Keras's "
+                  "eager one, from the clipped probabilities), but each framework's Adam places ε differently:", ""]
+        lines += [f"* {note}" for note in peers.ADAM_NOTES] + [""]
     return lines
 
 
@@ -193,7 +190,7 @@ def _targets_section(results):
             f"{measured:.0%}" if "fraction" in row["what"] else f"{measured:.3g}")
         verdict = "–" if row["passed"] is None else ("**pass**" if row["passed"] else "**miss**")
         table.append([row["what"], row["target"], shown, verdict, row["note"]])
-    lines += _table(["target", "wanted", "measured", "", "how"], table) + [""]
+    lines += table(["target", "wanted", "measured", "", "how"], table) + [""]
     points = targets.reference_points(results)
     if points:
         lines.append("TensorFlow against its earlier reference points on this machine: " + "; ".join(
@@ -234,7 +231,12 @@ def _sweep_section(results):
                 medians = {side: figures["step"]["median"] for side, figures in point["sides"].items()}
                 row.append(f"{medians['reference-1t'] / medians['function']:.2f}")
             rows.append(row)
-        lines += [f"### {title}", ""] + _table(header, rows) + [""]
+        lines += [f"### {title}", ""] + table(header, rows) + [""]
+    half = sweeps.get("half_best_batch")
+    if half:
+        lines += ["Where the per-step overhead stops mattering: the smallest batch size at which each side's "
+                  "throughput (samples/s) reaches half of its best over the batch sweep: " + "; ".join(
+                      f"{sides[side]['label']} {batch}" for side, batch in half.items()) + ".", ""]
     return lines
 
 
@@ -259,7 +261,7 @@ def _micro_section(results):
             derived = by_side.get(other, {}).get("derived")
             row.append(f"{a / b:.2f}" if a and b and b > 0 and not derived else "–")
         rows.append(row)
-    return lines + _table(header, rows) + [""]
+    return lines + table(header, rows) + [""]
 
 
 def _derived(seconds):
@@ -277,7 +279,7 @@ def _profile_section(results):
              f"The handbook's step (float32, {profile['blas_threads']} BLAS thread(s)) after "
              f"{profile['warmup_steps']} warm-up steps. Phases: {phases['step']['n']} uninstrumented steps, "
              "median per phase (the medians need not add up exactly to the median step).", ""]
-    lines += _table(["phase", "µs (median)", "p10–p90 µs", "share of the step"], [
+    lines += table(["phase", "µs (median)", "p10–p90 µs", "share of the step"], [
         [phase, _us(phases[phase]["median"]), f"{_us(phases[phase]['p10'])}–{_us(phases[phase]['p90'])}",
          f"{phases[phase]['median'] / step:.0%}"] for phase in step_profile.PHASES]
         + [["**step**", _us(step), f"{_us(phases['step']['p10'])}–{_us(phases['step']['p90'])}", "100%"]]) + [""]
@@ -286,13 +288,13 @@ def _profile_section(results):
               "rounds): self time per step, median over the steps (a step without the op counts 0) and mean "
               "(amortising what runs every few steps, like Adam's flush, and the machine's pauses). Each timing "
               "wrapper adds ~1 µs per call.", ""]
-    lines += _table(["phase", "op", "direction", "calls/step", "median µs/step", "mean µs/step"], [
+    lines += table(["phase", "op", "direction", "calls/step", "median µs/step", "mean µs/step"], [
         [row["phase"], row["name"], row["direction"], f"{row['calls_per_step']:.2g}" if row["calls_per_step"] else "",
          _us(row["median_seconds"]), _us(row["mean_seconds"])] for row in ops["rows"]]) + [""]
     functions = profile["functions"]
     lines += [f"Python functions with the most self time (cProfile, {functions['steps']} steps; cProfile slows "
               "Python calls, so Python-heavy rows are inflated):", ""]
-    lines += _table(["function", "calls/step", "self µs/step", "cumulative µs/step"], [
+    lines += table(["function", "calls/step", "self µs/step", "cumulative µs/step"], [
         [f"`{row['function']}`", f"{row['calls_per_step']:.3g}", _us(row["self_seconds_per_step"]),
          _us(row["cumulative_seconds_per_step"])] for row in functions["functions"][:12]]) + [""]
     return lines
@@ -312,13 +314,20 @@ def _method_section(results):
             "the softmax (`_get_logits`); eagerly and in the reference, from the clipped probabilities.",
             "* Evaluation: one forward pass over the 10,000 test images + `SparseCategoricalAccuracy` "
             "(`tf_impl.evaluate_fast` for TensorFlow), not the handbook's 200 calls of `model.predict`.",
+            "* Peers (`benchmarks.peers`, when installed): the same training written as a PyTorch user (eager, "
+            "and the step under `torch.compile`) and a JAX user (`jax.jit` of the whole step) would write it, from "
+            "the same weights and batches, paced and evaluated like the other modes; their workers never import "
+            "TensorFlow, and the parent imports neither framework. A peer that fails (e.g. `torch.compile` "
+            "without a C++ compiler) is left out with the reason in the notes above. `torch.compile`'s first "
+            "step is shorter when an earlier run left Inductor's on-disk cache (in the temporary folder).",
             "* No timing is asserted anywhere; the machine is shared, so compare ratios from the same run "
             "rather than absolute times across runs.", ""]
 
 
 def to_markdown(results):
     plan = results["plan"]["name"]
-    lines = ["# Benchmarks: the NumPy reference beside TensorFlow", "",
+    with_peers = " and its peers (PyTorch, JAX)" if results.get("peers") else ""
+    lines = [f"# Benchmarks: the NumPy reference beside TensorFlow{with_peers}", "",
              f"`{results['command']}` ({plan} run, {results['machine']['date']}, "
              f"{results['elapsed_s']:.0f} s)." + (
                  " **Quick run: tiny step counts, figures are rough estimates.**" if plan == "quick" else ""), ""]
@@ -370,7 +379,8 @@ def write_plots(results, out):
         medians = [1e3 * m["step"]["median"] for m in modes.values()]
         low = [1e3 * (m["step"]["median"] - m["step"]["p10"]) for m in modes.values()]
         high = [1e3 * (m["step"]["p90"] - m["step"]["median"]) for m in modes.values()]
-        colors = ["tab:blue" if MODES[name].side == "reference" else "tab:orange" for name in modes]
+        side_colors = {"reference": "tab:blue", "tensorflow": "tab:orange", "torch": "tab:red", "jax": "tab:green"}
+        colors = [side_colors[MODES[name].side] for name in modes]
         ax.bar(labels, medians, yerr=[low, high], capsize=4, color=colors)
         ax.set_yscale("log")
         ax.set_ylabel("ms per step (median, p10–p90)")

@@ -8,24 +8,34 @@ turn: the batch draw is not part of what is timed here, unlike in
 blocks, the sides taking turns, ``plan.sweep_rounds`` blocks each.
 
 Sides: the reference's step (``benchmarks.workload.reference_train_step``,
-the handbook's loop body) with 1 and with 2 BLAS threads, and ``tf_impl``'s step
-under ``tf.function`` (TensorFlow's default threads: all cores).
+the handbook's loop body) with 1 and with 2 BLAS threads, ``tf_impl``'s step
+under ``tf.function`` (TensorFlow's default threads: all cores), and the
+peers that are installed (``PEER_SIDES``: PyTorch eager and ``jax.jit``,
+each with its framework's default threads and initialisation;
+``torch.compile`` is left out, as it would recompile, for seconds, at every
+point).
 
 Figures per side and point, from the median step time ``t``: samples/s
 (``batch / t``), GFLOP/s (``workload.matmul_flops / t``, the matrix
 products only) and that as a fraction of the machine's measured float32
 matrix-product peak at the side's thread count (measured at the start and at
-the end of the run; the best of both).
+the end of the run; the best of both). And per side, where its per-step
+overhead stops mattering (``half_best_batch``): the smallest batch size at
+which its throughput reaches half of its best over the batch sweep.
 """
 
 import time
 
-from . import timing, workload
+from . import peers, timing, workload
+from .peers.runs import JaxSweep, TorchSweep
 from .workload import BATCH_SIZE, HIDDEN, LEARNING_RATE
 
 # After a block with 2 BLAS threads, OpenBLAS's idle worker thread keeps spinning for a while;
 # wait that long so it does not steal a core from the next side's block.
 SETTLE_S = 0.1
+
+# side key (also its worker's name: the worker of that mode) -> (label, framework, worker-side class)
+PEER_SIDES = {"torch-eager": ("PyTorch eager", "torch", TorchSweep), "jax-jit": ("jax.jit", "jax", JaxSweep)}
 
 
 class ReferenceSweep:
@@ -97,7 +107,7 @@ def peak_at(peaks, threads):
 
 
 def run(pool, plan, *, seed, data_path, cores, log=print):
-    """Both sweeps; returns ``{"batch_size": [points], "width": [points], "sides": {...}}``.
+    """Both sweeps; returns ``{"batch_size": [points], "width": [points], "sides": {...}, "half_best_batch": {...}}``.
 
     The fractions of the peak are added afterwards (:func:`add_fractions_of_peak`),
     once the peak has been measured again at the end of the run.
@@ -108,6 +118,12 @@ def run(pool, plan, *, seed, data_path, cores, log=print):
     if cores >= 2:
         sides["reference-2t"] = ("reference, 2 BLAS threads", reference, 2)
     sides["function"] = ("tf.function", tensorflow, cores)
+    settings = {}
+    for key, (label, framework, cls) in PEER_SIDES.items():
+        if peers.installed(framework):
+            remote = pool[key].new(cls, seed=seed, data_path=data_path)
+            sides[key] = (label, remote, remote.threads())
+            settings[key] = remote.describe()
 
     def sweep(points, what):
         results = []
@@ -119,11 +135,27 @@ def run(pool, plan, *, seed, data_path, cores, log=print):
             results.append(result)
         return results
 
+    described = {key: {"label": label, "threads": threads} for key, (label, _, threads) in sides.items()}
+    for key, value in settings.items():
+        described[key]["settings"] = value
+    batch_points = sweep([(b, HIDDEN) for b in plan.sweep_batch_sizes], "batch sweep")
     return {
-        "sides": {key: {"label": label, "threads": threads} for key, (label, _, threads) in sides.items()},
-        "batch_size": sweep([(b, HIDDEN) for b in plan.sweep_batch_sizes], "batch sweep"),
+        "sides": described,
+        "batch_size": batch_points,
         "width": sweep([(BATCH_SIZE, h) for h in plan.sweep_widths], "width sweep"),
+        "half_best_batch": {key: half_best_batch(batch_points, key) for key in sides} if batch_points else {},
     }
+
+
+def half_best_batch(points, side):
+    """The smallest batch size at which ``side``'s samples/s reach half of its best over ``points``.
+
+    Below it, the fixed cost of a step (dispatch, Python, framework
+    overhead) dominates; above it, the arithmetic does.
+    """
+    rates = [(point["batch_size"], point["sides"][side]["samples_per_s"]) for point in points]
+    best = max(rate for _, rate in rates)
+    return next(batch for batch, rate in rates if rate >= best / 2)
 
 
 def add_fractions_of_peak(results, peaks):

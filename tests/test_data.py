@@ -387,7 +387,7 @@ def test_an_npz_with_the_wrong_dtype_is_reported(tmp_path, monkeypatch):
     arrays["y_test"] = arrays["y_test"].astype(np.int64)
     npz = write_npz(tmp_path / "mnist.npz", arrays)
     trust(monkeypatch, npz)
-    with pytest.raises(data.MNISTDataError, match=rf"\['y_test'\] holds int64 labels"):
+    with pytest.raises(data.MNISTDataError, match=r"\['y_test'\] holds int64 labels"):
         data.load_data(npz)
 
 
