@@ -7,7 +7,7 @@ A layer creates its weights on its first call, from the shape of the input
 import numpy as np
 
 from . import activations, config, initializers, ops
-from .tape import mark_trainable
+from .tape import is_trainable, mark_trainable
 from .utils.argument_validation import check_positive_int
 from .utils.naming import auto_name
 
@@ -47,6 +47,20 @@ class Layer:
 
     def build(self, input_shape):
         """Create the weights; the default layer has none."""
+
+    def _replace_weights(self, replacements):
+        """Put ``replacements[id(w)]`` wherever weight ``w`` is held, here and in the sublayers.
+
+        That is, in the weight lists and in attributes such as ``self.kernel``; a
+        replacement of a trainable weight is registered as trainable too.
+        """
+        for weights in (self._trainable_weights, self._non_trainable_weights):
+            weights[:] = [replacements.get(id(w), w) for w in weights]
+        for name, value in list(vars(self).items()):
+            if isinstance(value, np.ndarray) and id(value) in replacements:
+                object.__setattr__(self, name, replacements[id(value)])
+        for layer in self._layers:
+            layer._replace_weights(replacements)
 
     def call(self, inputs):
         raise NotImplementedError(f"{type(self).__name__} must implement `call`.")
