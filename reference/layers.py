@@ -7,7 +7,7 @@ A layer creates its weights on its first call, from the shape of the input
 import numpy as np
 
 from . import activations, config, initializers, ops
-from .tape import is_trainable, mark_trainable
+from .tape import mark_trainable
 from .utils.argument_validation import check_positive_int
 from .utils.naming import auto_name
 
@@ -47,20 +47,6 @@ class Layer:
 
     def build(self, input_shape):
         """Create the weights; the default layer has none."""
-
-    def _replace_weights(self, replacements):
-        """Put ``replacements[id(w)]`` wherever weight ``w`` is held, here and in the sublayers.
-
-        That is, in the weight lists and in attributes such as ``self.kernel``; a
-        replacement of a trainable weight is registered as trainable too.
-        """
-        for weights in (self._trainable_weights, self._non_trainable_weights):
-            weights[:] = [replacements.get(id(w), w) for w in weights]
-        for name, value in list(vars(self).items()):
-            if isinstance(value, np.ndarray) and id(value) in replacements:
-                object.__setattr__(self, name, replacements[id(value)])
-        for layer in self._layers:
-            layer._replace_weights(replacements)
 
     def call(self, inputs):
         raise NotImplementedError(f"{type(self).__name__} must implement `call`.")
@@ -181,3 +167,21 @@ class Flatten(Layer):
         if inputs.ndim < 1:
             raise ValueError(f"{self.name}: `inputs` must have a batch axis, got a scalar.")
         return ops.reshape(inputs, (inputs.shape[0], -1))
+
+
+# --- appended (at the end, so that the line numbers the docs link to stay put) ---------------------
+
+
+def replace_weights(layer, replacements):
+    """Put ``replacements[id(w)]`` wherever weight ``w`` is held, in ``layer`` and its sublayers.
+
+    That is, in the weight lists and in attributes such as ``layer.kernel``. The
+    caller registers a replacement of a trainable weight as trainable.
+    """
+    for weights in (layer._trainable_weights, layer._non_trainable_weights):
+        weights[:] = [replacements.get(id(w), w) for w in weights]
+    for name, value in list(vars(layer).items()):
+        if isinstance(value, np.ndarray) and id(value) in replacements:
+            object.__setattr__(layer, name, replacements[id(value)])
+    for sublayer in layer._layers:
+        replace_weights(sublayer, replacements)

@@ -22,7 +22,7 @@ import zlib
 
 import numpy as np
 
-from .layers import Layer
+from .layers import Layer, replace_weights
 from .tape import is_trainable, mark_trainable, stop_recording
 from .trainers.trainer import Trainer
 from .utils.file_utils import atomic_write
@@ -79,7 +79,7 @@ class Model(Trainer, Layer):
             view[...] = w
             replacements[id(w)] = mark_trainable(view) if is_trainable(w) else view
             offset += w.size
-        self._replace_weights(replacements)
+        replace_weights(self, replacements)
 
     def _require_built(self, what):
         if not self.built:
