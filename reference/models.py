@@ -45,6 +45,7 @@ class Model(Trainer, Layer):
             inputs = np.asarray(inputs, dtype=self.dtype)
         if not self.built:
             self.build(inputs.shape)
+            self.built = True
         return self.call(inputs)
 
     def build(self, input_shape):

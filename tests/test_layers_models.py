@@ -105,6 +105,14 @@ def test_weights_of_a_layer_built_before_stay_where_they_are():
     assert dense.kernel is kernel and model.variables[0] is kernel
 
 
+def test_a_nested_model_shares_the_outer_buffer():
+    inner = rk.Sequential([layers.Dense(4), layers.Dense(3)])
+    outer = rk.Sequential([layers.Flatten(), inner, layers.Dense(2)])
+    outer(np.ones((5, 2, 3), dtype=np.float32))
+    assert len(outer.variables) == 6 and all(v.base is outer.variables[0].base for v in outer.variables)
+    assert all(a is b for a, b in zip(inner.variables, outer.variables[:4]))
+
+
 def test_outputs_are_probabilities(mlp):
     out = mlp(np.random.default_rng(0).random((5, 28, 28, 1), dtype=np.float32))
     assert out.shape == (5, 10) and out.dtype == np.float32
