@@ -84,27 +84,60 @@ class MNISTLoader:
     int32. ``source`` names the folder or file the data came from. Loaders
     built with the same ``seed`` yield the same sequence of batches (``seed=None``:
     fresh entropy each time).
+
+    The images are kept as the uint8 they are stored in (47 MB, not 188 MB of
+    float32) and scaled where they are used: ``get_batch`` scales the rows it
+    draws, and ``train_data``/``test_data`` are scaled on first access (then kept,
+    and ``get_batch`` draws from them, so an edit of them is seen). Scaling a row
+    alone or with all the others gives the same floats: one division each.
     """
 
     def __init__(self, path=None, *, seed=None, dtype=None, cache_dir=None, download=True):
-        dtype = standardize_dtype(dtype)
+        self.dtype = standardize_dtype(dtype)
         arrays, self.source = _load(path, cache_dir, download)
-        self.train_data = _scale(arrays["x_train"], dtype)
-        self.test_data = _scale(arrays["x_test"], dtype)
+        self._images = {"train": arrays["x_train"], "test": arrays["x_test"]}  # uint8, (n, 28, 28)
+        self._scaled = {}  # split -> its scaled images, made on first access (shared by copies of the loader)
         self.train_label = arrays["y_train"].astype(np.int32)
         self.test_label = arrays["y_test"].astype(np.int32)
-        self.num_train_data = self.train_data.shape[0]
-        self.num_test_data = self.test_data.shape[0]
+        self.num_train_data = self._images["train"].shape[0]
+        self.num_test_data = self._images["test"].shape[0]
         self.rng = np.random.default_rng(seed)
+
+    @property
+    def train_data(self):
+        """The training images, (n, 28, 28, 1), scaled to [0, 1] in the loader's dtype."""
+        return self._scaled_images("train")
+
+    @train_data.setter
+    def train_data(self, images):
+        self._scaled["train"] = images
+
+    @property
+    def test_data(self):
+        """The test images, (n, 28, 28, 1), scaled to [0, 1] in the loader's dtype."""
+        return self._scaled_images("test")
+
+    @test_data.setter
+    def test_data(self, images):
+        self._scaled["test"] = images
+
+    def _scaled_images(self, split):
+        if split not in self._scaled:
+            self._scaled[split] = _scale(self._images[split], self.dtype)
+        return self._scaled[split]
 
     def get_batch(self, batch_size):
         """Return ``(images, labels)`` for ``batch_size`` training examples.
 
         The indices are drawn uniformly with replacement from ``self.rng``.
+        The images are the rows of ``train_data``, scaled here from the
+        stored uint8 unless ``train_data`` has been made already.
         """
         check_positive_int("batch_size", batch_size)
         index = self.rng.integers(0, self.num_train_data, batch_size)
-        return self.train_data[index], self.train_label[index]
+        scaled = self._scaled.get("train")
+        images = scaled[index] if scaled is not None else _scale(self._images["train"][index], self.dtype)
+        return images, self.train_label[index]
 
 
 def _scale(images, dtype):

@@ -167,3 +167,21 @@ class Flatten(Layer):
         if inputs.ndim < 1:
             raise ValueError(f"{self.name}: `inputs` must have a batch axis, got a scalar.")
         return ops.reshape(inputs, (inputs.shape[0], -1))
+
+
+# --- appended (at the end, so that the line numbers the docs link to stay put) ---------------------
+
+
+def replace_weights(layer, replacements):
+    """Put ``replacements[id(w)]`` wherever weight ``w`` is held, in ``layer`` and its sublayers.
+
+    That is, in the weight lists and in attributes such as ``layer.kernel``. The
+    caller registers a replacement of a trainable weight as trainable.
+    """
+    for weights in (layer._trainable_weights, layer._non_trainable_weights):
+        weights[:] = [replacements.get(id(w), w) for w in weights]
+    for name, value in list(vars(layer).items()):
+        if isinstance(value, np.ndarray) and id(value) in replacements:
+            object.__setattr__(layer, name, replacements[id(value)])
+    for sublayer in layer._layers:
+        replace_weights(sublayer, replacements)

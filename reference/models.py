@@ -22,8 +22,8 @@ import zlib
 
 import numpy as np
 
-from .layers import Layer
-from .tape import stop_recording
+from .layers import Layer, replace_weights
+from .tape import is_trainable, mark_trainable, stop_recording
 from .trainers.trainer import Trainer
 from .utils.file_utils import atomic_write
 
@@ -35,24 +35,52 @@ class Model(Trainer, Layer):
     order (each layer's kernel then bias, in the order the layers were
     assigned in ``__init__``), so ``get_weights``/``set_weights`` line up with
     a ``tf.keras`` model of the same architecture.
+
+    The weights live in one buffer: each is a view of a contiguous array holding
+    them all, in ``variables`` order (see :meth:`build`).
     """
 
     def __call__(self, inputs):
         if not isinstance(inputs, np.ndarray) or inputs.dtype != self.dtype:
             inputs = np.asarray(inputs, dtype=self.dtype)
-        outputs = self.call(inputs)  # sublayers build themselves on this first call
-        self.built = True
-        return outputs
+        if not self.built:
+            self.build(inputs.shape)
+            self.built = True
+        return self.call(inputs)
 
     def build(self, input_shape):
         """Create every weight by calling the model once on zeros of ``input_shape``.
 
-        A leading ``None`` (unknown batch size) is replaced by 1.
+        A leading ``None`` (unknown batch size) is replaced by 1. The weights
+        created are then gathered into one buffer (:meth:`_gather_weights`).
         """
         shape = tuple(1 if d is None else d for d in input_shape)
+        had_weights = bool(self.weights)
         with stop_recording():
             self.call(np.zeros(shape, dtype=self.dtype))
         self.built = True
+        if not had_weights:  # weights made elsewhere (a layer built before) stay where they are
+            self._gather_weights()
+
+    def _gather_weights(self):
+        """Move the weights into one contiguous array; each weight becomes a view of it, in ``weights`` order.
+
+        Values, shapes, names and order are unchanged; only where the numbers
+        live is. An optimizer can then update every weight in one pass of its
+        formula over the buffer, as PyTorch's fused optimizers do. Nothing
+        happens if the weights differ in dtype.
+        """
+        weights = self.weights
+        if not weights or len({w.dtype for w in weights}) != 1:
+            return
+        buffer = np.empty(sum(w.size for w in weights), dtype=weights[0].dtype)
+        replacements, offset = {}, 0
+        for w in weights:
+            view = buffer[offset: offset + w.size].reshape(w.shape)
+            view[...] = w
+            replacements[id(w)] = mark_trainable(view) if is_trainable(w) else view
+            offset += w.size
+        replace_weights(self, replacements)
 
     def _require_built(self, what):
         if not self.built:

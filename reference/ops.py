@@ -147,7 +147,7 @@ def matmul(a, b):
 
 def reshape(x, shape):
     """``y = x.reshape(shape)``, a view. Backward: ``dx = dy.reshape(x.shape)``."""
-    return record(np.reshape(x, shape), (x,), lambda dy, needs: (dy.reshape(x.shape),))
+    return record(np.asarray(x).reshape(shape), (x,), lambda dy, needs: (dy.reshape(x.shape),))
 
 
 def cast(x, dtype):
@@ -191,8 +191,8 @@ def reduce_mean(x, axis=None, keepdims=False):
     Backward: ``dx = dy / n`` broadcast back to ``x.shape``, where ``n`` is the
     number of elements averaged.
     """
-    total = np.sum(x, axis=axis, keepdims=keepdims)          # then one division: np.mean, exactly
-    n = x.dtype.type(x.size // max(np.size(total), 1))
+    total = x.sum(axis=axis, keepdims=keepdims)              # then one division: np.mean, exactly
+    n = x.dtype.type(x.size // max(total.size, 1))
     y = np.asarray(total / n, dtype=x.dtype)
 
     def backward(dy, needs):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import reference as rk
-from reference import layers
+from reference import GradientTape, layers, ops
 from reference.handbook import MLP
 
 
@@ -80,6 +80,37 @@ def test_seed_mlp_parameter_count_and_variable_order(mlp):
     assert [v.shape for v in mlp.variables] == [(784, 100), (100,), (100, 10), (10,)]
     assert [n.split("/")[1] for n in mlp.weight_names] == ["kernel", "bias", "kernel", "bias"]
     assert mlp.trainable_variables == mlp.variables
+
+
+def test_weights_are_views_of_one_buffer_in_variables_order(mlp):
+    buffer = mlp.variables[0].base
+    assert buffer is not None and buffer.ndim == 1 and buffer.size == mlp.count_params()
+    offset = 0
+    for v in mlp.variables:
+        assert v.base is buffer and v.flags.c_contiguous
+        np.testing.assert_array_equal(v.ravel(), buffer[offset: offset + v.size])
+        offset += v.size
+    assert mlp.dense1.kernel is mlp.variables[0] and mlp.dense2.bias is mlp.variables[3]
+    with GradientTape() as tape:
+        loss = ops.reduce_mean(mlp(np.ones((2, 28, 28, 1), dtype=np.float32)))
+    assert all(g is not None for g in tape.gradient(loss, mlp.variables)), "the views are watched as trainable"
+
+
+def test_weights_of_a_layer_built_before_stay_where_they_are():
+    dense = layers.Dense(3)
+    dense(np.ones((1, 4), dtype=np.float32))
+    kernel = dense.kernel
+    model = rk.Sequential([dense, layers.Dense(2)])
+    model.build((None, 4))
+    assert dense.kernel is kernel and model.variables[0] is kernel
+
+
+def test_a_nested_model_shares_the_outer_buffer():
+    inner = rk.Sequential([layers.Dense(4), layers.Dense(3)])
+    outer = rk.Sequential([layers.Flatten(), inner, layers.Dense(2)])
+    outer(np.ones((5, 2, 3), dtype=np.float32))
+    assert len(outer.variables) == 6 and all(v.base is outer.variables[0].base for v in outer.variables)
+    assert all(a is b for a, b in zip(inner.variables, outer.variables[:4]))
 
 
 def test_outputs_are_probabilities(mlp):
