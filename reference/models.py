@@ -38,9 +38,7 @@ class Model(Trainer, Layer):
     """
 
     def __call__(self, inputs):
-        if not isinstance(inputs, np.ndarray) or inputs.dtype != self.dtype:
-            inputs = np.asarray(inputs, dtype=self.dtype)
-        outputs = self.call(inputs)  # sublayers build themselves on this first call
+        outputs = self.call(self._convert_input(inputs))  # sublayers build themselves on this first call
         self.built = True
         return outputs
 
@@ -51,7 +49,7 @@ class Model(Trainer, Layer):
         """
         shape = tuple(1 if d is None else d for d in input_shape)
         with stop_recording():
-            self.call(np.zeros(shape, dtype=self.dtype))
+            self.call(np.zeros(shape, dtype=self.compute_dtype))
         self.built = True
 
     def _require_built(self, what):
