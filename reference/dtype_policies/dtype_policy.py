@@ -65,9 +65,9 @@ class DTypePolicy:
         try:
             dtype = config.standardize_dtype(name).name
         except (TypeError, ValueError) as error:
-            raise ValueError(f"Cannot convert '{name}' to a mixed precision DTypePolicy. Valid policies include "
-                             "'mixed_float16', 'mixed_bfloat16', and the name of any float dtype such as "
-                             f"'float32'. ({error})") from None
+            raise ValueError(f"Cannot convert '{name}' to a mixed precision DTypePolicy: the policy `name` (a "
+                             "layer's `dtype`) must be 'mixed_float16', 'mixed_bfloat16', or the name of a float "
+                             f"dtype such as 'float32'. ({error})") from None
         return dtype, dtype
 
     @property
