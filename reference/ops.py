@@ -7,14 +7,7 @@ source, so costly products are skipped). :func:`reference.tape.record` hands
 the pair to the active ``GradientTape``; outside a tape nothing is recorded.
 
 Shapes follow NumPy broadcasting; :func:`_unbroadcast` sums a gradient back
-down to the shape of an input that was broadcast.
-
-Half precision (float16, and bfloat16 through ``ml_dtypes``): every op returns
-its inputs' dtype. Sums of half-precision arrays accumulate in float32, as TF's
-CPU kernels do (:func:`_sum`; NumPy adds bfloat16 in bfloat16, and 10,000
-standard normals then sum to -87 instead of -100), and so do matrix products
-(:func:`_checked_matmul`; ``ml_dtypes`` returns their float32 accumulator,
-rounded back here).
+down to the shape of an input that was broadcast. Half precision: see :func:`_sum`.
 """
 
 import contextlib
@@ -22,10 +15,7 @@ import warnings
 
 import numpy as np
 
-from .config import ml_dtypes
 from .tape import record
-
-_HALF = tuple(np.dtype(t) for t in (np.float16, *((ml_dtypes.bfloat16,) if ml_dtypes is not None else ())))
 
 
 def _filled_like(x, value):
@@ -404,6 +394,15 @@ def _checked_matmul(a, b):
 
 
 # --- half precision (here, at the end, so that the line numbers the docs link to stay put) ---------------
+#
+# float16, and bfloat16 through ``ml_dtypes``: every op returns its inputs' dtype. Sums of half-precision arrays
+# accumulate in float32, as TF's CPU kernels do (NumPy adds bfloat16 in bfloat16: 10,000 standard normals then sum
+# to -87 instead of -100), and so do matrix products (``ml_dtypes`` returns the float32 accumulator of a bfloat16
+# product, rounded back by ``_in_dtype``; NumPy's float16 matmul accumulates in float32 itself).
+
+from .config import ml_dtypes  # noqa: E402
+
+_HALF = tuple(np.dtype(t) for t in (np.float16, *((ml_dtypes.bfloat16,) if ml_dtypes is not None else ())))
 
 
 def _in_dtype(y, dtype):

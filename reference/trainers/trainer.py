@@ -241,12 +241,14 @@ class Trainer:
                 y_pred = self(x)
                 loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
                 self._loss_tracker.update_state(loss, sample_weight=len(x))
-                scale_loss = getattr(self.optimizer, "scale_loss", None)  # the base Optimizer has none yet
-                if scale_loss is not None:
-                    loss = scale_loss(loss)
+                scaling = isinstance(self.optimizer, optimizers.LossScaleOptimizer)
+                if scaling:                            # Keras calls every optimizer's scale_loss; the base has none yet
+                    loss = self.optimizer.scale_loss(loss)
             trainable = self.trainable_weights
             if trainable:
-                grads = tape.gradient(loss, trainable)
+                # a float16 overflow under loss scaling is expected: the optimizer skips the step, halves the scale
+                with np.errstate(over="ignore", invalid="ignore") if scaling else contextlib.nullcontext():
+                    grads = tape.gradient(loss, trainable)
                 self.optimizer.apply_gradients(zip(grads, trainable))
             else:
                 warnings.warn("The model does not have any trainable weights.", stacklevel=2)
