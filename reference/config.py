@@ -72,4 +72,4 @@ def standardize_dtype(dtype):
 
 # Keras re-exports the global dtype policy here (``keras.config.set_dtype_policy``); imported last, as the
 # policy module reads ``floatx`` and ``standardize_dtype`` above.
-from .dtype_policies.dtype_policy import dtype_policy, set_dtype_policy  # noqa: E402
+from .dtype_policies.dtype_policy import dtype_policy, set_dtype_policy  # noqa: E402, F401  (re-exported)
