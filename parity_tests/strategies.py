@@ -675,3 +675,67 @@ def false_negatives(draw, dtype):
     return Sample(y_true=y_true, y_pred=y_pred, thresholds=draw(st.sampled_from(FALSE_NEGATIVE_THRESHOLDS)),
                   sample_weight=weights)
 
+
+
+# --- mixed precision ------------------------------------------------------------------------
+
+LOSS_SCALES = (2.0**15, 1.0, 2.0**-3, 2.0**20, 3.0)
+"""``initial_scale`` values: Keras's default, 1, a fraction, a large power of two, and 3 (not a power of two:
+the unscaling ``g / S`` then rounds)."""
+
+NON_FINITE = (np.inf, -np.inf, np.nan)
+
+
+@st.composite
+def loss_scale_trajectory(draw, dtype, max_steps=8):
+    """``(inner name, inner kwargs, LossScaleOptimizer kwargs, variables, grads)`` with non-finite steps.
+
+    Gradient streams mix finite steps (|g| <= 10, zeros, ``None`` for a variable) with steps where one element
+    of one gradient is ±inf or NaN, and steps of huge finite values (1e30, finite in float32). Small
+    ``dynamic_growth_steps`` make the scale grow within the trajectory.
+    """
+    name = draw(st.sampled_from(["sgd", "adam"]))
+    inner = draw(optimizer_hyperparameters(name))
+    outer = {"initial_scale": draw(st.sampled_from(LOSS_SCALES)),
+             "dynamic_growth_steps": draw(st.sampled_from([1, 2, 3, 2000]))}
+    variables, grads = draw(optimizer_trajectory(dtype, max_steps=max_steps))
+    for step in grads:
+        kind = draw(st.sampled_from(["finite", "finite", "non-finite", "huge", "none"]))
+        i = draw(st.integers(0, len(step) - 1))
+        if kind == "non-finite":
+            step[i] = step[i].copy()
+            step[i].flat[draw(st.integers(0, step[i].size - 1))] = draw(st.sampled_from(NON_FINITE))
+        elif kind == "huge":
+            step[i] = np.full_like(step[i], draw(st.sampled_from([1e30, -1e30])))
+        elif kind == "none" and len(step) > 1:
+            step[i] = None
+    return name, inner, outer, variables, grads
+
+
+@dataclass(frozen=True)
+class MixedDenseCase:
+    """A ``Dense`` under a mixed policy, its batch and its sparse labels, built from a few numbers."""
+
+    seed: int
+    batch_size: int
+    in_features: int
+    units: int
+    activation: str
+    input_scale: float
+
+    def arrays(self):
+        """``(x, kernel, bias, labels)``: float32 inputs and weights, int32 labels in ``[0, units)``."""
+        rng = np.random.default_rng(self.seed)
+        x = (rng.standard_normal((self.batch_size, self.in_features)) * self.input_scale).astype(np.float32)
+        limit = np.sqrt(6.0 / (self.in_features + self.units))
+        kernel = rng.uniform(-limit, limit, (self.in_features, self.units)).astype(np.float32)
+        bias = rng.uniform(-0.1, 0.1, self.units).astype(np.float32)
+        return x, kernel, bias, rng.integers(0, self.units, self.batch_size).astype(np.int32)
+
+
+def mixed_dense_cases():
+    """Small and MNIST-sized layers; inputs from 1e-3 (products near float16's subnormals) to 100."""
+    return st.builds(MixedDenseCase, seed=st.integers(0, 2**32 - 2), batch_size=st.sampled_from([1, 3, 32]),
+                     in_features=st.sampled_from([1, 5, 100, 784]), units=st.sampled_from([1, 2, 10]),
+                     activation=st.sampled_from(["linear", "relu", "softmax"]),
+                     input_scale=st.sampled_from([1e-3, 1.0, 100.0]))

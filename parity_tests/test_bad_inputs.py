@@ -117,3 +117,50 @@ def test_tf_raises_and_reference_raises_value_error_naming_the_argument(case):
             case.reference()
     assert re.search(rf"\b{re.escape(case.argument)}\b", str(ref_error.value)), (
         f"the reference's message does not name `{case.argument}`: {ref_error.value}")
+
+
+# --- mixed precision ------------------------------------------------------------------------------------
+
+def _loss_scale_optimizer(module, **kwargs):
+    return module.optimizers.LossScaleOptimizer(module.optimizers.SGD(), **kwargs)
+
+
+MIXED_PRECISION_CASES = [
+    BadInput("DTypePolicy: unknown name", "name",
+             lambda: rk.dtype_policies.DTypePolicy("mixed_float8"), lambda: keras.DTypePolicy("mixed_float8")),
+    BadInput("Dense: unknown dtype policy", "dtype",
+             lambda: rk.layers.Dense(2, dtype="float17"), lambda: keras.layers.Dense(2, dtype="float17")),
+    BadInput("set_dtype_policy: neither a name nor a policy", "policy",
+             lambda: rk.config.set_dtype_policy(16), lambda: keras.config.set_dtype_policy(16)),
+    BadInput("LossScaleOptimizer: dynamic=False", "dynamic",
+             lambda: _loss_scale_optimizer(rk, dynamic=False), lambda: _loss_scale_optimizer(keras, dynamic=False)),
+    BadInput("LossScaleOptimizer: a base-class option on the wrapper", "clipnorm",
+             lambda: _loss_scale_optimizer(rk, clipnorm=1.0), lambda: _loss_scale_optimizer(keras, clipnorm=1.0)),
+    BadInput("LossScaleOptimizer: an unknown argument", "momentum",
+             lambda: _loss_scale_optimizer(rk, momentum=0.9), lambda: _loss_scale_optimizer(keras, momentum=0.9)),
+]
+
+
+@pytest.mark.parametrize("case", MIXED_PRECISION_CASES, ids=[c.name for c in MIXED_PRECISION_CASES])
+def test_mixed_precision_bad_input_raises_as_keras(case):
+    test_tf_raises_and_reference_raises_value_error_naming_the_argument(case)
+
+
+STRICTER_THAN_KERAS = [  # (name, argument, reference call, Keras call): Keras accepts these silently
+    ("LossScaleOptimizer: initial_scale=0 (zeroes every gradient)", "initial_scale",
+     lambda m: _loss_scale_optimizer(m, initial_scale=0.0)),
+    ("LossScaleOptimizer: a negative initial_scale", "initial_scale",
+     lambda m: _loss_scale_optimizer(m, initial_scale=-2.0)),
+    ("LossScaleOptimizer: dynamic_growth_steps=0 (the scale never grows)", "dynamic_growth_steps",
+     lambda m: _loss_scale_optimizer(m, dynamic_growth_steps=0)),
+    ("LossScaleOptimizer: a fractional dynamic_growth_steps", "dynamic_growth_steps",
+     lambda m: _loss_scale_optimizer(m, dynamic_growth_steps=1.5)),
+]
+
+
+@pytest.mark.parametrize("name, argument, call", STRICTER_THAN_KERAS, ids=[c[0] for c in STRICTER_THAN_KERAS])
+def test_reference_rejects_what_keras_accepts_silently(name, argument, call):
+    """Documented departures (the class docstring says why): Keras takes these and trains wrongly."""
+    call(keras)
+    with pytest.raises(ValueError, match=rf"\b{argument}\b"):
+        call(rk)

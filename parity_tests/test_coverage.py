@@ -19,7 +19,7 @@ keras = pytest.importorskip("keras")
 FAMILIES = {  # family -> the parity tables whose rows cover it
     "losses": ("parity_tests.op_db",),
     "activations": ("parity_tests.op_db",),
-    "optimizers": ("parity_tests.optimizer_db",),
+    "optimizers": ("parity_tests.optimizer_db", "parity_tests.mixed_precision_db"),
     "optimizers.schedules": ("parity_tests.optimizer_db",),
     "metrics": ("parity_tests.op_db", "parity_tests.metric_db"),
 }
@@ -45,7 +45,7 @@ NOT_YET = {  # keras.<family>.<Name> without a parity row yet; must end empty
     },
     "optimizers": {
         "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion",
-        "LossScaleOptimizer", "MultiOptimizer", "OptimizerMap", "Muon", "Nadam", "RMSprop", "SGD",
+        "MultiOptimizer", "OptimizerMap", "Muon", "Nadam", "RMSprop", "SGD",
         "ScheduleFreeAdamW",
     },
     "optimizers.schedules": {

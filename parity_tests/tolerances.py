@@ -38,6 +38,8 @@ from typing import Callable
 
 import numpy as np
 
+from reference import config
+
 # --- targets of the tf_impl trajectory comparison -------------------------------------
 
 TRAJECTORY_STEPS = 1000
@@ -137,6 +139,12 @@ RULES = {
         lambda eps, n: 16 * (n + 16) * eps,
         "logs of fit/evaluate after size=T optimizer steps of a small model: each step within training_step's "
         "bound, compounded over T steps as in the optimizer rule; scale=max(1, |log|)"),
+    "half_precision": Rule(
+        lambda eps, n: 2 * (n + 1) * eps,
+        "float16/bfloat16 compute (ε = 2⁻¹⁰ / 2⁻⁷): sums and matmuls accumulate in float32 on both sides (NumPy, "
+        "ml_dtypes, TF's CPU kernels) and round once, so each half-precision op of the chain is within 1 ulp per "
+        "side (inner dims < 2¹³ keep the float32 part below ε); size=n the ops in the chain (layers, softmax, "
+        "loss, backward); scale=|a|@|b| or max|value| of the chain"),
     "finite_difference": Rule(
         lambda eps, n: FD_CURVATURE * FD_STEP ** 2 + (n + 1) * eps / FD_STEP,
         "central difference, h=ε^(1/3): truncation h²|f'''|/6 + rounding of the size=n summed outputs (n+1)ε/h"),
@@ -144,6 +152,8 @@ RULES = {
 
 
 def _finfo(dtype):
+    if dtype == "bfloat16" or getattr(dtype, "name", None) == "bfloat16":
+        return config.ml_dtypes.finfo(config.standardize_dtype("bfloat16"))  # NumPy's finfo has no bfloat16
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise ValueError(f"`dtype` must be a float dtype, got {dtype.name!r}.")
@@ -178,5 +188,5 @@ def explain(op, dtype, *, size=1, scale=1.0):
     """One line: the tolerance used for ``op`` in ``dtype``, and why."""
     rtol, atol = tolerance(op, dtype, size=size, scale=scale)
     per_element = "max " if np.ndim(scale) else ""
-    return (f"rtol={rtol:.3g}, {per_element}atol={np.max(atol):.3g} [{op!r}, {np.dtype(dtype).name}, "
+    return (f"rtol={rtol:.3g}, {per_element}atol={np.max(atol):.3g} [{op!r}, {config.standardize_dtype(dtype).name}, "
             f"size={size}, {per_element}scale={np.max(scale):.3g}]: {RULES[op].why}")

@@ -13,8 +13,10 @@ Read it like ``tf.keras``::
 Importing this package never imports TensorFlow; NumPy is its only dependency.
 """
 
-from . import activations, callbacks, config, initializers, layers, losses, metrics, ops, optimizers
+from . import (activations, callbacks, config, dtype_policies, initializers, layers, losses, metrics, mixed_precision, ops,
+               optimizers)
 from .config import floatx, set_floatx
+from .dtype_policies import DTypePolicy
 from .initializers import set_random_seed
 from .models import Model, Sequential
 from .ops import reduce_mean, reduce_sum
@@ -23,6 +25,7 @@ from .tape import GradientTape
 __version__ = "0.1.0"
 
 __all__ = [
-    "GradientTape", "Model", "Sequential", "activations", "callbacks", "config", "floatx", "initializers", "layers",
-    "losses", "metrics", "ops", "optimizers", "reduce_mean", "reduce_sum", "set_floatx", "set_random_seed",
+    "DTypePolicy", "GradientTape", "Model", "Sequential", "activations", "callbacks", "config", "dtype_policies",
+    "floatx", "initializers", "layers", "losses", "metrics", "mixed_precision", "ops", "optimizers", "reduce_mean",
+    "reduce_sum", "set_floatx", "set_random_seed",
 ]

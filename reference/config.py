@@ -68,3 +68,8 @@ def standardize_dtype(dtype):
     if not is_float_dtype(dtype):
         raise ValueError(f"`dtype` must be a float dtype, got {dtype.name!r}.")
     return dtype
+
+
+# Keras re-exports the global dtype policy here (``keras.config.set_dtype_policy``); imported last, as the
+# policy module reads ``floatx`` and ``standardize_dtype`` above.
+from .dtype_policies.dtype_policy import dtype_policy, set_dtype_policy  # noqa: E402, F401  (re-exported)

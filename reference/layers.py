@@ -6,10 +6,11 @@ A layer creates its weights on its first call, from the shape of the input
 
 import numpy as np
 
-from . import activations, config, initializers, ops
+from . import activations, config, dtype_policies, initializers, ops
 from .tape import mark_trainable
 from .utils.argument_validation import check_positive_int
 from .utils.naming import auto_name
+
 
 class Layer:
     """Base class: holds weights, builds them lazily, tracks sublayers in order.
@@ -17,12 +18,17 @@ class Layer:
     Subclasses implement ``build(input_shape)`` (create weights with
     ``add_weight``) and ``call(inputs)``. Sublayers assigned as attributes are
     tracked in assignment order, which fixes the order of ``variables``.
+
+    ``dtype`` is a dtype policy or its name (``None``: the global policy, see
+    ``reference/dtype_policies/dtype_policy.py``): weights are created in its
+    ``variable_dtype``, inputs are cast to its ``compute_dtype`` on entry, and
+    ``call`` reads each weight through :meth:`autocast`, as Keras does.
     """
 
     def __init__(self, name=None, dtype=None, trainable=True):
         object.__setattr__(self, "_layers", [])
         self.name = name or auto_name(type(self).__name__)
-        self.dtype = config.standardize_dtype(dtype).name
+        self._dtype_policy = dtype_policies.get(dtype)
         self.trainable = trainable
         self.built = False
         self._trainable_weights = []
@@ -34,9 +40,50 @@ class Layer:
             self._layers.append(value)
         object.__setattr__(self, name, value)
 
+    @property
+    def dtype_policy(self):
+        """The layer's :class:`~reference.dtype_policies.DTypePolicy`."""
+        return self._dtype_policy
+
+    @property
+    def dtype(self):
+        """Alias of ``variable_dtype``, as in Keras."""
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def variable_dtype(self):
+        """The dtype of the layer's weights (float32 under ``"mixed_float16"``)."""
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def compute_dtype(self):
+        """The dtype of the layer's computation and outputs (float16 under ``"mixed_float16"``)."""
+        return self._dtype_policy.compute_dtype
+
+    def autocast(self, variable):
+        """``variable`` as ``call`` reads it: cast to ``compute_dtype``, the weight itself when the dtypes agree.
+
+        Keras's ``Layer.__call__`` enters an ``AutocastScope(compute_dtype)`` when the policy is mixed, and
+        inside it each read of a float variable is a ``tf.cast``; its gradient casts the float16 gradient
+        back to float32 (TF's ``Cast`` gradient), so the optimizer updates float32 weights with float32
+        gradients that were computed in float16.
+        """
+        return ops.cast(variable, self.compute_dtype)
+
+    def _convert_input(self, inputs):
+        """``inputs`` as an array of ``compute_dtype``: a float array through a recorded cast (its gradient
+        comes back in its own dtype), anything else converted (Keras casts float inputs only; the
+        reference's layers compute in floats, so integer images are converted too)."""
+        if isinstance(inputs, np.ndarray) and inputs.dtype == self.compute_dtype:
+            return inputs
+        if isinstance(inputs, np.ndarray) and config.is_float_dtype(inputs.dtype):
+            return ops.cast(inputs, self.compute_dtype)
+        return np.asarray(inputs, dtype=self.compute_dtype)
+
     def add_weight(self, shape, initializer="glorot_uniform", trainable=True, name=None):
-        """Create, register and return a weight array of ``shape`` in the layer's dtype."""
-        value = np.ascontiguousarray(initializers.get(initializer)(tuple(shape), self.dtype), dtype=self.dtype)
+        """Create, register and return a weight array of ``shape`` in the layer's ``variable_dtype``."""
+        dtype = self.variable_dtype
+        value = np.ascontiguousarray(initializers.get(initializer)(tuple(shape), dtype), dtype=dtype)
         value.setflags(write=True)
         if trainable:
             self._trainable_weights.append(mark_trainable(value))
@@ -52,8 +99,7 @@ class Layer:
         raise NotImplementedError(f"{type(self).__name__} must implement `call`.")
 
     def __call__(self, inputs, *args, **kwargs):
-        if not isinstance(inputs, np.ndarray) or inputs.dtype != self.dtype:
-            inputs = np.asarray(inputs, dtype=self.dtype)
+        inputs = self._convert_input(inputs)
         if not self.built:
             self.build(inputs.shape)
             self.built = True
@@ -98,7 +144,7 @@ class Layer:
         return int(sum(w.size for w in self.weights))
 
     def get_config(self):
-        return {"name": self.name, "dtype": self.dtype, "trainable": self.trainable}
+        return {"name": self.name, "dtype": self._dtype_policy.name, "trainable": self.trainable}
 
     @classmethod
     def from_config(cls, config):
@@ -106,6 +152,21 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
+
+
+def replace_weights(layer, replacements):
+    """Put ``replacements[id(w)]`` wherever weight ``w`` is held, in ``layer`` and its sublayers.
+
+    That is, in the weight lists and in attributes such as ``layer.kernel``. The
+    caller registers a replacement of a trainable weight as trainable.
+    """
+    for weights in (layer._trainable_weights, layer._non_trainable_weights):
+        weights[:] = [replacements.get(id(w), w) for w in weights]
+    for name, value in list(vars(layer).items()):
+        if isinstance(value, np.ndarray) and id(value) in replacements:
+            object.__setattr__(layer, name, replacements[id(value)])
+    for sublayer in layer._layers:
+        replace_weights(sublayer, replacements)
 
 
 class Dense(Layer):
@@ -147,9 +208,9 @@ class Dense(Layer):
                 f"but the kernel expects {self.kernel.shape[0]} (kernel shape {self.kernel.shape})."
             )
         x = inputs if inputs.ndim == 2 else ops.reshape(inputs, (-1, inputs.shape[-1]))
-        x = ops.matmul(x, self.kernel)
+        x = ops.matmul(x, self.autocast(self.kernel))
         if self.use_bias:
-            x = ops.add(x, self.bias)
+            x = ops.add(x, self.autocast(self.bias))
         if inputs.ndim != 2:
             x = ops.reshape(x, inputs.shape[:-1] + (self.units,))
         return self.activation(x)
@@ -167,21 +228,3 @@ class Flatten(Layer):
         if inputs.ndim < 1:
             raise ValueError(f"{self.name}: `inputs` must have a batch axis, got a scalar.")
         return ops.reshape(inputs, (inputs.shape[0], -1))
-
-
-# --- appended (at the end, so that the line numbers the docs link to stay put) ---------------------
-
-
-def replace_weights(layer, replacements):
-    """Put ``replacements[id(w)]`` wherever weight ``w`` is held, in ``layer`` and its sublayers.
-
-    That is, in the weight lists and in attributes such as ``layer.kernel``. The
-    caller registers a replacement of a trainable weight as trainable.
-    """
-    for weights in (layer._trainable_weights, layer._non_trainable_weights):
-        weights[:] = [replacements.get(id(w), w) for w in weights]
-    for name, value in list(vars(layer).items()):
-        if isinstance(value, np.ndarray) and id(value) in replacements:
-            object.__setattr__(layer, name, replacements[id(value)])
-    for sublayer in layer._layers:
-        replace_weights(sublayer, replacements)

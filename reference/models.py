@@ -41,11 +41,9 @@ class Model(Trainer, Layer):
     """
 
     def __call__(self, inputs):
-        if not isinstance(inputs, np.ndarray) or inputs.dtype != self.dtype:
-            inputs = np.asarray(inputs, dtype=self.dtype)
+        inputs = self._convert_input(inputs)
         if not self.built:
             self.build(inputs.shape)
-            self.built = True
         return self.call(inputs)
 
     def build(self, input_shape):
@@ -57,7 +55,7 @@ class Model(Trainer, Layer):
         shape = tuple(1 if d is None else d for d in input_shape)
         had_weights = bool(self.weights)
         with stop_recording():
-            self.call(np.zeros(shape, dtype=self.dtype))
+            self.call(np.zeros(shape, dtype=self.compute_dtype))
         self.built = True
         if not had_weights:  # weights made elsewhere (a layer built before) stay where they are
             self._gather_weights()

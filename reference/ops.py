@@ -7,7 +7,7 @@ source, so costly products are skipped). :func:`reference.tape.record` hands
 the pair to the active ``GradientTape``; outside a tape nothing is recorded.
 
 Shapes follow NumPy broadcasting; :func:`_unbroadcast` sums a gradient back
-down to the shape of an input that was broadcast.
+down to the shape of an input that was broadcast. Half precision: see :func:`_sum`.
 """
 
 import contextlib
@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 
+from .config import ml_dtypes
 from .tape import record
 
 
@@ -31,7 +32,30 @@ def _unbroadcast(grad, shape):
         return grad
     extra = grad.ndim - len(shape)
     axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
-    return grad.sum(axis=axes, keepdims=True).reshape(shape)
+    return _sum(grad, axis=axes, keepdims=True).reshape(shape)
+
+
+# --- half precision ------------------------------------------------------------------------------------
+#
+# float16, and bfloat16 through ``ml_dtypes``: every op returns its inputs' dtype. Sums of half-precision arrays
+# accumulate in float32, as TF's CPU kernels do (NumPy adds bfloat16 in bfloat16: 10,000 standard normals then sum
+# to -87 instead of -100), and so do matrix products (``ml_dtypes`` returns the float32 accumulator of a bfloat16
+# product, rounded back by ``_in_dtype``; NumPy's float16 matmul accumulates in float32 itself).
+
+
+_HALF = tuple(np.dtype(t) for t in (np.float16, *((ml_dtypes.bfloat16,) if ml_dtypes is not None else ())))
+
+
+def _in_dtype(y, dtype):
+    """``y`` in ``dtype``: a bfloat16 product comes back from ``ml_dtypes`` as its float32 accumulator."""
+    return y if y.dtype == dtype else y.astype(dtype)
+
+
+def _sum(x, axis=None, keepdims=False):
+    """``np.sum`` in ``x``'s dtype, accumulated in float32 when ``x`` is float16 or bfloat16, as TF's kernels."""
+    if x.dtype in _HALF:
+        return x.sum(axis=axis, keepdims=keepdims, dtype=np.float32).astype(x.dtype)
+    return x.sum(axis=axis, keepdims=keepdims)
 
 
 # --- argument checks (a ValueError naming the argument, where TF raises too) -------------
@@ -43,7 +67,7 @@ def _checked_matmul(a, b):
     if np.shape(a)[-1:] != np.shape(b)[:1]:
         raise ValueError(f"matmul: `a` has {np.shape(a)[-1]} columns (shape {np.shape(a)}) but `b` has "
                          f"{np.shape(b)[0] if np.ndim(b) else 0} rows (shape {np.shape(b)}); they must match.")
-    return a @ b
+    return _in_dtype(a @ b, np.result_type(a, b))
 
 
 def _checked_logits(labels, logits):
@@ -140,8 +164,8 @@ def matmul(a, b):
     need ``da``, so ``needs`` saves that product in the first layer.
     """
     def backward(dy, needs):
-        return (dy @ b.T if needs[0] else None,
-                a.T @ dy if needs[1] else None)
+        return (_in_dtype(dy @ b.T, a.dtype) if needs[0] else None,
+                _in_dtype(a.T @ dy, b.dtype) if needs[1] else None)
     return record(_checked_matmul(a, b), (a, b), backward)
 
 
@@ -170,7 +194,7 @@ def clip_by_value(x, clip_value_min, clip_value_max):
 
     def backward(dy, needs):
         return (dy * ((x >= lo) & (x <= hi)),)
-    return record(np.clip(x, lo, hi), (x,), backward)
+    return record(np.clip(x, lo, hi).astype(x.dtype, copy=False), (x,), backward)
 
 
 # --- reductions -------------------------------------------------------------
@@ -182,7 +206,7 @@ def reduce_sum(x, axis=None, keepdims=False):
         if not keepdims and axis is not None:
             dy = np.expand_dims(dy, axis)
         return (_filled_like(x, dy),)
-    return record(np.asarray(np.sum(x, axis=axis, keepdims=keepdims)), (x,), backward)
+    return record(np.asarray(_sum(x, axis=axis, keepdims=keepdims)), (x,), backward)
 
 
 def reduce_mean(x, axis=None, keepdims=False):
@@ -191,9 +215,9 @@ def reduce_mean(x, axis=None, keepdims=False):
     Backward: ``dx = dy / n`` broadcast back to ``x.shape``, where ``n`` is the
     number of elements averaged.
     """
-    total = x.sum(axis=axis, keepdims=keepdims)              # then one division: np.mean, exactly
-    n = x.dtype.type(x.size // max(total.size, 1))
-    y = np.asarray(total / n, dtype=x.dtype)
+    total = x.sum(axis=axis, keepdims=keepdims, dtype=np.float32 if x.dtype in _HALF else None)
+    n = total.dtype.type(x.size // max(total.size, 1))       # then one division: np.mean, exactly
+    y = np.asarray(total / n, dtype=x.dtype)                  # half precision: divided in float32, as TF
 
     def backward(dy, needs):
         if not keepdims and axis is not None:
@@ -224,10 +248,10 @@ def softmax(x, axis=-1):
     Backward: ``dx = y · (dy - Σⱼ dyⱼ yⱼ)`` along ``axis``.
     """
     e = np.exp(x - x.max(axis=axis, keepdims=True))
-    y = e / e.sum(axis=axis, keepdims=True)
+    y = e / _sum(e, axis=axis, keepdims=True)
 
     def backward(dy, needs):
-        return (y * (dy - (dy * y).sum(axis=axis, keepdims=True)),)
+        return (y * (dy - _sum(dy * y, axis=axis, keepdims=True)),)
     return _remember_logits(record(y, (x,), backward), x, "Softmax")
 
 

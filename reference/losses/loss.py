@@ -23,9 +23,16 @@ def standardize_reduction(reduction):
 
 
 def _as_array(x, dtype=None):
-    """Keep an ndarray's dtype (tape identity intact); convert anything else to ``floatx``."""
+    """``x`` as an array of ``dtype`` (``None``: an ndarray's own, else ``floatx``).
+
+    An ndarray of the dtype is returned itself (tape identity intact); a float ndarray of another dtype goes
+    through a recorded cast, as Keras's ``convert_to_tensor(y_pred, dtype)`` is a ``tf.cast``: a float16
+    ``y_pred`` (mixed precision) is scored in float32, and its gradient is cast back to float16.
+    """
     if isinstance(x, np.ndarray) and (dtype is None or x.dtype == dtype):
         return x
+    if isinstance(x, np.ndarray) and config.is_float_dtype(x.dtype):
+        return ops.cast(x, dtype)
     return np.asarray(x, dtype=dtype or config.floatx())
 
 

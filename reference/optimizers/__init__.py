@@ -8,6 +8,7 @@ One file per optimizer, as in Keras: ``base_optimizer.py`` holds the base class 
 
 from .adam import Adam
 from .base_optimizer import FLUSH_EVERY, Optimizer
+from .loss_scale_optimizer import LossScaleOptimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 

@@ -43,9 +43,19 @@ TensorFlow backend (``keras/src/trainers/trainer.py``,
   ``"val_"`` versions of all of them.
 
 Arguments that only steer TensorFlow's execution (``run_eagerly``,
-``steps_per_execution``, ``jit_compile``, ``auto_scale_loss``) are validated
-and recorded but change nothing: the reference has one execution mode, and it
-reproduces Keras's default graph mode.
+``steps_per_execution``, ``jit_compile``) are validated and recorded but
+change nothing: the reference has one execution mode, and it reproduces
+Keras's default graph mode.
+
+**Mixed precision.** Under a ``"mixed_float16"`` policy (the model's,
+``reference.config.set_dtype_policy("mixed_float16")`` before building it),
+``compile(auto_scale_loss=True)`` (the default) wraps the optimizer in a
+:class:`~reference.optimizers.LossScaleOptimizer`, and ``train_step`` does what
+Keras's does: the loss tracker gets the loss, the tape differentiates
+``optimizer.scale_loss(loss)`` (``loss·S``), and the optimizer divides the
+gradients by ``S`` before its step (skipping it when one is not finite).
+``"mixed_bfloat16"`` is not wrapped: bfloat16 has float32's exponent range,
+so its gradients neither underflow nor overflow sooner than float32's.
 
 Models with several outputs: a ``Model`` subclass whose ``call`` returns a
 list, tuple or dict of arrays. Give it an ``output_names`` attribute (a list
@@ -125,7 +135,10 @@ class Trainer:
                 and calls the batch callbacks, one at a time.
             jit_compile: bool or ``"auto"``. No effect. As in Keras, ``True``
                 together with ``run_eagerly=True`` warns and becomes ``False``.
-            auto_scale_loss: bool. No effect (no mixed precision here).
+            auto_scale_loss: bool. If ``True`` and the model's dtype policy is
+                ``"mixed_float16"``, the optimizer is wrapped in a
+                :class:`~reference.optimizers.LossScaleOptimizer` (named
+                ``"loss_scale_optimizer"``), unless it is one already.
 
         Compiling again replaces the optimizer and resets the loss tracker;
         like Keras, it keeps the previous loss (metrics) when ``loss``
@@ -138,6 +151,9 @@ class Trainer:
             raise ValueError(f"`jit_compile` must be a bool or 'auto', got jit_compile={jit_compile!r}.")
         check_positive_int("steps_per_execution", steps_per_execution)
         self.optimizer = optimizers.get(optimizer)
+        if (auto_scale_loss and self.dtype_policy.name == "mixed_float16"
+                and not isinstance(self.optimizer, optimizers.LossScaleOptimizer)):
+            self.optimizer = optimizers.LossScaleOptimizer(self.optimizer, name="loss_scale_optimizer")
         output_names = getattr(self, "output_names", None)
         if loss is not None:
             self._compile_loss = CompileLoss(loss, loss_weights, output_names=output_names)
@@ -214,16 +230,25 @@ class Trainer:
     # --- steps -----------------------------------------------------------------
 
     def train_step(self, data):
-        """One gradient update on ``data = (x, y, sample_weight)``; returns the running logs."""
+        """One gradient update on ``data = (x, y, sample_weight)``; returns the running logs.
+
+        As Keras's: the loss tracker gets the loss, the gradient is taken of ``optimizer.scale_loss(loss)``
+        (the loss itself, unless the optimizer scales it: see the module docstring's mixed precision).
+        """
         x, y, sample_weight = data
         with ops.remember_logits():
             with GradientTape() as tape:
                 y_pred = self(x)
                 loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
-            self._loss_tracker.update_state(loss, sample_weight=len(x))
+                self._loss_tracker.update_state(loss, sample_weight=len(x))
+                scaling = isinstance(self.optimizer, optimizers.LossScaleOptimizer)
+                if scaling:                            # Keras calls every optimizer's scale_loss; the base has none yet
+                    loss = self.optimizer.scale_loss(loss)
             trainable = self.trainable_weights
             if trainable:
-                grads = tape.gradient(loss, trainable)
+                # a float16 overflow under loss scaling is expected: the optimizer skips the step, halves the scale
+                with np.errstate(over="ignore", invalid="ignore") if scaling else contextlib.nullcontext():
+                    grads = tape.gradient(loss, trainable)
                 self.optimizer.apply_gradients(zip(grads, trainable))
             else:
                 warnings.warn("The model does not have any trainable weights.", stacklevel=2)

@@ -1,0 +1,24 @@
+"""Dtype policies, mirroring ``keras.dtype_policies``: :class:`DTypePolicy` and :func:`get`."""
+
+from .dtype_policy import DTypePolicy, FloatDTypePolicy, dtype_policy, set_dtype_policy
+
+
+def get(identifier):
+    """A :class:`DTypePolicy` from ``None`` (the global policy), a policy, a ``{"class_name", "config"}`` dict
+    or a name (``"mixed_float16"``, ``"float32"``, ...), as ``keras.dtype_policies.get``."""
+    if identifier is None:
+        return dtype_policy()
+    if isinstance(identifier, DTypePolicy):
+        return identifier
+    if isinstance(identifier, dict):
+        return DTypePolicy.from_config(identifier.get("config", identifier))
+    if isinstance(identifier, str):
+        return DTypePolicy(identifier)
+    name = getattr(identifier, "name", None)  # a np.dtype
+    if isinstance(name, str):
+        return DTypePolicy(name)
+    raise ValueError("Cannot interpret `dtype` argument. Expected a string or an instance of DTypePolicy. "
+                     f"Received: dtype={identifier}")
+
+
+__all__ = ["DTypePolicy", "FloatDTypePolicy", "dtype_policy", "get", "set_dtype_policy"]
