@@ -12,7 +12,7 @@ rounding.
 
 import numpy as np
 
-from .. import losses
+from .. import losses, ops
 from ..losses.loss import squeeze_or_expand_to_same_rank
 from .metric import Metric
 
@@ -44,11 +44,8 @@ class Mean(Metric):
 
     def __init__(self, name="mean", dtype=None):
         super().__init__(name=name, dtype=dtype)
-        self.reset_state()
-
-    def reset_state(self):
-        self.total = np.zeros((), dtype=self.dtype)
-        self.count = np.zeros((), dtype=self.dtype)
+        self.total = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype, name="total")
+        self.count = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype, name="count")
 
     def update_state(self, values, sample_weight=None):
         values = np.asarray(values, dtype=self.dtype)
@@ -56,14 +53,14 @@ class Mean(Metric):
             values, sample_weight = reduce_to_samplewise_values(values, sample_weight, self.dtype)
         if values.ndim > 1:
             values = values.mean(axis=tuple(range(1, values.ndim)))
-        self.total += values.sum(dtype=self.dtype)
+        self.total.assign_add(values.sum(dtype=self.dtype))
         if sample_weight is not None:
-            self.count += sample_weight.sum(dtype=self.dtype)
+            self.count.assign_add(sample_weight.sum(dtype=self.dtype))
         else:
-            self.count += self.total.dtype.type(values.shape[0] if values.ndim else 1)
+            self.count.assign_add(values.shape[0] if values.ndim else 1)
 
     def result(self):
-        return self.total / self.count if self.count != 0 else np.zeros((), dtype=self.dtype)
+        return ops.divide_no_nan(self.total.value, self.count.value)
 
 
 class MeanMetricWrapper(Mean):
