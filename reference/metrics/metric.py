@@ -14,8 +14,10 @@ from ..utils.naming import auto_name
 class Variable(np.lib.mixins.NDArrayOperatorsMixin):
     """A metric's state: a named NumPy array with the part of Keras's ``backend.Variable`` that metrics use.
 
-    ``assign(value)`` and ``assign_add(value)`` write in place, cast to the variable's dtype; arithmetic and
-    NumPy functions see the array (``total / count`` is an ``ndarray``); ``numpy()`` is a copy of the value.
+    ``assign(value)`` writes in place, cast to the variable's dtype; ``assign_add(value)`` is Keras's
+    ``assign(self + value)``: the sum is taken in the promoted dtype, then cast (a float32 variable plus a float64
+    batch sum rounds once, at the end). Arithmetic and NumPy functions see the array (``total / count`` is an
+    ``ndarray``); ``numpy()`` is a copy of the value.
     """
 
     def __init__(self, value, name):
@@ -43,7 +45,7 @@ class Variable(np.lib.mixins.NDArrayOperatorsMixin):
         return self
 
     def assign_add(self, value):
-        self._value[...] = self._value + np.asarray(value, dtype=self._value.dtype)
+        self._value[...] = self._value + value
         return self
 
     def numpy(self):
@@ -80,7 +82,8 @@ class Metric:
     Args:
         name: the metric's name; default its class name in snake_case, made unique like a Keras auto-name
             (``"my_metric"``, ``"my_metric_1"``, ...).
-        dtype: the dtype of the computation and of the result; ``None`` means ``floatx()``. Read-only, as in Keras.
+        dtype: the dtype of the computation and of the result; ``None`` means ``floatx()``, a Keras
+            ``DTypePolicy`` its ``compute_dtype``. Integer dtypes are allowed, as in Keras. Read-only.
 
     Subclasses make their state in ``__init__`` with :meth:`add_variable` and update it with ``assign`` /
     ``assign_add``; the default :meth:`reset_state` zeroes every variable, as Keras's does.
@@ -88,7 +91,7 @@ class Metric:
 
     def __init__(self, dtype=None, name=None):
         self.name = name or auto_name(type(self).__name__)
-        self._dtype = config.standardize_dtype(dtype).name
+        self._dtype = _standardize_metric_dtype(getattr(dtype, "compute_dtype", dtype))
         self._variables = []
 
     @property
@@ -136,6 +139,36 @@ class Metric:
         for v in self._variables:
             v.assign(0)
 
+    # Keras's stateless API: the same three steps on given values of `variables`, leaving the metric's own intact.
+
+    def stateless_update_state(self, metric_variables, *args, **kwargs):
+        """The values ``variables`` would hold after ``update_state(*args, **kwargs)`` from ``metric_variables``."""
+        return self._stateless(metric_variables, lambda: self.update_state(*args, **kwargs))[1]
+
+    def stateless_result(self, metric_variables):
+        """What ``result()`` would be with ``variables`` holding ``metric_variables``."""
+        return self._stateless(metric_variables, self.result)[0]
+
+    def stateless_reset_state(self):
+        """The values ``variables`` would hold after ``reset_state()``."""
+        return self._stateless(self.variables, self.reset_state)[1]
+
+    def _stateless(self, metric_variables, step):
+        variables = self.variables
+        if len(metric_variables) != len(variables):
+            raise ValueError("Argument `metric_variables` must be a list of tensors corresponding 1:1 to "
+                             f"{type(self).__name__}().variables. Received list with length "
+                             f"{len(metric_variables)}, but expected {len(variables)} variables.")
+        saved = [v.numpy() for v in variables]
+        for v, value in zip(variables, [np.array(m) for m in metric_variables]):
+            v.assign(value)
+        try:
+            out = step()
+            return out, [v.numpy() for v in variables]
+        finally:
+            for v, value in zip(variables, saved):
+                v.assign(value)
+
     def __call__(self, *args, **kwargs):
         """Update with one batch, then return the result so far."""
         self.update_state(*args, **kwargs)
@@ -150,6 +183,16 @@ class Metric:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
+
+
+def _standardize_metric_dtype(dtype):
+    """A float dtype as :func:`reference.config.standardize_dtype` has it, or an integer or bool one, by name."""
+    try:
+        return config.standardize_dtype(dtype).name
+    except ValueError:
+        if np.dtype(dtype).kind in "biu":
+            return np.dtype(dtype).name
+        raise
 
 
 def _submetrics(values):
