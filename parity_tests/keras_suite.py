@@ -57,9 +57,40 @@ LOSSES_PENDING = (  # the losses the reference does not mirror yet, and the opti
     "SparseCategoricalCrossentropyTest.test_squeezes_singleton_class_dim_on_user_axis",
 )
 
+METRICS_IMPORTS = {"keras.src.metrics": "reference.metrics", "keras.src.metrics.metric": "reference.metrics.metric"}
+
+SYMBOLIC = "feeds symbolic KerasTensors (a functional model's placeholders), which NumPy cannot hold"
+
+METRICS_NOT_APPLICABLE = {  # file stem -> {test id pattern: reason}
+    "metric": {
+        "MetricTest.test_variable_tracking": "tracks Keras backend Variables assigned as attributes; the reference "
+                                             "tracks its own, made by add_variable",
+        "MetricTest.test_default_dtype": "sets Keras's global floatx and dtype policy, which reference.config does "
+                                         "not read",
+    },
+    "reduction_metrics": {r"MeanTest\.test_weighted_dynamic_shapes": SYMBOLIC,
+                          r"MetricWrapperTest\.test_weighted_dynamic_shape": SYMBOLIC},
+    "probabilistic_metrics": {r"(Poisson|BinaryCrossentropy|CategoricalCrossentropy|SparseCategoricalCrossentropy)"
+                              r"Test\.test_config": SERIALIZATION},
+}
+
+NEEDS_LOSSES = (  # the metrics of reference.losses functions the losses branch writes: pass once it is merged
+    r"KLDivergenceTest\..*", r"PoissonTest\..*", r"MeanAbsoluteErrorTest\..*", r"MeanAbsolutePercentageErrorTest\..*",
+    r"MeanSquaredLogarithmicErrorTest\..*", r"LogCoshErrorTest\..*", r"HingeTest\..*", r"SquaredHingeTest\..*",
+    r"CategoricalHingeTest\..*", r"SparseCategoricalCrossentropyTest\.test_ignore_class.*",
+)
+
+METRICS_PENDING = {  # file stem -> test ids the reference does not mirror yet (strict xfail)
+    "probabilistic_metrics": NEEDS_LOSSES, "regression_metrics": NEEDS_LOSSES, "hinge_metrics": NEEDS_LOSSES,
+}
+
 SUITES = {
     "losses": Suite("src/losses/losses_test.py", {"keras.src.losses.losses": "reference.losses"},
                     {r".*\.test_config": SERIALIZATION}, LOSSES_PENDING),
+    **{f"metrics.{stem}": Suite(f"src/metrics/{stem}_test.py", METRICS_IMPORTS, METRICS_NOT_APPLICABLE.get(stem, {}),
+                                METRICS_PENDING.get(stem, ()))
+       for stem in ("metric", "reduction_metrics", "accuracy_metrics", "probabilistic_metrics", "regression_metrics",
+                    "hinge_metrics", "correlation_metrics")},
 }
 
 

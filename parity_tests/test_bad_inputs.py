@@ -99,6 +99,52 @@ CASES = [
 ]
 
 
+# --- metrics: reduction, accuracy, probabilistic, regression, hinge, correlation (issue 13) ---
+
+
+def _metric_update(module, name, *args, **kwargs):
+    """``module.metrics.<name>(**kwargs).update_state(*args)``, the arrays as they are."""
+    def update(*inputs, sample_weight=None):
+        metric = getattr(module.metrics, name)(**kwargs)
+        metric.update_state(*inputs, sample_weight=sample_weight)
+        return metric.result()
+    return update
+
+
+METRIC_CASES = [
+    BadInput("R2Score: an unknown class_aggregation", "class_aggregation",
+             lambda: rk.metrics.R2Score(class_aggregation="median"),
+             lambda: keras.metrics.R2Score(class_aggregation="median")),
+    BadInput("R2Score: num_regressors < 0", "num_regressors",
+             lambda: rk.metrics.R2Score(num_regressors=-1), lambda: keras.metrics.R2Score(num_regressors=-1)),
+    BadInput("R2Score: 1-D inputs", "y_true",
+             lambda: _metric_update(rk, "R2Score")(f32(4), f32(4)),
+             lambda: _metric_update(keras, "R2Score")(f32(4), f32(4))),
+    BadInput("R2Score: weights that do not broadcast to the outputs", "sample_weight",
+             lambda: _metric_update(rk, "R2Score")(f32(4, 2), f32(4, 2), sample_weight=f32(4, 3)),
+             lambda: _metric_update(keras, "R2Score")(f32(4, 2), f32(4, 2), sample_weight=f32(4, 3))),
+    BadInput("Accuracy: shapes that do not broadcast", "y_true",
+             lambda: _metric_update(rk, "Accuracy")(f32(3, 2), f32(4, 2)),
+             lambda: _metric_update(keras, "Accuracy")(f32(3, 2), f32(4, 2))),
+    BadInput("BinaryAccuracy: shapes that do not broadcast", "y_pred",
+             lambda: _metric_update(rk, "BinaryAccuracy")(f32(3, 2), f32(4, 2)),
+             lambda: _metric_update(keras, "BinaryAccuracy")(f32(3, 2), f32(4, 2))),
+    BadInput("CategoricalAccuracy: a different number of samples", "y_true",
+             lambda: _metric_update(rk, "CategoricalAccuracy")(f32(3, 3), f32(4, 3)),
+             lambda: _metric_update(keras, "CategoricalAccuracy")(f32(3, 3), f32(4, 3))),
+    BadInput("SparseCategoricalAccuracy: labels that do not broadcast", "y_true",
+             lambda: _metric_update(rk, "SparseCategoricalAccuracy")(np.array([0, 1, 2]), P),
+             lambda: _metric_update(keras, "SparseCategoricalAccuracy")(np.array([0, 1, 2]), P)),
+    BadInput("Mean: weights that do not broadcast to the values", "sample_weight",
+             lambda: _metric_update(rk, "Mean")(f32(3), sample_weight=f32(2)),
+             lambda: _metric_update(keras, "Mean")(f32(3), sample_weight=f32(2))),
+    BadInput("RootMeanSquaredError: weights that do not broadcast", "sample_weight",
+             lambda: _metric_update(rk, "RootMeanSquaredError")(f32(3, 2), f32(3, 2), sample_weight=f32(4)),
+             lambda: _metric_update(keras, "RootMeanSquaredError")(f32(3, 2), f32(3, 2), sample_weight=f32(4))),
+]
+CASES += METRIC_CASES
+
+
 def _row_case(row, error, sample):
     return BadInput(f"{row.name}: {error.name}", error.argument, lambda: row.run_ref(sample),
                     lambda: row.run_tf(sample, tf, keras))

@@ -129,6 +129,10 @@ RULES = {
     "metric": Rule(
         lambda eps, n: 2 * (n + 2) * eps,
         "running totals over n=size samples (weighted sums, any batching), then total/count"),
+    "correlation": Rule(
+        lambda eps, n: 8 * (n + 4) * eps,
+        "per-sample Pearson/concordance over C values (means, std, products: ~3C+6 roundings, conditioned by "
+        "|y - mean|/std <= sqrt(C) <= 2), then running totals over N samples; size = N·C + 2"),
     "optimizer": Rule(
         lambda eps, n: 16 * n * eps,
         "≤ 8 roundings per update on each side, accumulated linearly over size=T steps; scale=max|quantity|·conditioning"),

@@ -1,47 +1,95 @@
 """Metrics, mirroring Keras 3's ``keras/src/metrics``: ``reference.metrics.X`` is ``keras.metrics.X``.
 
-One file per Keras file: ``metric.py`` (the base class), ``reduction_metrics.py`` (``Mean``,
-``MeanMetricWrapper``), ``accuracy_metrics.py``, ``confusion_metrics.py``, ``regression_metrics.py`` and
-``probabilistic_metrics.py``; ``get`` and the names it resolves sit here, as in ``keras/src/metrics/__init__.py``.
+One file per Keras file: ``metric.py`` (the base class and its state variables), ``reduction_metrics.py``
+(``Sum``, ``Mean``, ``MeanMetricWrapper``), ``accuracy_metrics.py``, ``probabilistic_metrics.py``,
+``regression_metrics.py``, ``hinge_metrics.py``, ``correlation_metrics.py`` and ``confusion_metrics.py``. ``get`` and
+the names it resolves sit here, as in ``keras/src/metrics/__init__.py``; like ``keras.metrics``, the package also
+re-exports the loss functions of :mod:`reference.losses` that Keras lists as metrics.
 """
 
-from .accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, accuracy,
-                               binary_accuracy, categorical_accuracy, sparse_categorical_accuracy)
+from .. import losses
+from ..losses import (binary_crossentropy, categorical_crossentropy, mean_squared_error,
+                      sparse_categorical_crossentropy)
+from ..utils.naming import to_snake_case
+from .accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+                               SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, accuracy, binary_accuracy,
+                               categorical_accuracy, sparse_categorical_accuracy, sparse_top_k_categorical_accuracy,
+                               top_k_categorical_accuracy)
 from .confusion_metrics import FalseNegatives
+from .correlation_metrics import (ConcordanceCorrelation, PearsonCorrelation, concordance_correlation,
+                                  pearson_correlation)
+from .hinge_metrics import CategoricalHinge, Hinge, SquaredHinge
 from .metric import Metric
-from .probabilistic_metrics import BinaryCrossentropy
-from .reduction_metrics import Mean, MeanMetricWrapper
-from .regression_metrics import MeanSquaredError
+from .probabilistic_metrics import (BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, Poisson,
+                                    SparseCategoricalCrossentropy)
+from .reduction_metrics import Mean, MeanMetricWrapper, Sum
+from .regression_metrics import (CosineSimilarity, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError,
+                                 MeanSquaredError, MeanSquaredLogarithmicError, R2Score, RootMeanSquaredError)
+
+# The loss functions keras.metrics re-exports that reference.losses does not have yet (the losses branch writes
+# them): looked up there on first use. Once it is merged, import them above with the others and delete this.
+_LOSS_FUNCTIONS_PENDING = ("binary_focal_crossentropy", "categorical_focal_crossentropy", "categorical_hinge",
+                           "hinge", "huber", "kl_divergence", "log_cosh", "mean_absolute_error",
+                           "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "poisson",
+                           "squared_hinge")
 
 
-ALL = {c.__name__: c for c in (Mean, SparseCategoricalAccuracy, CategoricalAccuracy, Accuracy,
-                               BinaryAccuracy, FalseNegatives, MeanSquaredError, BinaryCrossentropy)}
+def __getattr__(name):
+    if name in _LOSS_FUNCTIONS_PENDING:
+        return getattr(losses, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-ALL_FUNCTIONS = {f.__name__: f for f in (sparse_categorical_accuracy, categorical_accuracy, accuracy,
-                                         binary_accuracy)}
+ALL = {c.__name__: c for c in (  # Keras's ALL_OBJECTS: what `get` builds from a class name
+    # --- reduction, accuracy, probabilistic, regression, hinge, correlation ---
+    Metric, Mean, Sum, MeanMetricWrapper,
+    MeanSquaredError, RootMeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError, CosineSimilarity, LogCoshError, R2Score,
+    ConcordanceCorrelation, PearsonCorrelation,
+    Hinge, SquaredHinge, CategoricalHinge,
+    KLDivergence, Poisson, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
+    Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, TopKCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    # --- confusion, f-score, iou ---
+    FalseNegatives,
+)}
+
+
+ALL_FUNCTIONS = {f.__name__: f for f in (  # the per-sample functions keras.metrics exports (`get` does not read them)
+    accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, top_k_categorical_accuracy,
+    sparse_top_k_categorical_accuracy, pearson_correlation, concordance_correlation,
+    binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, mean_squared_error,
+)}
 
 
 ALIASES = {  # Keras also knows each class by its snake_case name, and some by a short one
-    "mean": Mean, "accuracy": Accuracy, "sparse_categorical_accuracy": SparseCategoricalAccuracy,
-    "categorical_accuracy": CategoricalAccuracy, "binary_accuracy": BinaryAccuracy,
-    "false_negatives": FalseNegatives, "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError,
-    "MSE": MeanSquaredError, "binary_crossentropy": BinaryCrossentropy, "bce": BinaryCrossentropy,
-    "BCE": BinaryCrossentropy,
+    **{to_snake_case(name): cls for name, cls in ALL.items()},
+    "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy, "mse": MeanSquaredError, "MSE": MeanSquaredError,
+    "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError, "mape": MeanAbsolutePercentageError,
+    "MAPE": MeanAbsolutePercentageError, "msle": MeanSquaredLogarithmicError, "MSLE": MeanSquaredLogarithmicError,
 }
 
 
 def get(identifier):
-    """A metric from a ``Metric``, a class name, a function name, or a function."""
-    if isinstance(identifier, Metric):
-        return identifier
-    if isinstance(identifier, str) and identifier in ALL:
-        return ALL[identifier]()
-    if isinstance(identifier, str) and identifier in ALIASES:
-        return ALIASES[identifier]()
-    if isinstance(identifier, str) and identifier in ALL_FUNCTIONS:
-        return MeanMetricWrapper(ALL_FUNCTIONS[identifier])
-    if callable(identifier) and not isinstance(identifier, type):
-        return MeanMetricWrapper(identifier)
+    """A metric from a name, a ``{"class_name", "config"}`` dict, a class, a ``Metric`` or a function.
+
+    As Keras's ``metrics.get``: ``None`` stays ``None``; a name (a class name, its snake_case, or a short name
+    such as ``"mse"``) or a class gives a new instance with default arguments; a function or a ``Metric`` is
+    returned as it is (``compile`` wraps functions in a ``MeanMetricWrapper``). A function's name is not a name
+    here (``"log_cosh"`` is unknown, ``"log_cosh_error"`` is ``LogCoshError``), nor are ``"acc"`` and
+    ``"accuracy"``-by-shape, which ``compile`` resolves itself.
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        obj = ALL.get(identifier.get("class_name"))
+        if obj is None:
+            raise ValueError(f"Unknown metric class {identifier.get('class_name')!r} in {identifier}.")
+        return obj.from_config(identifier.get("config", {}))
+    obj = (ALL.get(identifier) or ALIASES.get(identifier)) if isinstance(identifier, str) else identifier
+    if isinstance(obj, type):
+        return obj()
+    if callable(obj):
+        return obj
     raise ValueError(f"Unknown metric {identifier!r}. Expected a Metric, a function, or one of "
-                     f"{sorted(ALL) + sorted(set(ALIASES) | set(ALL_FUNCTIONS))}.")
+                     f"{sorted(ALL) + sorted(ALIASES)}.")

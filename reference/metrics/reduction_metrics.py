@@ -1,83 +1,145 @@
-"""The mean metrics, mirroring ``keras/src/metrics/reduction_metrics.py``.
+"""The reduction metrics, mirroring ``keras/src/metrics/reduction_metrics.py``: ``Sum``, ``Mean`` and
+``MeanMetricWrapper``, which every per-sample metric (accuracies, losses as metrics, ...) is built on.
 
-For the mean metrics (every accuracy here) the state is two scalars in ``floatx``::
+For the mean metrics the state is two scalars in the metric's dtype::
 
     total += Σᵢ wᵢ·valueᵢ        count += Σᵢ wᵢ        result = total / count
 
-(``count`` adds the batch size when there are no weights; ``result`` is 0 when
-``count`` is 0, Keras's ``divide_no_nan``). Because only sums are kept, the
-result does not depend on how the data is split into batches, up to float
-rounding.
+(``count`` adds the batch size when there are no weights; ``result`` is 0 when ``count`` is 0, Keras's
+``divide_no_nan``). Because only sums are kept, the result does not depend on how the data is split into
+batches, up to float rounding.
 """
 
 import numpy as np
 
-from .. import losses
+from .. import config, losses, ops
 from ..losses.loss import squeeze_or_expand_to_same_rank
 from .metric import Metric
 
 
-def reduce_to_samplewise_values(values, sample_weight, dtype):
-    """Keras's ``reduce_to_samplewise_values``: shape the weights to the values.
+def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
+    """Keras's ``reduce_to_samplewise_values``: one weighted value and one weight per sample.
 
-    The two are first aligned by :func:`~reference.losses.loss.squeeze_or_expand_to_same_rank`; values of
-    higher rank are averaged down to the weights' rank, the weights broadcast to the values, and weights of
-    rank > 1 averaged per sample. Returns ``(weighted values, weight per sample)``.
+    ``values`` are cast to ``dtype``. With weights, the two are first aligned by
+    :func:`~reference.losses.loss.squeeze_or_expand_to_same_rank`; values of higher rank are reduced (by
+    ``reduce_fn``, ``np.mean`` or ``np.sum``) down to the weights' rank, the weights broadcast to the values and
+    multiplied in, and weights of rank > 1 reduced per sample. Last, values of rank > 1 are reduced per sample.
+    Returns ``(values, sample_weight)``; ``sample_weight`` stays ``None`` when it was.
     """
-    w = np.asarray(sample_weight, dtype=dtype)
-    values, w = squeeze_or_expand_to_same_rank(values, w)
-    if values.ndim > w.ndim:
-        values = values.mean(axis=tuple(range(w.ndim, values.ndim)))
-    try:
-        w = np.broadcast_to(w, values.shape)
-    except ValueError:
-        raise ValueError(f"`sample_weight` of shape {np.shape(sample_weight)} does not broadcast to "
-                         f"the values of shape {values.shape}.") from None
-    values = values * w
-    if w.ndim > 1:
-        w = w.mean(axis=tuple(range(1, w.ndim)))
-    return values, w
+    values = np.asarray(values, dtype=dtype)
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=dtype)
+        values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
+        weight_ndim = sample_weight.ndim
+        if values.ndim > weight_ndim:
+            values = reduce_fn(values, axis=tuple(range(weight_ndim, values.ndim)))
+        try:
+            sample_weight = np.broadcast_to(sample_weight, values.shape)
+        except ValueError:
+            raise ValueError(f"`sample_weight` of shape {sample_weight.shape} does not broadcast to "
+                             f"the values of shape {values.shape}.") from None
+        values = values * sample_weight
+        if weight_ndim > 1:
+            sample_weight = reduce_fn(sample_weight, axis=tuple(range(1, weight_ndim)))
+    if values.ndim > 1:
+        values = reduce_fn(values, axis=tuple(range(1, values.ndim)))
+    return values, sample_weight
+
+
+class Sum(Metric):
+    """The (weighted) sum of the values given to ``update_state(values, sample_weight=None)``.
+
+    ``total += Σᵢ wᵢ·valueᵢ``; values of rank > 1 are summed per sample first (``reduce_fn=np.sum``), and weights
+    of rank > 1 multiply before that sum. One state variable, ``total``, in the metric's dtype.
+
+    Args:
+        name, dtype: see :class:`~reference.metrics.metric.Metric`.
+    """
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype, name="total")
+
+    def update_state(self, values, sample_weight=None):
+        values, _ = reduce_to_samplewise_values(values, sample_weight, reduce_fn=np.sum, dtype=self.dtype)
+        self.total.assign_add(np.sum(values))
+
+    def result(self):
+        return self.total.numpy()
 
 
 class Mean(Metric):
-    """The (weighted) mean of the values given to ``update_state(values, sample_weight=None)``."""
+    """The (weighted) mean of the values given to ``update_state(values, sample_weight=None)``.
+
+    ``total += Σᵢ wᵢ·valueᵢ``, ``count += Σᵢ wᵢ`` (the batch size without weights, 1 for a scalar), ``result =
+    total / count`` or 0 when ``count`` is 0. Values of rank > 1 are averaged per sample first
+    (``reduce_fn=np.mean``), so a (N, 3) batch counts N samples, not 3N. State: ``total`` and ``count``, in the
+    metric's dtype.
+
+    Args:
+        name, dtype: see :class:`~reference.metrics.metric.Metric`.
+    """
 
     def __init__(self, name="mean", dtype=None):
         super().__init__(name=name, dtype=dtype)
-        self.reset_state()
-
-    def reset_state(self):
-        self.total = np.zeros((), dtype=self.dtype)
-        self.count = np.zeros((), dtype=self.dtype)
+        self.total = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype, name="total")
+        self.count = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype, name="count")
 
     def update_state(self, values, sample_weight=None):
-        values = np.asarray(values, dtype=self.dtype)
+        values, sample_weight = reduce_to_samplewise_values(values, sample_weight, reduce_fn=np.mean,
+                                                            dtype=self.dtype)
+        self.total.assign_add(np.sum(values))
         if sample_weight is not None:
-            values, sample_weight = reduce_to_samplewise_values(values, sample_weight, self.dtype)
-        if values.ndim > 1:
-            values = values.mean(axis=tuple(range(1, values.ndim)))
-        self.total += values.sum(dtype=self.dtype)
-        if sample_weight is not None:
-            self.count += sample_weight.sum(dtype=self.dtype)
+            num_samples = np.sum(sample_weight)
         else:
-            self.count += self.total.dtype.type(values.shape[0] if values.ndim else 1)
+            num_samples = values.shape[0] if values.ndim >= 1 else 1
+        self.count.assign_add(np.asarray(num_samples, dtype=self.dtype))
 
     def result(self):
-        return self.total / self.count if self.count != 0 else np.zeros((), dtype=self.dtype)
+        return ops.divide_no_nan(self.total.value, self.count.value)
+
+
+def _promote_integers(y_true, y_pred):
+    """Integer or boolean ``y_pred`` (and ``y_true`` with it) in ``floatx``, as Keras's ops compute them.
+
+    Keras's loss functions convert ``y_true`` to ``y_pred``'s dtype, and its ``ops.mean``, ``ops.maximum(1.0 - ...)``
+    and the rest promote integers to ``floatx``; ``reference.losses`` follows ``tf.reduce_mean``, which keeps them
+    (``mean([0, 1]) == 0``). So ``y_true`` goes to ``y_pred``'s integer dtype first (a float label is truncated,
+    as in Keras), then both to ``floatx``.
+    """
+    y_pred = np.asarray(y_pred)
+    if y_pred.dtype.kind in "biu":
+        y_true = np.asarray(y_true).astype(y_pred.dtype).astype(config.floatx())
+        y_pred = y_pred.astype(config.floatx())
+    return y_true, y_pred
 
 
 class MeanMetricWrapper(Mean):
-    """The mean of ``fn(y_true, y_pred)`` over all samples seen."""
+    """The mean of ``fn(y_true, y_pred, **kwargs)`` over all samples seen: a per-sample function as a metric.
+
+    ``update_state(y_true, y_pred, sample_weight)`` is :class:`Mean`'s on ``fn(y_true, y_pred)``. Wrapping one of
+    :mod:`reference.losses`' functions marks the metric as one to minimize (``_direction = "down"``, read by
+    ``EarlyStopping(mode="auto")``), and integer predictions are promoted to ``floatx`` first, as Keras's ops do.
+
+    Args:
+        fn: the function, ``fn(y_true, y_pred, **kwargs)`` -> one value per sample.
+        name, dtype: see :class:`~reference.metrics.metric.Metric` (Keras names it ``"mean_metric_wrapper"``,
+            not after ``fn``; ``compile`` renames it).
+        **kwargs: passed on to ``fn``.
+    """
 
     def __init__(self, fn, name=None, dtype=None, **kwargs):
-        super().__init__(name=name or fn.__name__, dtype=dtype)
+        super().__init__(name=name, dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
-        if fn in losses.ALL_FUNCTIONS.values() or type(fn) in losses.ALL_CLASSES.values():
-            self._direction = "down"  # a loss: lower is better (read by EarlyStopping's mode="auto")
+        self._is_loss = fn in losses.ALL_FUNCTIONS.values() or type(fn) in losses.ALL_CLASSES.values()
+        if self._is_loss:
+            self._direction = "down"
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        if self._is_loss:
+            y_true, y_pred = _promote_integers(y_true, y_pred)
         return super().update_state(self._fn(y_true, y_pred, **self._fn_kwargs), sample_weight=sample_weight)
 
     def get_config(self):
-        return {**super().get_config(), **self._fn_kwargs}
+        return {**super().get_config(), "fn": self._fn, **self._fn_kwargs}
