@@ -13,7 +13,7 @@ Subclass ``Model`` exactly as the handbook subclasses ``tf.keras.Model``::
             x = self.flatten(inputs)
             x = self.dense1(x)
             x = self.dense2(x)
-            return activations.softmax(x)
+            return ops.softmax(x)       # the handbook's tf.nn.softmax
 """
 
 import os
