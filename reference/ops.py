@@ -216,8 +216,12 @@ def relu6(x):
 def leaky_relu(x, alpha=0.2):
     """``y = x`` for ``x > 0``, else ``α x``, as ``tf.nn.leaky_relu`` (a select, so also for ``α > 1``).
 
+    TF's ``alpha`` is a float32 attribute of the op: in float64 the slope 0.2 is ``float32(0.2) =
+    0.20000000298023224``, and so it is here (found by the parity suite).
+
     Backward: ``dx = dy`` for ``x > 0``, else ``α dy``: at exactly 0 the slope is ``α`` (``LeakyReluGrad``).
     """
+    alpha = x.dtype.type(np.float32(alpha))
     pos = x > 0
     return record(np.where(pos, x, x * alpha), (x,), lambda dy, needs: (np.where(pos, dy, dy * alpha),))
 
@@ -284,25 +288,29 @@ def gelu(x, approximate=False):
     Backward, as TF differentiates the same composition (``Erfc``: ``-2/√π e^(-u²)``; ``Tanh``: ``1 - t²``;
     ``Pow``: ``3x²``), exact: ``dx = dy·erfc(u)/2 + (x/2)·dy·(2/√π) e^(-u²)/√2``, ``u = -x/√2``.
 
+    TF writes two of its constants as ``tf.cast(0.044715, dtype)`` and ``tf.cast(0.7071067811865476, dtype)``:
+    the Python float becomes a float32 tensor first, so in float64 they are ``float32(0.044715)`` and
+    ``float32(1/√2)`` (a relative difference of ~1e-9 in the result; found by the parity suite), and here too.
     NumPy has no ``erfc``; Python's ``math.erfc`` is applied element by element (in float64, then rounded).
     """
     half_x = 0.5 * x
+    coeff, sqrt_half = x.dtype.type(np.float32(0.044715)), x.dtype.type(np.float32(0.7071067811865476))
     if approximate:
-        inner = 0.7978845608028654 * (x + x.dtype.type(0.044715) * np.power(x, 3))
+        inner = 0.7978845608028654 * (x + coeff * np.power(x, 3))
         t = np.tanh(inner)
         y = half_x * (1.0 + t)
 
         def backward(dy, needs):
             d_inner = half_x * dy * (1 - t * t) * 0.7978845608028654
-            return ((dy * (1.0 + t)) * 0.5 + d_inner + d_inner * x.dtype.type(0.044715) * 3 * np.power(x, 2),)
+            return ((dy * (1.0 + t)) * 0.5 + d_inner + d_inner * coeff * 3 * np.power(x, 2),)
     else:
-        u = -x * x.dtype.type(0.7071067811865476)
+        u = -x * sqrt_half
         erfc_u = _erfc(u)
         y = half_x * erfc_u
 
         def backward(dy, needs):
             d_u = half_x * dy * x.dtype.type(-2 / np.sqrt(np.pi)) * np.exp(-np.square(u))
-            return ((dy * erfc_u) * 0.5 - d_u * x.dtype.type(0.7071067811865476),)
+            return ((dy * erfc_u) * 0.5 - d_u * sqrt_half,)
     return record(y, (x,), backward)
 
 
