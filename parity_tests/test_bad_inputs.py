@@ -65,6 +65,12 @@ def _set_weights(module, weights):
     return model.set_weights(weights)
 
 
+def _set_layer_weights(module, weights):
+    layer = module.layers.Dense(2)
+    layer.build((None, 3))
+    return layer.set_weights(weights)
+
+
 CASES = [
     BadInput("sparse: axis other than the last", "axis",
              lambda: rk.losses.sparse_categorical_crossentropy(np.array([0, 1, 2]), P, axis=0),
@@ -96,6 +102,15 @@ CASES = [
     BadInput("set_weights: the wrong number of weights", "weights",
              lambda: _set_weights(rk, [f32(3, 2)]),
              lambda: _set_weights(keras, [f32(3, 2)])),
+    BadInput("Dense.set_weights: a weight of the wrong shape", "weights",
+             lambda: _set_layer_weights(rk, [f32(2, 3), f32(2)]),
+             lambda: _set_layer_weights(keras, [f32(2, 3), f32(2)])),
+    BadInput("Dense.set_weights: the wrong number of weights", "weights",
+             lambda: _set_layer_weights(rk, [f32(3, 2), f32(2), f32(2)]),
+             lambda: _set_layer_weights(keras, [f32(3, 2), f32(2), f32(2)])),
+    BadInput("Dense.set_weights: before the layer is built", "weights",
+             lambda: rk.layers.Dense(2).set_weights([f32(3, 2), f32(2)]),
+             lambda: keras.layers.Dense(2).set_weights([f32(3, 2), f32(2)])),
 ]
 
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from parity_tests import strategies
 from parity_tests.compare import assert_parity
+import reference as rk
 from reference import GradientTape, config, losses, ops
 
 tf_impl = pytest.importorskip("tf_impl", reason="tf_impl needs TensorFlow")
@@ -238,3 +239,61 @@ def test_reference_matches_each_mode_on_the_mlp(mlp, mode, route, data):
     tf_out = tf.nest.map_structure(lambda t: t.numpy(), tf_out)
     assert_mlp_parity(ref_mlp_loss(ref_model, X, labels, route), tf_out, dtype,
                       f"reference by {route} vs TF {mode}", ref_model, X)
+
+
+
+# --- Keras's eager logits tag (issue 11) ------------------------------------------------------------------
+
+Z = np.array([[100.0, 0.0, 0.0]], dtype=np.float32)   # a confident mistake for label 1
+
+
+def _dense_softmax(module):
+    """``Dense(3, activation="softmax")`` whose output on zeros is ``softmax(Z)``; built outside any graph."""
+    if module is rk:
+        layer = rk.layers.Dense(3, activation="softmax", kernel_initializer="zeros", bias_initializer=lambda s, d: Z[0])
+    else:
+        layer = module.layers.Dense(3, activation="softmax", kernel_initializer="zeros",
+                                    bias_initializer=module.initializers.Constant(Z[0]))
+    layer.build((1, 2))
+    return lambda z: layer(np.zeros((1, 2), dtype=np.float32))
+
+
+TAG_ROUTES = {  # name -> (reference route, TF route (tf, keras) -> z -> probabilities, loss); tagged routes give 100
+    "keras.activations.softmax (tagged)": (rk.activations.softmax, lambda tf, keras: keras.activations.softmax, "sparse"),
+    "keras.ops.softmax (tagged)": (rk.activations.softmax, lambda tf, keras: keras.ops.softmax, "sparse"),
+    'Dense(activation="softmax") (tagged)': (_dense_softmax(rk), lambda tf, keras: _dense_softmax(keras), "sparse"),
+    "tf.nn.softmax (untagged)": (ops.softmax, lambda tf, keras: tf.nn.softmax, "sparse"),
+    "keras.activations.sigmoid (tagged)": (lambda z: rk.activations.sigmoid(-z[:, :1]),
+                                           lambda tf, keras: lambda z: keras.activations.sigmoid(-z[:, :1]), "binary"),
+    "tf.sigmoid (untagged)": (lambda z: ops.sigmoid(-z[:, :1]), lambda tf, keras: lambda z: tf.sigmoid(-z[:, :1]),
+                              "binary"),
+}
+
+
+def _loss(module, kind, p):
+    if kind == "sparse":
+        return module.losses.sparse_categorical_crossentropy(np.array([1]), p)
+    return module.losses.binary_crossentropy(np.array([[1.0]], dtype=np.float32), p)
+
+
+@pytest.mark.parametrize("mode", ["eager", "graph"])
+@pytest.mark.parametrize("route", sorted(TAG_ROUTES))
+def test_keras_tagged_activations_take_the_logits_path_and_tf_nn_does_not_eagerly(route, mode):
+    """Keras's softmax/sigmoid (function, ``keras.ops``, ``Dense(activation=...)``) carry ``_keras_logits``: the
+    cross-entropy of the confident mistake is 100 even eagerly; ``tf.nn.softmax``/``tf.sigmoid`` give the clipped
+    16.118095 eagerly and 100 only in a graph (``tf.function``; ``remember_logits`` in the reference)."""
+    tf = pytest.importorskip("tensorflow")
+    keras = pytest.importorskip("keras")
+    ref_route, make_tf_route, kind = TAG_ROUTES[route]
+    tf_route = make_tf_route(tf, keras)
+    if mode == "eager":
+        ref = _loss(rk, kind, ref_route(Z))
+        out = _loss(keras, kind, tf_route(tf.constant(Z))).numpy()
+    else:
+        with ops.remember_logits():
+            ref = _loss(rk, kind, ref_route(Z))
+        out = tf.function(lambda z: _loss(keras, kind, tf_route(z)))(tf.constant(Z)).numpy()
+    expected = 100.0 if "(tagged)" in route or mode == "graph" else -np.log(np.float32(config.epsilon()))
+    for desired, against in ((out, "TensorFlow"), (np.full(ref.shape, expected, np.float32), "the expected value")):
+        assert_parity(ref, desired, op="cross_entropy", dtype="float32", size=3, scale=100.0,
+                      what=f"{route}, {mode}, against {against}")

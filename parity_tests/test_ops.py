@@ -137,3 +137,4 @@ def test_relu_gradient_at_a_subnormal_input():
         t.watch(x_tf)
         y_tf = tf.nn.relu(x_tf)
     np.testing.assert_array_equal(tape.gradient(y, x), t.gradient(y_tf, x_tf).numpy())
+

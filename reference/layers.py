@@ -139,6 +139,28 @@ class Layer:
         """``"layer/weight"`` names, aligned with ``weights``."""
         return self._weight_names + [n for l in self._layers for n in l.weight_names]
 
+    def get_weights(self):
+        """Copies of all weights, in ``weights`` order (Keras's ``Layer.get_weights``)."""
+        return [w.copy() for w in self.weights]
+
+    def set_weights(self, weights):
+        """Copy ``weights`` (arrays, e.g. a tf.keras layer's ``get_weights()``) into the weights, in place.
+
+        Raises ``ValueError``, as Keras does, when the number of arrays or a shape differs (an unbuilt layer
+        has no weights yet).
+        """
+        weights = list(weights)
+        if len(weights) != len(self.weights):
+            described = ", ".join(f"{n} {w.shape}" for n, w in zip(self.weight_names, self.weights)) or "none yet"
+            raise ValueError(f"{self.name}: `weights` has {len(weights)} arrays, but the layer has "
+                             f"{len(self.weights)}: {described}.")
+        for name, w, new in zip(self.weight_names, self.weights, weights):
+            new = np.asarray(new)
+            if new.shape != w.shape:
+                raise ValueError(f"{self.name}: weight {name} has shape {w.shape}, "
+                                 f"but `weights` gives shape {new.shape}.")
+            w[...] = new
+
     def count_params(self):
         """The number of scalars in all weights."""
         return int(sum(w.size for w in self.weights))

@@ -13,7 +13,7 @@ Subclass ``Model`` exactly as the handbook subclasses ``tf.keras.Model``::
             x = self.flatten(inputs)
             x = self.dense1(x)
             x = self.dense2(x)
-            return activations.softmax(x)
+            return ops.softmax(x)       # the handbook's tf.nn.softmax
 """
 
 import os
@@ -89,23 +89,10 @@ class Model(Trainer, Layer):
         self._require_built("count_params")
         return super().count_params()
 
-    def get_weights(self):
-        """Copies of all weights, in ``variables`` order."""
-        return [w.copy() for w in self.weights]
-
     def set_weights(self, weights):
-        """Copy ``weights`` (arrays, e.g. a tf.keras model's ``get_weights()``) into this model, in place."""
+        """:meth:`Layer.set_weights`, once the model is built (a model builds on its first call)."""
         self._require_built("set_weights")
-        weights = list(weights)
-        if len(weights) != len(self.weights):
-            raise ValueError(f"{self.name}: `weights` has {len(weights)} arrays, but the model has "
-                             f"{len(self.weights)}: {self._describe()}.")
-        for name, w, new in zip(self.weight_names, self.weights, weights):
-            new = np.asarray(new)
-            if new.shape != w.shape:
-                raise ValueError(f"{self.name}: weight {name} has shape {w.shape}, "
-                                 f"but `weights` gives shape {new.shape}.")
-            w[...] = new
+        super().set_weights(weights)
 
     def save_weights(self, filepath):
         """Write the weights to ``filepath`` (.npz, no pickle), atomically."""
@@ -141,8 +128,6 @@ class Model(Trainer, Layer):
                              f"the model needs {wanted}.")
         self.set_weights(list(arrays.values()))
 
-    def _describe(self):
-        return ", ".join(f"{n} {w.shape}" for n, w in zip(self.weight_names, self.weights))
 
     def summary(self, print_fn=print):
         """Print a table of layers, output shapes and parameter counts, like Keras."""

@@ -11,7 +11,9 @@ down to the shape of an input that was broadcast. Half precision: see :func:`_su
 """
 
 import contextlib
+import math
 import warnings
+import weakref
 
 import numpy as np
 
@@ -257,12 +259,305 @@ def softmax(x, axis=-1):
 
 def sigmoid(x):
     """``y = 1 / (1 + e⁻ˣ)``, computed without overflow. Backward: ``dx = dy · y (1 - y)``."""
+    y = _logistic(x)
+    return _remember_logits(record(y, (x,), lambda dy, needs: (dy * y * (1 - y),)), x, "Sigmoid")
+
+
+def _logistic(x):
+    """``1 / (1 + e⁻ˣ)`` without overflow (``e⁻ˣ`` only for ``x >= 0``, ``eˣ/(1 + eˣ)`` below); not recorded."""
     y = np.empty_like(x)
     pos = x >= 0
     y[pos] = 1 / (1 + np.exp(-x[pos]))
     ex = np.exp(x[~pos])
     y[~pos] = ex / (1 + ex)
-    return _remember_logits(record(y, (x,), lambda dy, needs: (dy * y * (1 - y),)), x, "Sigmoid")
+    return y
+
+
+def relu6(x):
+    """``y = min(max(x, 0), 6)``, as ``tf.nn.relu6``.
+
+    Backward: ``dx = dy · [0 < y < 6]``: TF's ``Relu6Grad`` tests the output, so the gradient is 0 at
+    exactly ``x = 0`` and at exactly ``x = 6``.
+    """
+    y = np.minimum(np.maximum(x, 0), 6)
+    return record(y, (x,), lambda dy, needs: (dy * ((y > 0) & (y < 6)),))
+
+
+def leaky_relu(x, alpha=0.2):
+    """``y = x`` for ``x > 0``, else ``α x``, as ``tf.nn.leaky_relu`` (a select, so also for ``α > 1``).
+
+    TF's ``alpha`` is a float32 attribute of the op: in float64 the slope 0.2 is ``float32(0.2) =
+    0.20000000298023224``, and so it is here (found by the parity suite).
+
+    Backward: ``dx = dy`` for ``x > 0``, else ``α dy``: at exactly 0 the slope is ``α`` (``LeakyReluGrad``).
+    """
+    alpha = x.dtype.type(np.float32(alpha))
+    pos = x > 0
+    return record(np.where(pos, x, x * alpha), (x,), lambda dy, needs: (np.where(pos, dy, dy * alpha),))
+
+
+def elu(x, alpha=1.0):
+    """``y = x`` for ``x > 0``, else ``α (eˣ - 1)``: ``tf.nn.elu``, then Keras's ``where(x > 0, elu, α·elu)``.
+
+    TF's kernel computes ``exp(x) - 1``, not ``expm1``: for ``-1e-10`` it returns 0 in float32, and so does
+    the reference.
+
+    Backward, as TF differentiates the composition, with ``e = elu(x)`` (TF's ``EluGrad`` tests the output):
+    ``g = dy`` for ``x > 0``, else ``α dy``; then ``dx = g (e + 1)`` where ``e < 0``, else ``g``. At exactly
+    0 that is ``α dy``.
+    """
+    pos = x > 0
+    with np.errstate(over="ignore"):
+        e = np.where(x < 0, np.exp(x) - 1, x)
+    y = e if alpha == 1 else np.where(pos, e, alpha * e)
+
+    def backward(dy, needs):
+        g = dy if alpha == 1 else np.where(pos, dy, alpha * dy)
+        return (np.where(e < 0, (e + 1) * g, g),)
+    return record(y, (x,), backward)
+
+
+SELU_SCALE, SELU_SCALE_ALPHA = 1.0507009873554804934193349852946, 1.7580993408473768599402175208123
+
+
+def selu(x):
+    """``y = λ x`` for ``x >= 0``, else ``λα (eˣ - 1)``, as ``tf.nn.selu`` (``λ = 1.0507``, ``λα = 1.7581``).
+
+    Like ``elu``, TF's kernel computes ``exp(x) - 1``.
+
+    Backward: ``SeluGrad`` tests the output: ``dx = dy (y + λα)`` where ``y < 0``, else ``λ dy`` (at 0: ``λ dy``).
+    """
+    scale, scale_alpha = x.dtype.type(SELU_SCALE), x.dtype.type(SELU_SCALE_ALPHA)
+    with np.errstate(over="ignore"):
+        y = np.where(x < 0, scale_alpha * (np.exp(x) - 1), scale * x)
+    return record(y, (x,), lambda dy, needs: (np.where(y < 0, dy * (y + scale_alpha), dy * scale),))
+
+
+def celu(x, alpha=1.0):
+    """``y = max(x, 0) + α expm1(min(x, 0) / α)``, Keras's composition on TF.
+
+    Backward, as TF differentiates it: ``Maximum`` passes ``dy`` where ``x >= 0`` and ``Minimum`` where
+    ``x <= 0``, so at exactly 0 both do and the gradient is ``2 dy`` (TF's, not the derivative 1)::
+
+        dx = dy·[x >= 0] + [x <= 0]·(α dy) eᵐ / α,    m = min(x, 0) / α
+    """
+    m = np.minimum(x, 0) / alpha
+    y = np.maximum(x, 0) + alpha * np.expm1(m)
+
+    def backward(dy, needs):
+        return (np.where(x >= 0, dy, 0) + np.where(x <= 0, alpha * dy * np.exp(m) / alpha, 0),)
+    return record(y, (x,), backward)
+
+
+def gelu(x, approximate=False):
+    """``y = x Φ(x)``, as ``tf.nn.gelu``: TF's exact form, or its tanh approximation.
+
+    * exact: ``y = (x/2) · erfc(-x/√2)`` (``erfc`` keeps the far left tail, ~1e-23 at -10, exact);
+    * ``approximate=True``: ``y = (x/2) (1 + tanh(√(2/π) (x + 0.044715 x³)))``.
+
+    Backward, as TF differentiates the same composition (``Erfc``: ``-2/√π e^(-u²)``; ``Tanh``: ``1 - t²``;
+    ``Pow``: ``3x²``), exact: ``dx = dy·erfc(u)/2 + (x/2)·dy·(2/√π) e^(-u²)/√2``, ``u = -x/√2``.
+
+    TF writes two of its constants as ``tf.cast(0.044715, dtype)`` and ``tf.cast(0.7071067811865476, dtype)``:
+    the Python float becomes a float32 tensor first, so in float64 they are ``float32(0.044715)`` and
+    ``float32(1/√2)`` (a relative difference of ~1e-9 in the result; found by the parity suite), and here too.
+    NumPy has no ``erfc``; Python's ``math.erfc`` is applied element by element (in float64, then rounded).
+    """
+    half_x = 0.5 * x
+    coeff, sqrt_half = x.dtype.type(np.float32(0.044715)), x.dtype.type(np.float32(0.7071067811865476))
+    if approximate:
+        inner = 0.7978845608028654 * (x + coeff * np.power(x, 3))
+        t = np.tanh(inner)
+        y = half_x * (1.0 + t)
+
+        def backward(dy, needs):
+            d_inner = half_x * dy * (1 - t * t) * 0.7978845608028654
+            return ((dy * (1.0 + t)) * 0.5 + d_inner + d_inner * coeff * 3 * np.power(x, 2),)
+    else:
+        u = -x * sqrt_half
+        erfc_u = _erfc(u)
+        y = half_x * erfc_u
+
+        def backward(dy, needs):
+            d_u = half_x * dy * x.dtype.type(-2 / np.sqrt(np.pi)) * np.exp(-np.square(u))
+            return ((dy * erfc_u) * 0.5 - d_u * sqrt_half,)
+    return record(y, (x,), backward)
+
+
+_erfc_float64 = np.frompyfunc(math.erfc, 1, 1)
+
+
+def _erfc(x):
+    """The complementary error function, element by element, in ``x``'s dtype (not recorded)."""
+    return np.asarray(_erfc_float64(x.astype(np.float64)), dtype=np.float64).astype(x.dtype)
+
+
+def silu(x):
+    """``y = x σ(x)``, as ``tf.nn.silu`` (``swish`` with β = 1).
+
+    Backward, TF's custom gradient: ``dx = dy · σ(x) (1 + x (1 - σ(x)))``.
+    """
+    s = _logistic(x)
+    return record(x * s, (x,), lambda dy, needs: (dy * (s * (1.0 + x * (1.0 - s))),))
+
+
+def tanh(x):
+    """``y = tanh x``, as ``tf.nn.tanh``. Backward: ``dx = dy (1 - y²)`` (``TanhGrad``)."""
+    y = np.tanh(x)
+    return record(y, (x,), lambda dy, needs: (dy * (1 - y * y),))
+
+
+def softplus(x):
+    """``y = log(1 + eˣ)``, as ``tf.math.softplus``, with its kernel's two shortcuts.
+
+    With ``t = log(ε) + 2`` of the dtype (-13.9 in float32, -34.0 in float64): ``y = x`` for ``x > -t``,
+    ``y = eˣ`` for ``x < t``, else ``log1p(eˣ)``. Each shortcut is within ε of the exact value.
+
+    Backward: ``dx = dy σ(x)``.
+    """
+    t = np.log(np.finfo(x.dtype).eps) + x.dtype.type(2)
+    with np.errstate(over="ignore"):
+        e = np.exp(x)
+    y = np.where(x > -t, x, np.where(x < t, e, np.log1p(e)))
+    return record(y, (x,), lambda dy, needs: (dy * _logistic(x),))
+
+
+def softsign(x):
+    """``y = x / (1 + |x|)``, as ``tf.nn.softsign``. Backward: ``dx = dy / (1 + |x|)²`` (``SoftsignGrad``)."""
+    return record(x / (np.abs(x) + 1), (x,), lambda dy, needs: (dy / np.square(np.abs(x) + 1),))
+
+
+def log_sigmoid(x):
+    """``y = log σ(x) = -softplus(-x)``, as ``tf.math.log_sigmoid`` (so with softplus's shortcuts).
+
+    Backward: ``dx = dy σ(-x)``.
+    """
+    return negative(softplus(negative(x)))
+
+
+def log_softmax(x, axis=-1):
+    """``yᵢ = sᵢ - log Σⱼ exp(sⱼ)``, ``s = x - max x``, along ``axis``, as ``tf.nn.log_softmax``.
+
+    Backward (``LogSoftmaxGrad``): ``dx = dy - (Σⱼ dyⱼ) · exp(y)`` along ``axis``.
+    """
+    shifted = x - x.max(axis=axis, keepdims=True)
+    y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    return record(y, (x,), lambda dy, needs: (dy - dy.sum(axis=axis, keepdims=True) * np.exp(y),))
+
+
+def sparsemax(x, axis=-1):
+    """Keras's sparsemax on TF: ``y = max(x - τ, 0)`` along ``axis``, with Keras's ``τ``.
+
+    Sort ``x`` descending (``z``), ``cⱼ = Σ_{i≤j} zᵢ``, support ``Sⱼ = [zⱼ - (cⱼ - 1)/j > 0]``, ``k = Σ S``.
+    Keras takes ``τ = (Σⱼ Sⱼ cⱼ - 1) / k``: the sum of the first ``k`` cumulative sums, where the paper's
+    ``τ`` is ``(c_k - 1) / k``. The two agree when ``k = 1`` only: sparsemax of ``[1, 1, 0]`` is
+    ``[0, 0, 0]`` in Keras (the paper's is ``[0.5, 0.5, 0]``), and the reference mirrors Keras.
+
+    Backward, as TF differentiates that composition: ``Maximum`` passes ``g = dy·[x - τ >= 0]`` (also
+    where ``x = τ``); ``τ`` receives ``-Σ g``, each ``cⱼ`` in the support ``-Σ g / k``; ``Cumsum``'s
+    gradient is the reverse cumulative sum, and the sort's (``TopKV2``) scatters it back to where each
+    ``zⱼ`` came from, ties in index order. So ``dx = g - unsort(revcumsum(S · Σ g / k))``.
+    """
+    order = np.argsort(-x, axis=axis, kind="stable")          # descending, ties in index order, as TopKV2
+    z = np.take_along_axis(x, order, axis)
+    c = np.cumsum(z, axis=axis)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    r = np.arange(1, x.shape[axis] + 1, dtype=x.dtype).reshape(shape)
+    support = z - (c - 1) / r > 0
+    k = support.sum(axis=axis, keepdims=True).astype(x.dtype)
+    tau = (np.where(support, c, 0).sum(axis=axis, keepdims=True) - 1) / k
+    y = np.maximum(x - tau, 0)
+
+    def backward(dy, needs):
+        g = np.where(x - tau >= 0, dy, 0)
+        d_c = np.where(support, -g.sum(axis=axis, keepdims=True) / k, 0)
+        d_z = np.flip(np.cumsum(np.flip(d_c, axis), axis=axis), axis)
+        d_x = np.empty_like(d_z)
+        np.put_along_axis(d_x, order, d_z, axis)
+        return (g + d_x,)
+    return record(y, (x,), backward)
+
+
+def glu(x, axis=-1):
+    """``y = a σ(b)``, ``a`` and ``b`` the two halves of ``x`` along ``axis`` (Keras's ``split``, ``*``, ``sigmoid``).
+
+    Raises ``ValueError`` when that axis has odd length (Keras's check).
+
+    Backward: ``da = dy σ(b)``, ``db = (dy a) σ(b) (1 - σ(b))``, concatenated along ``axis``.
+    """
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"glu: `axis` {axis} is out of range for an input of rank {x.ndim}.")
+    if x.shape[axis] % 2:
+        raise ValueError(f"glu: the size of `axis` must be divisible by 2, got x.shape={x.shape} with axis={axis}.")
+    a, b = np.split(x, 2, axis=axis)
+    s = _logistic(b)
+
+    def backward(dy, needs):
+        return (np.concatenate([dy * s, dy * a * s * (1 - s)], axis=axis),)
+    return record(a * s, (x,), backward)
+
+
+def squareplus(x, b=4):
+    """``y = (x + √(x² + b)) / 2``, Keras's composition on TF.
+
+    Backward, as TF differentiates it (``Sqrt``: ``0.5 g / √``; ``Square``: ``2x``), with ``g = dy / 2``:
+    ``dx = g + (0.5 g / √(x² + b)) · 2x``.
+    """
+    root = np.sqrt(np.square(x) + x.dtype.type(b))
+
+    def backward(dy, needs):
+        g = dy / 2
+        return (g + 0.5 * g / root * (x * 2),)
+    return record((x + root) / 2, (x,), backward)
+
+
+def soft_shrink(x, threshold=0.5):
+    """``y = x - λ`` for ``x > λ``, ``x + λ`` for ``x < -λ``, else 0 (Keras's nested ``tf.where``; ``λ`` = threshold).
+
+    Backward: ``dx = dy`` where ``|x| > λ``, else 0: at exactly ``±λ`` the gradient is 0.
+    """
+    y = np.where(x > threshold, x - threshold, np.where(x < -threshold, x + threshold, np.zeros((), x.dtype)))
+    return record(y, (x,), lambda dy, needs: (np.where((x > threshold) | (x < -threshold), dy, 0),))
+
+
+def hard_shrink(x, threshold=0.5):
+    """``y = x`` where ``|x| > λ``, else 0 (Keras's ``tf.where``). Backward: ``dx = dy·[|x| > λ]`` (0 at ``±λ``)."""
+    keep = np.abs(x) > threshold
+    return record(np.where(keep, x, np.zeros((), x.dtype)), (x,), lambda dy, needs: (np.where(keep, dy, 0),))
+
+
+def threshold(x, threshold, default_value):
+    """``y = x`` where ``x > threshold``, else ``default_value`` (Keras's ``tf.where``).
+
+    Backward: ``dx = dy·[x > threshold]`` (0 at exactly the threshold); ``default_value`` is a constant.
+    """
+    keep = x > threshold
+    y = np.where(keep, x, np.asarray(default_value, dtype=x.dtype))
+    return record(y, (x,), lambda dy, needs: (np.where(keep, dy, 0),))
+
+
+def sparse_plus(x):
+    """``y = 0`` for ``x <= -1``, ``(x + 1)²/4`` for ``-1 < x < 1``, ``x`` for ``x >= 1`` (Keras's ``tf.where``).
+
+    Backward: ``dx = dy (x + 1)/2`` inside, ``dy`` for ``x >= 1``, 0 for ``x <= -1``; at exactly -1 the
+    gradient is 0 and at exactly 1 it is ``dy`` (both also the derivative: the pieces meet smoothly).
+    """
+    y = np.where(x <= -1, np.zeros((), x.dtype), np.where(x < 1, (1 / 4) * np.power(x + 1, 2), x))
+
+    def backward(dy, needs):
+        return (np.where(x <= -1, 0, np.where(x < 1, (1 / 4) * dy * 2 * (x + 1), dy)),)
+    return record(y, (x,), backward)
+
+
+def sparse_sigmoid(x):
+    """``y = 0`` for ``x <= -1``, ``1`` for ``x >= 1``, else ``(x + 1)/2`` (Keras's ``tf.where``).
+
+    Backward: ``dx = dy/2`` for ``-1 < x < 1``, else 0: at exactly ±1 the gradient is 0.
+    """
+    inside = (x > -1) & (x < 1)
+    y = np.where(x <= -1, np.zeros((), x.dtype), np.where(x >= 1, np.ones((), x.dtype), 0.5 * (x + 1)))
+    return record(y, (x,), lambda dy, needs: (np.where(inside, 0.5 * dy, 0),))
 
 
 # --- fused cross-entropies --------------------------------------------------
@@ -403,8 +698,26 @@ def _remember_logits(output, logits, op_type):
     return output
 
 
+_keras_logits = {}  # id(output) -> (weakref to output, logits): Keras's eager `output._keras_logits`
+
+
+def tag_logits(output, logits):
+    """Attach ``logits`` to ``output``, as Keras's ``softmax`` and ``sigmoid`` set ``output._keras_logits``.
+
+    An ndarray takes no attributes, so the tag is a registry keyed by the output's ``id`` and guarded by a
+    weak reference to it: the entry (and with it the logits) goes when the output is garbage-collected, and
+    an unrelated array that later reuses the id is not mistaken for it. Unlike :func:`remember_logits`,
+    the tag holds eagerly, in and out of any block: :func:`reference.activations.softmax` and
+    :func:`~reference.activations.sigmoid` tag (so ``Dense(activation="softmax")`` does);
+    :func:`softmax`, the mirror of ``tf.nn.softmax``, does not. Returns ``output``.
+    """
+    key = id(output)
+    _keras_logits[key] = (weakref.ref(output, lambda _, key=key: _keras_logits.pop(key, None)), logits)
+    return output
+
+
 def get_logits(output, from_logits, op_type, fn_name):
-    """Keras's ``_get_logits``: ``(logits, True)`` if ``output`` came from an ``op_type`` op, else unchanged.
+    """Keras's ``_get_logits``: ``(logits, True)`` if ``output`` carries its logits, else unchanged.
 
     Args:
         output: the ``y_pred`` given to a cross-entropy.
@@ -412,13 +725,21 @@ def get_logits(output, from_logits, op_type, fn_name):
         op_type: ``"Softmax"`` (categorical cross-entropies) or ``"Sigmoid"`` (binary).
         fn_name: the loss's name, for the warning.
 
-    Like Keras, warns when ``from_logits=True`` is passed probabilities that
-    a softmax/sigmoid produced (and then uses the logits anyway).
+    Two ways, in Keras's order: the eager tag of :func:`tag_logits` (Keras's ``_keras_logits``), which,
+    as in Keras, is taken whatever ``op_type`` asked for (a softmax's logits reach a binary
+    cross-entropy too); else, inside :func:`remember_logits`, an ``op_type`` op's output (a graph's
+    ``output.op.type == op_type``). Like Keras, warns when ``from_logits=True`` is passed probabilities
+    that a softmax/sigmoid produced (and then uses the logits anyway).
     """
-    entry = _logits_scopes[-1].get(id(output)) if _logits_scopes else None
-    if entry is None or entry[0] is not output or entry[2] != op_type:
-        return output, from_logits
+    tagged = _keras_logits.get(id(output))
+    if tagged is not None and tagged[0]() is output:
+        logits = tagged[1]
+    else:
+        entry = _logits_scopes[-1].get(id(output)) if _logits_scopes else None
+        if entry is None or entry[0] is not output or entry[2] != op_type:
+            return output, from_logits
+        logits = entry[1]
     if from_logits:
         warnings.warn(f'"`{fn_name}` received `from_logits=True`, but the `output` argument was produced by a '
                       f'{op_type} activation and thus does not represent logits. Was this intended?', stacklevel=3)
-    return entry[1], True
+    return logits, True

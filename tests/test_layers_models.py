@@ -135,11 +135,26 @@ def test_get_set_weights_roundtrip_in_place(mlp):
 
 def test_set_weights_mismatch_names_the_weight(mlp):
     weights = mlp.get_weights()
-    with pytest.raises(ValueError, match="has 3 arrays, but the model has 4"):
+    with pytest.raises(ValueError, match="has 3 arrays, but the layer has 4"):
         mlp.set_weights(weights[:3])
     weights[2] = np.zeros((10, 100))
     with pytest.raises(ValueError, match=r"kernel has shape \(100, 10\).*\(10, 100\)"):
         mlp.set_weights(weights)
+
+
+def test_every_layer_has_get_and_set_weights():
+    """As every Keras layer: ``Dense(...).set_weights`` assigns in place; wrong counts and shapes are ValueErrors."""
+    layer = layers.Dense(2)
+    with pytest.raises(ValueError, match="has 2 arrays, but the layer has 0: none yet"):
+        layer.set_weights([np.zeros((3, 2)), np.zeros(2)])          # unbuilt: no weights yet, as in Keras
+    layer(np.ones((1, 3), dtype=np.float32))
+    kernel = layer.kernel
+    layer.set_weights([np.ones((3, 2)), np.full(2, 0.5)])
+    assert layer.kernel is kernel
+    np.testing.assert_array_equal(layer.get_weights()[1], [0.5, 0.5])
+    with pytest.raises(ValueError, match=r"kernel has shape \(3, 2\).*\(2, 3\)"):
+        layer.set_weights([np.ones((2, 3)), np.zeros(2)])
+    assert layers.Flatten().get_weights() == []
 
 
 def test_save_and_load_weights(tmp_path, mlp):

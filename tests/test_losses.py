@@ -25,9 +25,21 @@ def test_categorical_keras_docstring_example():
 
 
 def test_clipping_caps_a_confident_mistake_at_minus_log_epsilon():
-    """softmax([100, 0, 0]) with label 1: eager Keras clips p=e^-100 up to 1e-7."""
-    p = rk.activations.softmax(np.float32([[100.0, 0.0, 0.0]]))
+    """tf.nn.softmax([100, 0, 0]) with label 1: eager Keras clips p=e^-100 up to 1e-7."""
+    p = rk.ops.softmax(np.float32([[100.0, 0.0, 0.0]]))
     assert losses.sparse_categorical_crossentropy([1], p)[0] == np.float32(16.118095)
+
+
+def test_keras_softmax_and_sigmoid_carry_their_logits_eagerly():
+    """keras.activations.softmax/sigmoid tag their output (`_keras_logits`): the loss takes the logits, no clip."""
+    z = np.float32([[100.0, 0.0, 0.0]])
+    assert losses.sparse_categorical_crossentropy([1], rk.activations.softmax(z))[0] == np.float32(100.0)
+    dense = rk.layers.Dense(3, activation="softmax", kernel_initializer="zeros", bias_initializer=lambda s, d: z[0])
+    assert losses.sparse_categorical_crossentropy([1], dense(np.zeros((1, 2))))[0] == np.float32(100.0)
+    p = rk.activations.sigmoid(np.float32([[-100.0]]))
+    assert losses.binary_crossentropy(np.float32([[1.0]]), p)[0] == np.float32(100.0)
+    assert losses.binary_crossentropy(np.float32([[1.0]]), rk.ops.sigmoid(np.float32([[-100.0]])))[0] < 17
+    assert losses.sparse_categorical_crossentropy([1], rk.activations.softmax(z).reshape(1, 3))[0] < 17  # a new array
 
 
 def test_from_logits_gives_the_graph_mode_value():
@@ -48,7 +60,7 @@ def test_categorical_normalises_then_clips():
 
 
 def test_sparse_and_one_hot_agree():
-    p = rk.activations.softmax(np.random.default_rng(0).normal(size=(6, 4)).astype(np.float32))
+    p = rk.ops.softmax(np.random.default_rng(0).normal(size=(6, 4)).astype(np.float32))
     y = np.array([0, 3, 1, 2, 2, 0])
     np.testing.assert_allclose(losses.sparse_categorical_crossentropy(y, p),
                                losses.categorical_crossentropy(np.eye(4, dtype=np.float32)[y], p), rtol=1e-6)

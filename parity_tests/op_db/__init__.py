@@ -1,6 +1,6 @@
 """The op table (PyTorch's OpInfo, in small): one :class:`OpInfo` row per checked op.
 
-The rows live by family: ``ops.py`` (``reference.ops`` and the handbook's compositions), ``losses.py``,
+The rows live by family: ``ops.py`` (``reference.ops`` and the handbook's compositions), ``activations.py``, ``losses.py``,
 ``metrics.py``; the row type is in ``opinfo.py`` and the rows' tolerance helpers in ``scales.py``.
 
 Generic tests iterate over :data:`ROWS` (``pytest`` ids are the row names):
@@ -32,10 +32,10 @@ gets ``tf`` and ``keras`` passed in, so ``tests/test_gradcheck.py`` runs without
 
 import re
 
-from . import losses, metrics, ops
+from . import activations, losses, metrics, ops
 from .opinfo import EDGE, OpInfo  # noqa: F401 - the table's public names
 
-ROWS = ops.ROWS + losses.ROWS + metrics.ROWS
+ROWS = ops.ROWS + activations.ROWS + losses.ROWS + metrics.ROWS
 
 BY_NAME = {row.name: row for row in ROWS}
 assert len(BY_NAME) == len(ROWS), "two rows share a name"

@@ -160,7 +160,7 @@ ROWS = [
            grad_scale=dense_grad_scale,
            fd_sample=lambda: S.dense("float64", S.fd_values(-1, 1), activation=False)),
     OpInfo("softmax_then_sparse_categorical_crossentropy",
-           "rk.losses.sparse_categorical_crossentropy(y_true, rk.activations.softmax(logits))",
+           "rk.losses.sparse_categorical_crossentropy(y_true, rk.ops.softmax(logits))",
            "keras.losses.sparse_categorical_crossentropy(y_true, tf.nn.softmax(logits))",
            sample=lambda d: S.sparse_xent_with_logits(d).map(lambda s: Sample(y_true=s["labels"], logits=s["logits"])),
            tol="cross_entropy", size=lambda s: s["logits"].shape[-1], scale=lambda s: CLIP_LOG,
@@ -170,7 +170,7 @@ ROWS = [
            examples=({"y_true": [1], "logits": [[100.0, 0.0, 0.0]]},),
            report=lambda r: {"y_true": R.labels(r, 50), "logits": R.normal(r, (50, 10), 5)}),    # 16.118095: the clip, eagerly
     OpInfo("softmax_then_categorical_crossentropy",
-           "rk.losses.categorical_crossentropy(y_true, rk.activations.softmax(logits))",
+           "rk.losses.categorical_crossentropy(y_true, rk.ops.softmax(logits))",
            "keras.losses.categorical_crossentropy(y_true, tf.nn.softmax(logits))",
            sample=lambda d: S.sparse_xent_with_logits(d).map(lambda s: Sample(
                y_true=S.one_hot(s["labels"], s["logits"].shape[-1], s["logits"].dtype), logits=s["logits"])),

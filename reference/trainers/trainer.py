@@ -32,11 +32,13 @@ TensorFlow backend (``keras/src/trainers/trainer.py``,
   probabilities made by a ``Softmax`` (``Sigmoid``) op with the op's input
   and computes the loss from logits, with no clipping. The reference's
   ``train_step``/``test_step`` run inside :func:`reference.ops.remember_logits`,
-  so a model ending in ``Dense(..., activation="softmax")`` or in
-  ``activations.softmax(x)`` gives the numbers of Keras's default
-  (graph-mode) ``fit``, whatever ``from_logits=False`` says. Outside ``fit``
-  and ``evaluate`` (a hand-written tape loop, a loss called directly) the
-  probabilities are used, as eager TensorFlow does with ``tf.nn.softmax``.
+  so a model ending in ``ops.softmax(x)`` (``tf.nn.softmax``) gives the
+  numbers of Keras's default (graph-mode) ``fit``, whatever
+  ``from_logits=False`` says. Outside ``fit`` and ``evaluate`` (a
+  hand-written tape loop, a loss called directly) its probabilities are
+  used, as eager TensorFlow does; ``Dense(..., activation="softmax")`` and
+  ``activations.softmax(x)`` tag their output with its logits, as Keras
+  does, so they take the logits path everywhere (:func:`reference.ops.tag_logits`).
 * **Logs** are dicts of Python floats with sorted keys, as Keras's
   ``pythonify_logs`` leaves them: ``"loss"``, each metric's name, with
   several outputs ``"<output>_loss"`` and ``"<output>_<metric>"``, and the
