@@ -183,14 +183,14 @@ def _ratio_cells(ratio):
 def _targets_section(results):
     rows = targets.evaluate(results)
     lines = ["## Targets", ""]
-    table = []
+    cells = []
     for row in rows:
         measured = row["measured"]
         shown = "not measured" if measured is None else (
             f"{measured:.0%}" if "fraction" in row["what"] else f"{measured:.3g}")
         verdict = "–" if row["passed"] is None else ("**pass**" if row["passed"] else "**miss**")
-        table.append([row["what"], row["target"], shown, verdict, row["note"]])
-    lines += table(["target", "wanted", "measured", "", "how"], table) + [""]
+        cells.append([row["what"], row["target"], shown, verdict, row["note"]])
+    lines += table(["target", "wanted", "measured", "", "how"], cells) + [""]
     points = targets.reference_points(results)
     if points:
         lines.append("TensorFlow against its earlier reference points on this machine: " + "; ".join(
