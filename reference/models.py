@@ -36,8 +36,9 @@ class Model(Trainer, Layer):
     assigned in ``__init__``), so ``get_weights``/``set_weights`` line up with
     a ``tf.keras`` model of the same architecture.
 
-    The weights live in one buffer: each is a view of a contiguous array holding
-    them all, in ``variables`` order (see :meth:`build`).
+    Weights the model creates itself, all of one dtype, live in one buffer: each
+    is a view of a contiguous array holding them all, in ``variables`` order
+    (see :meth:`build`).
     """
 
     def __call__(self, inputs):
