@@ -62,6 +62,24 @@ SUITES = {
                     {r".*\.test_config": SERIALIZATION}, LOSSES_PENDING),
 }
 
+# --- confusion-matrix metrics (issue 13) ---
+CONFUSION_NOT_APPLICABLE = {r".*\.test_config": SERIALIZATION}
+CONFUSION_PENDING = ()
+
+SUITES.update({
+    "confusion_metrics": Suite("src/metrics/confusion_metrics_test.py",
+                               {"keras.src.metrics": "reference.metrics",
+                                "keras.src.metrics.metrics_utils": "reference.metrics.metrics_utils"},
+                               CONFUSION_NOT_APPLICABLE, CONFUSION_PENDING),
+    "f_score_metrics": Suite("src/metrics/f_score_metrics_test.py",
+                             {"keras.src.metrics.f_score_metrics": "reference.metrics.f_score_metrics"},
+                             CONFUSION_NOT_APPLICABLE, CONFUSION_PENDING),
+    "iou_metrics": Suite("src/metrics/iou_metrics_test.py",
+                         {"keras.src.metrics.iou_metrics": "reference.metrics.iou_metrics"},
+                         CONFUSION_NOT_APPLICABLE, CONFUSION_PENDING),
+})
+# --- end of confusion-matrix metrics ---
+
 
 def keras_root():
     """The folder of the installed ``keras`` package."""
