@@ -13,10 +13,10 @@ import numpy as np
 from .. import config
 from ..activations import sigmoid
 from ..ops import divide_no_nan
-from ..utils.argument_validation import check_float
 from . import metrics_utils
 from .metric import Metric
-from .metrics_utils import FALSE_NEGATIVES, FALSE_POSITIVES, TRUE_NEGATIVES, TRUE_POSITIVES
+from .metrics_utils import (FALSE_NEGATIVES, FALSE_POSITIVES, TRUE_NEGATIVES, TRUE_POSITIVES, AUCCurve,
+                            AUCSummationMethod)
 
 
 class _ConfusionMatrixConditionCount(Metric):
@@ -164,7 +164,7 @@ class SensitivitySpecificityBase(Metric):
     def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
         if num_thresholds <= 0:
-            raise ValueError(f"`num_thresholds` must be an integer > 0, got num_thresholds={num_thresholds}.")
+            raise ValueError(f"Argument `num_thresholds` must be an integer > 0. Received: num_thresholds={num_thresholds}")
         self.value = value
         self.class_id = class_id
         if num_thresholds == 1:
@@ -202,7 +202,10 @@ class SensitivitySpecificityBase(Metric):
 
 
 def _constraint(name, value):
-    return check_float(name, value, 0, 1)
+    """``value`` if it is in [0, 1], with Keras's message otherwise."""
+    if value < 0 or value > 1:
+        raise ValueError(f"Argument `{name}` must be in the range [0, 1]. Received: {name}={value}")
+    return value
 
 
 class SensitivityAtSpecificity(SensitivitySpecificityBase):
@@ -290,8 +293,10 @@ class AUC(Metric):
 
     Args:
         num_thresholds: ``T`` > 1 (default 200); ignored when ``thresholds`` are given (then ``T = len + 2``).
-        curve: ``"ROC"`` (default) or ``"PR"``.
-        summation_method: ``"interpolation"`` (default), ``"minoring"`` or ``"majoring"``.
+        curve: ``"ROC"`` (default), ``"PR"``, or ``"PRGAIN"`` (precision-recall gain, :meth:`_gains`), or
+            an :class:`~metrics_utils.AUCCurve`.
+        summation_method: ``"interpolation"`` (default), ``"minoring"`` or ``"majoring"``, or an
+            :class:`~metrics_utils.AUCSummationMethod`.
         name, dtype: as for every metric; the counts are kept in ``floatx()``.
         thresholds: explicit inner thresholds (not validated, as in Keras).
         multi_label: rank-2 inputs are ``L`` labels, each with its own curve (counts of shape (T, L)); the
@@ -315,18 +320,15 @@ class AUC(Metric):
                 np.array([0.0] + thresholds + [1.0]))
         else:
             if num_thresholds <= 1:
-                raise ValueError(f"`num_thresholds` must be an integer > 1, got num_thresholds={num_thresholds}.")
+                raise ValueError(f"Argument `num_thresholds` must be an integer > 1. "
+                                 f"Received: num_thresholds={num_thresholds}")
             self.num_thresholds = num_thresholds
             thresholds = _evenly_spaced_thresholds(num_thresholds)[1:-1]
             self._thresholds_distributed_evenly = True
         self._thresholds = np.array([0.0 - config.epsilon()] + thresholds + [1.0 + config.epsilon()])
-        self.curve = {"roc": "ROC", "pr": "PR"}.get(str(curve).lower())
-        if self.curve is None:
-            raise ValueError(f"`curve` must be one of {metrics_utils.AUC_CURVES}, got curve={curve!r}.")
-        self.summation_method = str(summation_method).lower()
-        if self.summation_method not in metrics_utils.AUC_SUMMATION_METHODS:
-            raise ValueError(f"`summation_method` must be one of {metrics_utils.AUC_SUMMATION_METHODS}, "
-                             f"got summation_method={summation_method!r}.")
+        self.curve = curve if isinstance(curve, AUCCurve) else AUCCurve.from_str(curve)
+        self.summation_method = (summation_method if isinstance(summation_method, AUCSummationMethod)
+                                 else AUCSummationMethod.from_str(summation_method))
         self.multi_label = multi_label
         self.num_labels = num_labels
         self.label_weights = None if label_weights is None else np.asarray(label_weights, dtype=self.dtype)
@@ -407,19 +409,32 @@ class AUC(Metric):
         increment = divide_no_nan(prec_slope * (dtp + intercept * log_ratio), np.maximum(tp[1:] + fn[1:], 0))
         return self._average_over_labels(increment)
 
+    def _gains(self):
+        """PR-gain's ``(recall gain, precision gain)``: ``1 - (P/N)·FN/TP`` and ``1 - (P/N)·FP/TP``, with
+        Keras's fixes: where ``TP = 0`` the recall gain is 0 and the precision gain 1, and the recall gain is
+        clipped at 0 (so an estimator anti-correlated with the label is overestimated)."""
+        tp, fp = self.true_positives.value, self.false_positives.value
+        tn, fn = self.true_negatives.value, self.false_negatives.value
+        scaling = divide_no_nan(tp + fn, tn + fp)
+        recall_gain = np.where(tp == 0, 0, 1.0 - scaling * divide_no_nan(fn, tp)).astype(tp.dtype)
+        precision_gain = np.where(tp == 0, 1, 1.0 - scaling * divide_no_nan(fp, tp)).astype(tp.dtype)
+        return np.maximum(recall_gain, 0), precision_gain
+
     def result(self):
-        if self.curve == "PR" and self.summation_method == "interpolation":
+        if self.curve == AUCCurve.PR and self.summation_method == AUCSummationMethod.INTERPOLATION:
             return self.interpolate_pr_auc()
         tp, fp = self.true_positives.value, self.false_positives.value
         tn, fn = self.true_negatives.value, self.false_negatives.value
         recall = divide_no_nan(tp, tp + fn)
-        if self.curve == "ROC":
+        if self.curve == AUCCurve.ROC:
             x, y = divide_no_nan(fp, fp + tn), recall
-        else:
+        elif self.curve == AUCCurve.PR:
             x, y = recall, divide_no_nan(tp, tp + fp)
-        if self.summation_method == "interpolation":
+        else:
+            x, y = self._gains()
+        if self.summation_method == AUCSummationMethod.INTERPOLATION:
             heights = (y[:-1] + y[1:]) / y.dtype.type(2)
-        elif self.summation_method == "minoring":
+        elif self.summation_method == AUCSummationMethod.MINORING:
             heights = np.minimum(y[:-1], y[1:])
         else:
             heights = np.maximum(y[:-1], y[1:])
@@ -430,8 +445,8 @@ class AUC(Metric):
             super().reset_state()
 
     def get_config(self):
-        config_ = {**super().get_config(), "num_thresholds": self.num_thresholds, "curve": self.curve,
-                   "summation_method": self.summation_method, "multi_label": self.multi_label,
+        config_ = {**super().get_config(), "num_thresholds": self.num_thresholds, "curve": self.curve.value,
+                   "summation_method": self.summation_method.value, "multi_label": self.multi_label,
                    "num_labels": self.num_labels,
                    "label_weights": None if self.label_weights is None else self.label_weights.tolist(),
                    "from_logits": self._from_logits}

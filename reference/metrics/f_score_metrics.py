@@ -40,17 +40,20 @@ class FBetaScore(Metric):
     def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
         super().__init__(name=name, dtype=dtype)
         if average not in AVERAGES:
-            raise ValueError(f"`average` must be one of {AVERAGES}, got average={average!r}.")
+            raise ValueError("Invalid `average` argument value. Expected one of: {None, 'micro', 'macro', "
+                             f"'weighted'}}. Received: average={average}")
         if not isinstance(beta, float):
-            raise ValueError(f"`beta` must be a Python float, got beta={beta!r} of type {type(beta).__name__}.")
+            raise ValueError(f"Invalid `beta` argument value. It should be a Python float. "
+                             f"Received: beta={beta} of type '{type(beta)}'")
         if beta <= 0.0:
-            raise ValueError(f"`beta` must be > 0, got beta={beta}.")
+            raise ValueError(f"Invalid `beta` argument value. It should be > 0. Received: beta={beta}")
         if threshold is not None:
             if not isinstance(threshold, float):
-                raise ValueError(f"`threshold` must be a Python float, got threshold={threshold!r} "
-                                 f"of type {type(threshold).__name__}.")
+                raise ValueError(f"Invalid `threshold` argument value. It should be a Python float. "
+                                 f"Received: threshold={threshold} of type '{type(threshold)}'")
             if not 0.0 < threshold <= 1.0:
-                raise ValueError(f"`threshold` must verify 0 < threshold <= 1, got threshold={threshold}.")
+                raise ValueError(f"Invalid `threshold` argument value. It should verify 0 < threshold <= 1. "
+                                 f"Received: threshold={threshold}")
         self.average = average
         self.beta = beta
         self.threshold = threshold
@@ -59,8 +62,12 @@ class FBetaScore(Metric):
 
     def _build(self, y_true_shape, y_pred_shape):
         if len(y_pred_shape) != 2 or len(y_true_shape) != 2:
-            raise ValueError(f"FBetaScore expects 2D inputs of shape (batch_size, output_dim), got "
-                             f"y_true.shape={y_true_shape}, y_pred.shape={y_pred_shape}.")
+            raise ValueError(f"FBetaScore expects 2D inputs with shape (batch_size, output_dim). Received input "
+                             f"shapes: y_pred.shape={y_pred_shape} and y_true.shape={y_true_shape}.")
+        if y_pred_shape[-1] is None or y_true_shape[-1] is None:
+            raise ValueError(f"FBetaScore expects 2D inputs with shape (batch_size, output_dim), with output_dim "
+                             f"fully defined (not None). Received input shapes: y_pred.shape={y_pred_shape} and "
+                             f"y_true.shape={y_true_shape}.")
         self._num_classes = y_pred_shape[-1]
         shape = () if self.average == "micro" else (self._num_classes,)
         self.true_positives = self.add_variable(shape=shape, dtype=self.dtype, name="true_positives")

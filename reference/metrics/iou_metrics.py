@@ -41,7 +41,7 @@ class _IoUBase(Metric):
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
                  sparse_y_pred=True, axis=-1):
         super().__init__(name=name)
-        self.dtype = np.dtype("int64" if dtype in (None, "int") else dtype).name   # Keras: `dtype or "int"`
+        self._dtype = np.dtype("int64" if dtype in (None, "int") else dtype).name   # Keras: `dtype or "int"`
         self.num_classes = check_positive_int("num_classes", num_classes)
         self.ignore_class = ignore_class
         self.sparse_y_true = sparse_y_true

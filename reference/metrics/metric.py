@@ -18,9 +18,11 @@ class Variable(np.lib.mixins.NDArrayOperatorsMixin):
     return plain arrays; ``assign`` replaces the value, cast to the variable's dtype and shape.
     """
 
-    def __init__(self, shape, dtype, name):
+    def __init__(self, shape, dtype, name, initializer=None):
         self.name = name
-        self.value = np.zeros(shape, dtype=dtype)
+        self.value = np.zeros(shape, dtype="int64" if dtype == "int" else dtype)   # Keras's "int" is int64
+        if initializer is not None and not (isinstance(initializer, str) and initializer == "zeros"):
+            self.assign(initializer)
 
     @property
     def shape(self):
@@ -60,13 +62,21 @@ class Metric:
 
     def __init__(self, name=None, dtype=None):
         self.name = name or auto_name(type(self).__name__)
-        self.dtype = config.standardize_dtype(dtype).name
+        self._dtype = config.standardize_dtype(dtype).name
         self._variables = []
 
-    def add_variable(self, shape, dtype=None, name=None):
-        """A new zero :class:`Variable`, listed in :attr:`variables` (Keras's ``add_variable`` with
-        ``initializer="zeros"``). ``dtype=None`` is ``floatx()``, as in Keras, *not* the metric's dtype."""
-        variable = Variable(shape, config.floatx() if dtype is None else dtype, name)
+    @property
+    def dtype(self):
+        """The dtype of the metric's computations (its name); the state may differ, see :meth:`add_variable`."""
+        return self._dtype
+
+    def add_variable(self, shape, initializer=None, dtype=None, name=None):
+        """A new :class:`Variable`, listed in :attr:`variables` (Keras's ``add_variable``).
+
+        ``initializer``: ``None`` or ``"zeros"`` (what every metric uses), or an array of initial values.
+        ``dtype=None`` is ``floatx()``, as in Keras, *not* the metric's dtype.
+        """
+        variable = Variable(shape, config.floatx() if dtype is None else dtype, name, initializer)
         self._variables.append(variable)
         return variable
 

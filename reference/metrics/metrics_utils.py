@@ -19,6 +19,8 @@ and adds them to the metric's variables. Two ways, as Keras:
 :func:`confusion_matrix` is the multi-class (labels × predictions) count the IoU metrics accumulate.
 """
 
+from enum import Enum
+
 import numpy as np
 
 from .. import config
@@ -31,8 +33,38 @@ TRUE_POSITIVES, FALSE_POSITIVES, TRUE_NEGATIVES, FALSE_NEGATIVES = "tp", "fp", "
 """The keys of ``variables_to_update`` (Keras's ``ConfusionMatrix`` enum values)."""
 
 CONFUSION_MATRIX = (TRUE_POSITIVES, FALSE_POSITIVES, TRUE_NEGATIVES, FALSE_NEGATIVES)
-AUC_CURVES = ("ROC", "PR")                                       # Keras also has PRGAIN, outside keras.metrics' API
-AUC_SUMMATION_METHODS = ("interpolation", "majoring", "minoring")
+
+
+class AUCCurve(Enum):
+    """The curve under which :class:`~reference.metrics.AUC` measures the area."""
+
+    ROC = "ROC"
+    PR = "PR"
+    PRGAIN = "PRGAIN"
+
+    @staticmethod
+    def from_str(key):
+        for curve in AUCCurve:
+            if key in (curve.value, curve.value.lower()):
+                return curve
+        raise ValueError(f'Invalid AUC curve value: "{key}". Expected values are ["PR", "ROC", "PRGAIN"] '
+                         f"(argument `curve`).")
+
+
+class AUCSummationMethod(Enum):
+    """The Riemann sum of :class:`~reference.metrics.AUC`: mid-point, lower or upper rectangles."""
+
+    INTERPOLATION = "interpolation"
+    MAJORING = "majoring"
+    MINORING = "minoring"
+
+    @staticmethod
+    def from_str(key):
+        for method in AUCSummationMethod:
+            if key in (method.value, method.value.capitalize()):
+                return method
+        raise ValueError(f'Invalid AUC summation method value: "{key}". Expected values are ["interpolation", '
+                         f'"majoring", "minoring"] (argument `summation_method`).')
 
 
 def parse_init_thresholds(thresholds, default_threshold=0.5):
@@ -42,7 +74,7 @@ def parse_init_thresholds(thresholds, default_threshold=0.5):
     listed = list(thresholds) if isinstance(thresholds, (list, tuple, np.ndarray)) else [thresholds]
     invalid = [t for t in listed if t is None or not 0 <= t <= 1]
     if invalid:
-        raise ValueError(f"`thresholds` must be in [0, 1], got thresholds={thresholds!r} (invalid: {invalid}).")
+        raise ValueError(f"Threshold values must be in [0, 1]. Received: {invalid} (argument `thresholds`).")
     return listed
 
 
@@ -118,8 +150,8 @@ def update_confusion_matrix_variables(variables_to_update, y_true, y_pred, thres
         y_pred = filter_top_k(y_pred, top_k)
     if class_id is not None:
         if y_pred.ndim == 1:
-            raise ValueError(f"When `class_id` is given, y_pred must be (num_samples, num_classes), "
-                             f"got y_pred.shape={y_pred.shape}.")
+            raise ValueError(f"When class_id is provided, y_pred must be a 2D array with shape (num_samples, "
+                             f"num_classes), found shape: {y_pred.shape}")
         check_class_id(class_id, y_pred.shape[-1])
         y_true, y_pred = y_true[..., class_id, None], y_pred[..., class_id, None]
     if sample_weight is not None:
