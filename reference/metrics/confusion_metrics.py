@@ -421,6 +421,9 @@ class AUC(Metric):
         return np.maximum(recall_gain, 0), precision_gain
 
     def result(self):
+        if not self._built:  # Keras fails here too (with an AttributeError)
+            raise ValueError("AUC(multi_label=True) without `num_labels` has no result before its first "
+                             "`update_state`: the number of labels comes from the first y_pred.")
         if self.curve == AUCCurve.PR and self.summation_method == AUCSummationMethod.INTERPOLATION:
             return self.interpolate_pr_auc()
         tp, fp = self.true_positives.value, self.false_positives.value

@@ -105,8 +105,9 @@ class FBetaScore(Metric):
         self.intermediate_weights.assign(self.intermediate_weights + weighted_sum(y_true))
 
     def result(self):
-        if not self._built:  # Keras fails here; a fresh metric scores 0, as after reset_state
-            return np.zeros((), dtype=self.dtype)
+        if not self._built:  # Keras fails here too (with an AttributeError)
+            raise ValueError("FBetaScore has no result before its first `update_state`: its state's shape "
+                             "comes from the first y_pred.")
         eps, beta_2 = config.epsilon(), self.beta ** 2
         tp, fp, fn = self.true_positives.value, self.false_positives.value, self.false_negatives.value
         precision = tp / (tp + fp + eps)
