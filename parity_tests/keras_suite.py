@@ -42,6 +42,8 @@ class Suite:
         return any(re.fullmatch(pattern, test_id) for pattern in self.pending)
 
 
+TRAINS = ("compiles a Keras model with the metric and fits it: Keras's trainer calls it on symbolic TF tensors, "
+          "which a NumPy metric cannot take (the reference's own fit is checked in test_fit_parity.py)")
 SERIALIZATION = "tests Keras's serialization registry (saving/serialization_lib), which the reference does not mirror"
 
 LOSSES_PENDING = (  # the losses the reference does not mirror yet, and the options it lacks
@@ -92,6 +94,28 @@ SUITES = {
        for stem in ("metric", "reduction_metrics", "accuracy_metrics", "probabilistic_metrics", "regression_metrics",
                     "hinge_metrics", "correlation_metrics")},
 }
+
+# --- confusion-matrix metrics (issue 13) ---
+CONFUSION_NOT_APPLICABLE = {  # their test_config tests only call get_config/from_config: they run
+    "SensitivityAtSpecificityTest.test_handles_sas_metrics": TRAINS,
+    "RecallAtPrecisionTest.test_end_to_end": TRAINS,
+    "IoUTest.test_compilation": TRAINS,
+}
+CONFUSION_PENDING = ()
+
+SUITES.update({
+    "confusion_metrics": Suite("src/metrics/confusion_metrics_test.py",
+                               {"keras.src.metrics": "reference.metrics",
+                                "keras.src.metrics.metrics_utils": "reference.metrics.metrics_utils"},
+                               CONFUSION_NOT_APPLICABLE, CONFUSION_PENDING),
+    "f_score_metrics": Suite("src/metrics/f_score_metrics_test.py",
+                             {"keras.src.metrics.f_score_metrics": "reference.metrics.f_score_metrics"},
+                             CONFUSION_NOT_APPLICABLE, CONFUSION_PENDING),
+    "iou_metrics": Suite("src/metrics/iou_metrics_test.py",
+                         {"keras.src.metrics.iou_metrics": "reference.metrics.iou_metrics"},
+                         CONFUSION_NOT_APPLICABLE, CONFUSION_PENDING),
+})
+# --- end of confusion-matrix metrics ---
 
 
 def keras_root():

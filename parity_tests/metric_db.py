@@ -222,6 +222,27 @@ ROWS = [
                needs="categorical_hinge"),
     MetricInfo("pearson_correlation", S.correlation_metric, tol="correlation", size=_elements),
     MetricInfo("concordance_correlation", S.correlation_metric, tol="correlation", size=_elements),
+    # --- confusion-matrix metrics ---
+    *(MetricInfo(name, S.confusion_counts, lambda: st.fixed_dictionaries({}, optional={
+        "thresholds": S.confusion_thresholds()}))
+      for name in ("TruePositives", "TrueNegatives", "FalsePositives", "FalseNegatives")),
+    MetricInfo("Precision", S.confusion_classes, S.precision_recall_kwargs),
+    MetricInfo("Recall", S.confusion_classes, S.precision_recall_kwargs),
+    MetricInfo("AUC", S.confusion_logits, S.auc_kwargs, tol="riemann_sum"),
+    *(MetricInfo(name, lambda d: S.confusion_classes(d, exact_weights=True),
+                 lambda constraint=constraint: S.at_constraint_kwargs(constraint))
+      for name, constraint in (("PrecisionAtRecall", "recall"), ("RecallAtPrecision", "precision"),
+                               ("SensitivityAtSpecificity", "specificity"),
+                               ("SpecificityAtSensitivity", "sensitivity"))),
+    MetricInfo("FBetaScore", S.f_score_sample, S.f_score_kwargs, built_by_first_update=True),
+    MetricInfo("F1Score", S.f_score_sample, lambda: S.f_score_kwargs(beta=False), built_by_first_update=True),
+    MetricInfo("IoU", S.iou_sparse, S.iou_kwargs),
+    MetricInfo("MeanIoU", S.iou_sparse, lambda: S.iou_kwargs(target_class_ids=False)),
+    MetricInfo("BinaryIoU", S.binary_iou_sample, lambda: st.fixed_dictionaries({}, optional={
+        "target_class_ids": st.sampled_from([[0], [1], [0, 1]]), "threshold": st.sampled_from([0.5, 0.0, 1.0, 0.3])})),
+    MetricInfo("OneHotIoU", S.iou_one_hot, S.iou_kwargs),
+    MetricInfo("OneHotMeanIoU", S.iou_one_hot, lambda: S.iou_kwargs(target_class_ids=False)),
+    # --- end of confusion-matrix metrics ---
 ]
 
 BY_NAME = {row.id: row for row in ROWS}

@@ -159,6 +159,53 @@ METRIC_CASES = [
 ]
 CASES += METRIC_CASES
 
+# --- confusion-matrix metrics (issue 13) ---
+
+def _update(module, name, y_true, y_pred, **kwargs):
+    return getattr(module.metrics, name)(**kwargs).update_state(y_true, y_pred)
+
+
+SCORES_2x3, SCORES_2x4 = f32(2, 3), f32(2, 4)
+IDS_2, IDS_3 = np.array([0, 1]), np.array([0, 1, 1])
+
+CONFUSION_CASES = [  # (name, argument, metric, y_true, y_pred or None for a constructor case, kwargs)
+    ("Precision: a threshold outside [0, 1]", "thresholds", "Precision", None, None, {"thresholds": [0.5, 1.5]}),
+    ("FalseNegatives: a negative threshold", "thresholds", "FalseNegatives", None, None, {"thresholds": -0.1}),
+    ("Precision: top_k larger than the classes", "top_k", "Precision", SCORES_2x3, SCORES_2x3, {"top_k": 5}),
+    ("Recall: class_id out of range", "class_id", "Recall", SCORES_2x3, SCORES_2x3, {"class_id": 3}),
+    ("Precision: class_id with rank-1 scores", "class_id", "Precision", f32(3), f32(3), {"class_id": 0}),
+    ("Precision: y_true and y_pred shapes differ", "y_true", "Precision", SCORES_2x3, SCORES_2x4, {}),
+    ("AUC: multi_label with the wrong num_labels", "num_labels", "AUC", SCORES_2x4, SCORES_2x4,
+     {"multi_label": True, "num_labels": 3}),
+    ("AUC: num_labels without multi_label", "num_labels", "AUC", None, None, {"num_labels": 3}),
+    ("AUC: num_thresholds < 2", "num_thresholds", "AUC", None, None, {"num_thresholds": 1}),
+    ("AUC: an unknown curve", "curve", "AUC", None, None, {"curve": "DET"}),
+    ("AUC: an unknown summation method", "summation_method", "AUC", None, None, {"summation_method": "simpson"}),
+    ("SensitivityAtSpecificity: specificity > 1", "specificity", "SensitivityAtSpecificity", None, None,
+     {"specificity": 1.5}),
+    ("PrecisionAtRecall: num_thresholds < 1", "num_thresholds", "PrecisionAtRecall", None, None,
+     {"recall": 0.5, "num_thresholds": 0}),
+    ("FBetaScore: beta <= 0", "beta", "FBetaScore", None, None, {"beta": 0.0}),
+    ("FBetaScore: an unknown average", "average", "FBetaScore", None, None, {"average": "mean"}),
+    ("F1Score: y_true and y_pred shapes differ", "y_true", "F1Score", SCORES_2x3, SCORES_2x4, {}),
+    ("MeanIoU: num_classes < 1", "num_classes", "MeanIoU", None, None, {"num_classes": 0}),
+    ("IoU: a target class id out of range", "target_class_ids", "IoU", None, None,
+     {"num_classes": 3, "target_class_ids": [3]}),
+    ("MeanIoU: y_true and y_pred hold different numbers of ids", "y_true", "MeanIoU", IDS_2, IDS_3, {"num_classes": 3}),
+]
+
+
+def _confusion_case(name, argument, metric, y_true, y_pred, kwargs):
+    if y_pred is None:
+        return BadInput(name, argument, lambda: getattr(rk.metrics, metric)(**kwargs),
+                        lambda: getattr(keras.metrics, metric)(**kwargs))
+    return BadInput(name, argument, lambda: _update(rk, metric, y_true, y_pred, **kwargs),
+                    lambda: _update(keras, metric, y_true, y_pred, **kwargs))
+
+
+CASES += [_confusion_case(*case) for case in CONFUSION_CASES]
+# --- end of confusion-matrix metrics ---
+
 
 def _row_case(row, error, sample):
     return BadInput(f"{row.name}: {error.name}", error.argument, lambda: row.run_ref(sample),
@@ -225,3 +272,4 @@ def test_reference_rejects_what_keras_accepts_silently(name, argument, call):
     call(keras)
     with pytest.raises(ValueError, match=rf"\b{argument}\b"):
         call(rk)
+

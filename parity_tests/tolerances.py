@@ -92,6 +92,9 @@ def adam_step_gain(learning_rate, beta_2=0.999, epsilon=1e-7):
 
 # --- rules -----------------------------------------------------------------------------
 
+AUC_MAX_THRESHOLDS = 200
+"""The most thresholds an AUC row draws (Keras's default ``num_thresholds``): the length of its Riemann sum."""
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -133,6 +136,11 @@ RULES = {
         lambda eps, n: 8 * (n + 4) * eps,
         "per-sample Pearson/concordance over C values (means, std, products: ~3C+6 roundings, conditioned by "
         "|y - mean|/std <= sqrt(C) <= 2), then running totals over N samples; size = N·C + 2"),
+
+    "riemann_sum": Rule(
+        lambda eps, n: 2 * (n + AUC_MAX_THRESHOLDS + 2) * eps,
+        "AUC: rates from running totals over n=size samples (metric's bound), each entering ≤ 2 of the ≤ "
+        "AUC_MAX_THRESHOLDS Riemann terms; the area is ≤ 1, so scale=1"),
     "optimizer": Rule(
         lambda eps, n: 16 * n * eps,
         "≤ 8 roundings per update on each side, accumulated linearly over size=T steps; scale=max|quantity|·conditioning"),

@@ -2,7 +2,8 @@
 
 One file per Keras file: ``metric.py`` (the base class and its state variables), ``reduction_metrics.py``
 (``Sum``, ``Mean``, ``MeanMetricWrapper``), ``accuracy_metrics.py``, ``probabilistic_metrics.py``,
-``regression_metrics.py``, ``hinge_metrics.py``, ``correlation_metrics.py`` and ``confusion_metrics.py``. ``get`` and
+``regression_metrics.py``, ``hinge_metrics.py``, ``correlation_metrics.py``, and the confusion-matrix family:
+``metrics_utils.py`` (the counting), ``confusion_metrics.py``, ``f_score_metrics.py`` and ``iou_metrics.py``. ``get`` and
 the names it resolves sit here, as in ``keras/src/metrics/__init__.py``; like ``keras.metrics``, the package also
 re-exports the loss functions of :mod:`reference.losses` that Keras lists as metrics.
 """
@@ -15,7 +16,11 @@ from .accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy, Sp
                                SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, accuracy, binary_accuracy,
                                categorical_accuracy, sparse_categorical_accuracy, sparse_top_k_categorical_accuracy,
                                top_k_categorical_accuracy)
-from .confusion_metrics import FalseNegatives
+from .confusion_metrics import (AUC, FalseNegatives, FalsePositives, Precision, PrecisionAtRecall, Recall,
+                                RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity, TrueNegatives,
+                                TruePositives)
+from .f_score_metrics import F1Score, FBetaScore
+from .iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from .correlation_metrics import (ConcordanceCorrelation, PearsonCorrelation, concordance_correlation,
                                   pearson_correlation)
 from .hinge_metrics import CategoricalHinge, Hinge, SquaredHinge
@@ -40,6 +45,7 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+
 ALL = {c.__name__: c for c in (  # Keras's ALL_OBJECTS: what `get` builds from a class name
     # --- reduction, accuracy, probabilistic, regression, hinge, correlation ---
     Metric, Mean, Sum, MeanMetricWrapper,
@@ -51,7 +57,9 @@ ALL = {c.__name__: c for c in (  # Keras's ALL_OBJECTS: what `get` builds from a
     Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, TopKCategoricalAccuracy,
     SparseTopKCategoricalAccuracy,
     # --- confusion, f-score, iou ---
-    FalseNegatives,
+    TruePositives, TrueNegatives, FalsePositives, FalseNegatives, Precision, Recall, AUC,
+    PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity,
+    F1Score, FBetaScore, IoU, BinaryIoU, MeanIoU, OneHotIoU, OneHotMeanIoU,
 )}
 
 

@@ -1,77 +1,458 @@
-"""The confusion-matrix counts, mirroring ``keras/src/metrics/confusion_metrics.py``."""
+"""The thresholded binary metrics, mirroring ``keras/src/metrics/confusion_metrics.py``.
+
+Every class here keeps some of the four confusion counts, one per threshold, and updates them with
+:func:`~reference.metrics.metrics_utils.update_confusion_matrix_variables` (which also says when Keras buckets
+instead of comparing). Labels are positives where nonzero; predictions are scores, positive above a threshold
+(strictly). The counts are kept in ``floatx()`` whatever ``dtype`` says, as Keras's ``add_variable(dtype=None)``;
+inputs are cast to it first, so int and bool inputs work. Every ratio is Keras's ``divide_no_nan``: 0, not NaN,
+when its denominator is 0 (no positives, no predicted positives, ...).
+"""
 
 import numpy as np
 
 from .. import config
-from ..losses.loss import squeeze_or_expand_to_same_rank
-from ..utils.naming import auto_name
+from ..activations import sigmoid
+from ..ops import divide_no_nan
+from . import metrics_utils
 from .metric import Metric
+from .metrics_utils import (FALSE_NEGATIVES, FALSE_POSITIVES, TRUE_NEGATIVES, TRUE_POSITIVES, AUCCurve,
+                            AUCSummationMethod)
 
 
-class FalseNegatives(Metric):
-    """The (weighted) count of positives predicted negative, at one or more thresholds.
-
-    An element is a false negative at threshold ``t`` when ``y_true != 0`` and
-    ``y_pred <= t``; with ``sample_weight`` each counts its weight. The result
-    is a scalar for one threshold, else one count per threshold.
+class _ConfusionMatrixConditionCount(Metric):
+    """The (weighted) count of one confusion-matrix cell, at one or more thresholds.
 
     Args:
-        thresholds: a float in [0, 1] or a list of them; default 0.5.
-        name: default ``"false_negatives"``, uniquified like a Keras auto-name
-            (``"false_negatives_1"``, ... for later instances).
-        dtype: recorded, but as in Keras the counts are kept (and the inputs
-            compared) in ``floatx()`` as it was when the metric was made.
+        thresholds: a float in [0, 1] or a list of them; default 0.5. One count per threshold.
+        name: default the class name in snake case, uniquified like a Keras auto-name.
+        dtype: recorded; the count itself is kept in ``floatx()``, as in Keras.
 
-    As Keras (``keras/src/metrics/metrics_utils.py``), ``y_pred`` is compared
-    with each threshold unless there are 3 or more evenly spaced thresholds
-    from 0 to 1; then Keras buckets instead: ``y_pred`` is clipped to [0, 1]
-    and counts as positive at threshold ``i`` when ``ceil(y_pred·(T-1)) - 1 >= i``
-    (``T`` thresholds), which can differ from ``y_pred > tᵢ`` by rounding.
+    The state is one variable, ``accumulator``, of shape (thresholds,); ``result`` is its only element for
+    one threshold, else the whole array.
     """
 
-    def __init__(self, thresholds=None, name=None, dtype=None):
-        super().__init__(name=name or auto_name(type(self).__name__), dtype=dtype)  # one counter with layers
-        listed = list(thresholds) if isinstance(thresholds, (list, tuple)) else [thresholds]
-        if thresholds is not None and any(t is None or not 0 <= t <= 1 for t in listed):
-            raise ValueError(f"`thresholds` must be in [0, 1], got thresholds={thresholds!r}.")
-        self.init_thresholds = thresholds
-        self.thresholds = [0.5] if thresholds is None else listed
-        count = len(self.thresholds)
-        self._evenly_distributed = count >= 3 and np.allclose(
-            self.thresholds, np.arange(count, dtype=np.float32) / (count - 1), atol=config.epsilon())
-        self._variable_dtype = config.floatx()  # Keras's `add_variable(dtype=None)`
-        self.reset_state()
+    _condition = None  # a key of metrics_utils.CONFUSION_MATRIX
 
-    def reset_state(self):
-        self.accumulator = np.zeros(len(self.thresholds), dtype=self._variable_dtype)
+    def __init__(self, thresholds=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.init_thresholds = thresholds
+        self.thresholds = metrics_utils.parse_init_thresholds(thresholds, default_threshold=0.5)
+        self._thresholds_distributed_evenly = metrics_utils.is_evenly_distributed_thresholds(self.thresholds)
+        self.accumulator = self.add_variable(shape=(len(self.thresholds),), name="accumulator")
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        dtype = self._variable_dtype
-        y_pred, y_true = squeeze_or_expand_to_same_rank(
-            np.asarray(y_pred, dtype=dtype), np.asarray(y_true, dtype=dtype))
-        weights = np.ones((), dtype=dtype)
-        if sample_weight is not None:
-            weights = np.expand_dims(np.asarray(sample_weight, dtype=dtype), -1)
-            _, weights = squeeze_or_expand_to_same_rank(y_true, weights, expand_rank_1=False)
-        weights = np.broadcast_to(weights, y_pred.shape).reshape(-1)
-        positive = (y_true != 0).reshape(-1)
-        y_pred = y_pred.reshape(-1)
-        if self._evenly_distributed:
-            count = len(self.thresholds)
-            y_pred = np.clip(y_pred, 0, 1)
-            buckets = (np.ceil(y_pred * y_pred.dtype.type(count - 1)) - 1).astype(np.int32)
-            true_labels = np.where(positive, weights, 0).astype(dtype)
-            per_bucket = np.zeros(count, dtype=dtype)
-            np.add.at(per_bucket, buckets[buckets >= 0], true_labels[buckets >= 0])
-            true_positives = np.cumsum(per_bucket[::-1], dtype=dtype)[::-1]
-            self.accumulator += true_labels.sum(dtype=dtype) - true_positives
-            return
-        thresholds = np.asarray(self.thresholds, dtype=dtype)[:, None]
-        missed = positive & ~(y_pred > thresholds)                # (thresholds, elements)
-        self.accumulator += np.where(missed, weights, 0).sum(axis=1, dtype=dtype)
+        metrics_utils.update_confusion_matrix_variables(
+            {self._condition: self.accumulator}, y_true, y_pred, thresholds=self.thresholds,
+            thresholds_distributed_evenly=self._thresholds_distributed_evenly, sample_weight=sample_weight)
 
     def result(self):
-        return self.accumulator[0] if len(self.thresholds) == 1 else self.accumulator.copy()
+        return self.accumulator[0] if len(self.thresholds) == 1 else self.accumulator.numpy()
 
     def get_config(self):
         return {**super().get_config(), "thresholds": self.init_thresholds}
+
+
+class TruePositives(_ConfusionMatrixConditionCount):
+    """``TP(t) = Σ w·[y ≠ 0]·[p > t]``: the (weighted) count of positives predicted positive."""
+
+    _condition = TRUE_POSITIVES
+
+
+class TrueNegatives(_ConfusionMatrixConditionCount):
+    """``TN(t) = Σ w·[y = 0]·[p ≤ t]``: the (weighted) count of negatives predicted negative."""
+
+    _condition = TRUE_NEGATIVES
+
+
+class FalsePositives(_ConfusionMatrixConditionCount):
+    """``FP(t) = Σ w·[y = 0]·[p > t]``: the (weighted) count of negatives predicted positive."""
+
+    _condition = FALSE_POSITIVES
+
+
+class FalseNegatives(_ConfusionMatrixConditionCount):
+    """``FN(t) = Σ w·[y ≠ 0]·[p ≤ t]``: the (weighted) count of positives predicted negative."""
+
+    _condition = FALSE_NEGATIVES
+
+
+class _PrecisionOrRecall(Metric):
+    """``TP / (TP + other)`` per threshold: Precision (``other = FP``) or Recall (``other = FN``).
+
+    Args:
+        thresholds: a float in [0, 1] or a list of them; default 0.5, or :data:`~metrics_utils.NEG_INF` with
+            ``top_k`` (every kept score is then a positive). One result per threshold.
+        top_k: count only the ``k`` highest scores of each row as candidates (the rest become ``NEG_INF``).
+        class_id: look only at this column of the last axis (after ``top_k``).
+        name, dtype: as for every metric; the counts are kept in ``floatx()``.
+    """
+
+    _direction = "up"
+    _other = None  # (variable name, confusion-matrix key) of the denominator's second count
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.init_thresholds = thresholds
+        self.top_k = top_k
+        self.class_id = class_id
+        default_threshold = 0.5 if top_k is None else metrics_utils.NEG_INF
+        self.thresholds = metrics_utils.parse_init_thresholds(thresholds, default_threshold=default_threshold)
+        self._thresholds_distributed_evenly = metrics_utils.is_evenly_distributed_thresholds(self.thresholds)
+        self.true_positives = self.add_variable(shape=(len(self.thresholds),), name="true_positives")
+        other_name, _ = self._other
+        setattr(self, other_name, self.add_variable(shape=(len(self.thresholds),), name=other_name))
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        other_name, other_key = self._other
+        metrics_utils.update_confusion_matrix_variables(
+            {TRUE_POSITIVES: self.true_positives, other_key: getattr(self, other_name)}, y_true, y_pred,
+            thresholds=self.thresholds, thresholds_distributed_evenly=self._thresholds_distributed_evenly,
+            top_k=self.top_k, class_id=self.class_id, sample_weight=sample_weight)
+
+    def result(self):
+        tp, other = self.true_positives.value, getattr(self, self._other[0]).value
+        result = divide_no_nan(tp, tp + other)
+        return result[0] if len(self.thresholds) == 1 else result
+
+    def get_config(self):
+        return {**super().get_config(), "thresholds": self.init_thresholds, "top_k": self.top_k,
+                "class_id": self.class_id}
+
+
+class Precision(_PrecisionOrRecall):
+    """``precision(t) = TP(t) / (TP(t) + FP(t))``: how many predicted positives are positives.
+
+    With ``top_k``, how often a class among a row's ``k`` highest scores is in its label; with ``class_id``, the
+    precision of that one column. State: ``true_positives``, ``false_positives``.
+    """
+
+    _other = ("false_positives", FALSE_POSITIVES)
+
+
+class Recall(_PrecisionOrRecall):
+    """``recall(t) = TP(t) / (TP(t) + FN(t))``: how many positives are predicted positive.
+
+    With ``top_k``, how often a row's labelled class is among its ``k`` highest scores; with ``class_id``, the
+    recall of that one column. State: ``true_positives``, ``false_negatives``.
+    """
+
+    _other = ("false_negatives", FALSE_NEGATIVES)
+
+
+def _evenly_spaced_thresholds(num_thresholds):
+    """Keras's ``[0, 1/(T-1), ..., (T-2)/(T-1), 1]``, each computed as ``(i+1)·1.0/(T-1)`` in float64."""
+    return [0.0] + [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)] + [1.0]
+
+
+class SensitivitySpecificityBase(Metric):
+    """Base of the "best X where Y ≥ value" metrics: all four counts over ``num_thresholds`` evenly spaced
+    thresholds in [0, 1] (the bucketed path), then a masked maximum.
+
+    Args:
+        value: the constraint, in [0, 1].
+        num_thresholds: how many thresholds (default 200); 1 means the single threshold 0.5.
+        class_id: look only at this column of the last axis.
+        name, dtype: as for every metric; the counts are kept in ``floatx()``.
+
+    ``result`` is ``max_t [Y(t) ≥ value]·X(t)``, and 0 when no threshold meets the constraint (Keras's
+    ``ops.max(where(feasible, dependent, 0), initial=0)``). Which threshold is "best" is read off the
+    thresholds only, so the answer is only as fine as ``num_thresholds``.
+    """
+
+    _direction = "up"
+
+    def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        if num_thresholds <= 0:
+            raise ValueError(f"Argument `num_thresholds` must be an integer > 0. Received: num_thresholds={num_thresholds}")
+        self.value = value
+        self.class_id = class_id
+        if num_thresholds == 1:
+            self.thresholds, self._thresholds_distributed_evenly = [0.5], False
+        else:
+            self.thresholds, self._thresholds_distributed_evenly = _evenly_spaced_thresholds(num_thresholds), True
+        shape = (len(self.thresholds),)
+        self.true_positives = self.add_variable(shape=shape, name="true_positives")
+        self.false_positives = self.add_variable(shape=shape, name="false_positives")
+        self.true_negatives = self.add_variable(shape=shape, name="true_negatives")
+        self.false_negatives = self.add_variable(shape=shape, name="false_negatives")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        metrics_utils.update_confusion_matrix_variables(
+            {TRUE_POSITIVES: self.true_positives, TRUE_NEGATIVES: self.true_negatives,
+             FALSE_POSITIVES: self.false_positives, FALSE_NEGATIVES: self.false_negatives},
+            y_true, y_pred, thresholds=self.thresholds,
+            thresholds_distributed_evenly=self._thresholds_distributed_evenly, class_id=self.class_id,
+            sample_weight=sample_weight)
+
+    def _rates(self):
+        """Sensitivity (= recall), specificity and precision at every threshold."""
+        tp, fp = self.true_positives.value, self.false_positives.value
+        tn, fn = self.true_negatives.value, self.false_negatives.value
+        return {"sensitivity": divide_no_nan(tp, tp + fn), "specificity": divide_no_nan(tn, tn + fp),
+                "precision": divide_no_nan(tp, tp + fp)}
+
+    def _find_max_under_constraint(self, constrained, dependent):
+        """``max(where(constrained ≥ value, dependent, 0), initial=0)``; ``value`` cast to the counts' dtype."""
+        feasible = constrained >= constrained.dtype.type(self.value)
+        return np.max(np.where(feasible, dependent, 0), initial=0).astype(dependent.dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "class_id": self.class_id}
+
+
+def _constraint(name, value):
+    """``value`` if it is in [0, 1], with Keras's message otherwise."""
+    if value < 0 or value > 1:
+        raise ValueError(f"Argument `{name}` must be in the range [0, 1]. Received: {name}={value}")
+    return value
+
+
+class SensitivityAtSpecificity(SensitivitySpecificityBase):
+    """The best sensitivity ``TP/(TP+FN)`` over the thresholds whose specificity ``TN/(TN+FP)`` ≥ ``specificity``."""
+
+    def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        self.specificity = _constraint("specificity", specificity)
+        self.num_thresholds = num_thresholds
+        super().__init__(specificity, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
+
+    def result(self):
+        rates = self._rates()
+        return self._find_max_under_constraint(rates["specificity"], rates["sensitivity"])
+
+    def get_config(self):
+        return {**super().get_config(), "num_thresholds": self.num_thresholds, "specificity": self.specificity}
+
+
+class SpecificityAtSensitivity(SensitivitySpecificityBase):
+    """The best specificity ``TN/(TN+FP)`` over the thresholds whose sensitivity ``TP/(TP+FN)`` ≥ ``sensitivity``."""
+
+    def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        self.sensitivity = _constraint("sensitivity", sensitivity)
+        self.num_thresholds = num_thresholds
+        super().__init__(sensitivity, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
+
+    def result(self):
+        rates = self._rates()
+        return self._find_max_under_constraint(rates["sensitivity"], rates["specificity"])
+
+    def get_config(self):
+        return {**super().get_config(), "num_thresholds": self.num_thresholds, "sensitivity": self.sensitivity}
+
+
+class PrecisionAtRecall(SensitivitySpecificityBase):
+    """The best precision ``TP/(TP+FP)`` over the thresholds whose recall ``TP/(TP+FN)`` ≥ ``recall``."""
+
+    def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
+        self.recall = _constraint("recall", recall)
+        self.num_thresholds = num_thresholds
+        super().__init__(recall, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
+
+    def result(self):
+        rates = self._rates()
+        return self._find_max_under_constraint(rates["sensitivity"], rates["precision"])
+
+    def get_config(self):
+        return {**super().get_config(), "num_thresholds": self.num_thresholds, "recall": self.recall}
+
+
+class RecallAtPrecision(SensitivitySpecificityBase):
+    """The best recall ``TP/(TP+FN)`` over the thresholds whose precision ``TP/(TP+FP)`` ≥ ``precision``
+    (0 when no threshold reaches that precision)."""
+
+    def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
+        self.precision = _constraint("precision", precision)
+        self.num_thresholds = num_thresholds
+        super().__init__(precision, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
+
+    def result(self):
+        rates = self._rates()
+        return self._find_max_under_constraint(rates["precision"], rates["sensitivity"])
+
+    def get_config(self):
+        return {**super().get_config(), "num_thresholds": self.num_thresholds, "precision": self.precision}
+
+
+class AUC(Metric):
+    """The area under the ROC or PR curve, as Keras approximates it: a Riemann sum over thresholds.
+
+    The four counts are kept at ``T = num_thresholds`` thresholds ``t₀ = -ε < t₁ < ... < t_{T-1} = 1 + ε`` (the
+    inner ones evenly spaced in (0, 1), or ``thresholds`` sorted; ε = ``epsilon()``, so every score is above
+    ``t₀`` and none above ``t_{T-1}``). From them a curve ``(xᵢ, yᵢ)`` per threshold:
+
+    * ROC: ``x = FP/(FP+TN)`` (false positive rate), ``y = TP/(TP+FN)`` (recall);
+    * PR: ``x = TP/(TP+FN)`` (recall), ``y = TP/(TP+FP)`` (precision);
+
+    and, since ``x`` falls as ``t`` rises, ``AUC = Σᵢ (xᵢ - xᵢ₊₁)·hᵢ`` with the height ``hᵢ``:
+    ``(yᵢ + yᵢ₊₁)/2`` (``"interpolation"``), ``min(yᵢ, yᵢ₊₁)`` (``"minoring"``) or ``max(yᵢ, yᵢ₊₁)``
+    (``"majoring"``). PR with ``"interpolation"`` is Davis & Goadrich's instead (:meth:`interpolate_pr_auc`).
+
+    **Not scikit-learn's AUC.** ``roc_auc_score`` is exact: it ranks every score. Keras sees only which bucket
+    between thresholds a score falls in, so two scores in one bucket count as a tie; the error shrinks with
+    ``num_thresholds`` (``parity_tests/auc_vs_exact.py`` measures how fast).
+
+    Args:
+        num_thresholds: ``T`` > 1 (default 200); ignored when ``thresholds`` are given (then ``T = len + 2``).
+        curve: ``"ROC"`` (default), ``"PR"``, or ``"PRGAIN"`` (precision-recall gain, :meth:`_gains`), or
+            an :class:`~metrics_utils.AUCCurve`.
+        summation_method: ``"interpolation"`` (default), ``"minoring"`` or ``"majoring"``, or an
+            :class:`~metrics_utils.AUCSummationMethod`.
+        name, dtype: as for every metric; the counts are kept in ``floatx()``.
+        thresholds: explicit inner thresholds (not validated, as in Keras).
+        multi_label: rank-2 inputs are ``L`` labels, each with its own curve (counts of shape (T, L)); the
+            result is their mean, or their ``label_weights``-weighted mean. Otherwise everything is flattened
+            into one curve, each element weighted by its label's ``label_weights``.
+        num_labels: ``L``, to make the variables before the first batch (only with ``multi_label``).
+        label_weights: per-label weights (see ``multi_label``), kept in ``dtype``.
+        from_logits: apply a sigmoid to ``y_pred`` first.
+    """
+
+    _direction = "up"
+
+    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
+                 thresholds=None, multi_label=False, num_labels=None, label_weights=None, from_logits=False):
+        super().__init__(name=name, dtype=dtype)
+        self._init_from_thresholds = thresholds is not None
+        if thresholds is not None:
+            self.num_thresholds = len(thresholds) + 2
+            thresholds = sorted(thresholds)
+            self._thresholds_distributed_evenly = metrics_utils.is_evenly_distributed_thresholds(
+                np.array([0.0] + thresholds + [1.0]))
+        else:
+            if num_thresholds <= 1:
+                raise ValueError(f"Argument `num_thresholds` must be an integer > 1. "
+                                 f"Received: num_thresholds={num_thresholds}")
+            self.num_thresholds = num_thresholds
+            thresholds = _evenly_spaced_thresholds(num_thresholds)[1:-1]
+            self._thresholds_distributed_evenly = True
+        self._thresholds = np.array([0.0 - config.epsilon()] + thresholds + [1.0 + config.epsilon()])
+        self.curve = curve if isinstance(curve, AUCCurve) else AUCCurve.from_str(curve)
+        self.summation_method = (summation_method if isinstance(summation_method, AUCSummationMethod)
+                                 else AUCSummationMethod.from_str(summation_method))
+        self.multi_label = multi_label
+        self.num_labels = num_labels
+        self.label_weights = None if label_weights is None else np.asarray(label_weights, dtype=self.dtype)
+        self._from_logits = from_logits
+        self._built = False
+        if multi_label:
+            if num_labels:
+                self._build((None, num_labels))
+        else:
+            if num_labels:
+                raise ValueError("`num_labels` is needed only when `multi_label` is True, "
+                                 f"got num_labels={num_labels}.")
+            self._build(None)
+
+    @property
+    def thresholds(self):
+        """The ``T`` thresholds, endpoints ``-ε`` and ``1 + ε`` included."""
+        return list(self._thresholds)
+
+    def _build(self, shape):
+        """Make the four (T,) or (T, labels) count variables, once the number of labels is known."""
+        if self.multi_label:
+            if len(shape) != 2:
+                raise ValueError(f"`y_pred` must have rank 2 when `multi_label=True`, got y_pred.shape={shape}.")
+            self._num_labels = shape[1]
+            variable_shape = (self.num_thresholds, self._num_labels)
+        else:
+            variable_shape = (self.num_thresholds,)
+        self.true_positives = self.add_variable(shape=variable_shape, name="true_positives")
+        self.false_positives = self.add_variable(shape=variable_shape, name="false_positives")
+        self.true_negatives = self.add_variable(shape=variable_shape, name="true_negatives")
+        self.false_negatives = self.add_variable(shape=variable_shape, name="false_negatives")
+        self._built = True
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = np.asarray(y_pred)
+        if not self._built:
+            self._build(y_pred.shape)
+        if self.multi_label and (y_pred.ndim != 2 or y_pred.shape[1] != self._num_labels):
+            raise ValueError(f"`y_pred` must be (batch, num_labels={self._num_labels}) with `multi_label=True`, "
+                             f"got y_pred.shape={y_pred.shape}.")
+        if self._from_logits:
+            y_pred = sigmoid(y_pred.astype(config.floatx()) if y_pred.dtype.kind != "f" else y_pred)
+        metrics_utils.update_confusion_matrix_variables(
+            {TRUE_POSITIVES: self.true_positives, TRUE_NEGATIVES: self.true_negatives,
+             FALSE_POSITIVES: self.false_positives, FALSE_NEGATIVES: self.false_negatives},
+            y_true, y_pred, self._thresholds, thresholds_distributed_evenly=self._thresholds_distributed_evenly,
+            sample_weight=sample_weight, multi_label=self.multi_label,
+            label_weights=None if self.multi_label else self.label_weights)
+
+    def _average_over_labels(self, by_threshold):
+        """Sum the (T-1[, labels]) terms over the thresholds; with ``multi_label``, average over the labels."""
+        if not self.multi_label:
+            return np.sum(by_threshold, axis=0)
+        by_label = np.sum(by_threshold, axis=0)
+        if self.label_weights is None:
+            return np.mean(by_label)
+        return divide_no_nan(np.sum(by_label * self.label_weights), np.sum(self.label_weights))
+
+    def interpolate_pr_auc(self):
+        """PR-AUC by Davis & Goadrich's interpolation, in Keras's closed form.
+
+        Between thresholds ``i`` and ``i+1``, TP and the predicted positives ``P = TP + FP`` are taken as
+        linear in each other: slope ``s = ΔTP/ΔP``, intercept ``c = TPᵢ₊₁ - s·Pᵢ₊₁``; the area of the step is
+        ``s·(ΔTP + c·log(Pᵢ/Pᵢ₊₁)) / (TPᵢ₊₁ + FNᵢ₊₁)`` (the log ratio is 1 where either ``P`` is 0, every
+        division ``divide_no_nan``).
+        """
+        tp, fp, fn = self.true_positives.value, self.false_positives.value, self.false_negatives.value
+        dtp = tp[:-1] - tp[1:]
+        p = tp + fp
+        dp = p[:-1] - p[1:]
+        prec_slope = divide_no_nan(dtp, np.maximum(dp, 0))
+        intercept = tp[1:] - prec_slope * p[1:]
+        safe_p_ratio = np.where((p[:-1] > 0) & (p[1:] > 0), divide_no_nan(p[:-1], np.maximum(p[1:], 0)),
+                                np.ones_like(p[1:]))
+        with np.errstate(divide="ignore"):
+            log_ratio = np.log(safe_p_ratio)
+        increment = divide_no_nan(prec_slope * (dtp + intercept * log_ratio), np.maximum(tp[1:] + fn[1:], 0))
+        return self._average_over_labels(increment)
+
+    def _gains(self):
+        """PR-gain's ``(recall gain, precision gain)``: ``1 - (P/N)·FN/TP`` and ``1 - (P/N)·FP/TP``, with
+        Keras's fixes: where ``TP = 0`` the recall gain is 0 and the precision gain 1, and the recall gain is
+        clipped at 0 (so an estimator anti-correlated with the label is overestimated)."""
+        tp, fp = self.true_positives.value, self.false_positives.value
+        tn, fn = self.true_negatives.value, self.false_negatives.value
+        scaling = divide_no_nan(tp + fn, tn + fp)
+        recall_gain = np.where(tp == 0, 0, 1.0 - scaling * divide_no_nan(fn, tp)).astype(tp.dtype)
+        precision_gain = np.where(tp == 0, 1, 1.0 - scaling * divide_no_nan(fp, tp)).astype(tp.dtype)
+        return np.maximum(recall_gain, 0), precision_gain
+
+    def result(self):
+        if not self._built:  # Keras fails here too (with an AttributeError)
+            raise ValueError("AUC(multi_label=True) without `num_labels` has no result before its first "
+                             "`update_state`: the number of labels comes from the first y_pred.")
+        if self.curve == AUCCurve.PR and self.summation_method == AUCSummationMethod.INTERPOLATION:
+            return self.interpolate_pr_auc()
+        tp, fp = self.true_positives.value, self.false_positives.value
+        tn, fn = self.true_negatives.value, self.false_negatives.value
+        recall = divide_no_nan(tp, tp + fn)
+        if self.curve == AUCCurve.ROC:
+            x, y = divide_no_nan(fp, fp + tn), recall
+        elif self.curve == AUCCurve.PR:
+            x, y = recall, divide_no_nan(tp, tp + fp)
+        else:
+            x, y = self._gains()
+        if self.summation_method == AUCSummationMethod.INTERPOLATION:
+            heights = (y[:-1] + y[1:]) / y.dtype.type(2)
+        elif self.summation_method == AUCSummationMethod.MINORING:
+            heights = np.minimum(y[:-1], y[1:])
+        else:
+            heights = np.maximum(y[:-1], y[1:])
+        return self._average_over_labels((x[:-1] - x[1:]) * heights)
+
+    def reset_state(self):
+        if self._built:
+            super().reset_state()
+
+    def get_config(self):
+        config_ = {**super().get_config(), "num_thresholds": self.num_thresholds, "curve": self.curve.value,
+                   "summation_method": self.summation_method.value, "multi_label": self.multi_label,
+                   "num_labels": self.num_labels,
+                   "label_weights": None if self.label_weights is None else self.label_weights.tolist(),
+                   "from_logits": self._from_logits}
+        if self._init_from_thresholds:
+            config_["thresholds"] = self.thresholds[1:-1]   # without the endpoints, as it was given
+        return config_

@@ -98,7 +98,7 @@ class Metric:
     def dtype(self):
         return self._dtype
 
-    def add_variable(self, shape, initializer, dtype=None, aggregation="sum", name=None):
+    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="sum", name=None):
         """A new state :class:`Variable`, tracked in :attr:`variables` (Keras's ``Metric.add_variable``).
 
         Args:

@@ -1,0 +1,136 @@
+"""The F-scores, mirroring ``keras/src/metrics/f_score_metrics.py``."""
+
+import numpy as np
+
+from .. import config
+from .metric import Metric
+
+AVERAGES = (None, "micro", "macro", "weighted")
+
+
+class FBetaScore(Metric):
+    """The F-beta score of multi-label (or one-hot) predictions, per class or averaged.
+
+    Predictions become 0/1 first: ``p > threshold``, or, with ``threshold=None``, ``p`` equal to its row's
+    maximum (ties all count) and ``|p| > 1e-9`` (an all-zero row predicts nothing). Per class ``c`` (or over
+    every element, ``average="micro"``) the state sums ``TP``, ``FP``, ``FN`` and the label weight
+    ``Σ w·y``, each weighted by the per-sample ``sample_weight``; then, with ``ε = epsilon()`` added to every
+    denominator (Keras's smoothing, not ``divide_no_nan``, so an empty class scores 0)::
+
+        P = TP / (TP + FP + ε)      R = TP / (TP + FN + ε)
+        F = (1 + β²) · P·R / (β²·P + R + ε)
+
+    ``average``: ``None`` returns ``F`` per class; ``"macro"`` their mean; ``"weighted"`` their mean weighted
+    by ``Σ w·y / (Σ_c Σ w·y + ε)``; ``"micro"`` the ``F`` of the pooled counts.
+
+    Args:
+        average: one of ``None`` (default), ``"micro"``, ``"macro"``, ``"weighted"``.
+        beta: ``β`` > 0, a Python float (default 1.0): recall counts ``β`` times as much as precision.
+        threshold: ``None`` (default: the row's maximum) or a Python float in (0, 1].
+        name: default ``"fbeta_score"``.
+        dtype: the dtype of the inputs, the state and the result (unlike the confusion metrics).
+
+    Inputs must be 2-D (batch, classes); ``sample_weight`` is (batch,). State: ``true_positives``,
+    ``false_positives``, ``false_negatives``, ``intermediate_weights``, each (classes,) or () for micro, made
+    at the first batch.
+    """
+
+    _direction = "up"
+
+    def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        if average not in AVERAGES:
+            raise ValueError("Invalid `average` argument value. Expected one of: {None, 'micro', 'macro', "
+                             f"'weighted'}}. Received: average={average}")
+        if not isinstance(beta, float):
+            raise ValueError(f"Invalid `beta` argument value. It should be a Python float. "
+                             f"Received: beta={beta} of type '{type(beta)}'")
+        if beta <= 0.0:
+            raise ValueError(f"Invalid `beta` argument value. It should be > 0. Received: beta={beta}")
+        if threshold is not None:
+            if not isinstance(threshold, float):
+                raise ValueError(f"Invalid `threshold` argument value. It should be a Python float. "
+                                 f"Received: threshold={threshold} of type '{type(threshold)}'")
+            if not 0.0 < threshold <= 1.0:
+                raise ValueError(f"Invalid `threshold` argument value. It should verify 0 < threshold <= 1. "
+                                 f"Received: threshold={threshold}")
+        self.average = average
+        self.beta = beta
+        self.threshold = threshold
+        self.axis = None if average == "micro" else 0
+        self._built = False
+
+    def _build(self, y_true_shape, y_pred_shape):
+        if len(y_pred_shape) != 2 or len(y_true_shape) != 2:
+            raise ValueError(f"FBetaScore expects 2D inputs with shape (batch_size, output_dim). Received input "
+                             f"shapes: y_pred.shape={y_pred_shape} and y_true.shape={y_true_shape}.")
+        if y_pred_shape[-1] is None or y_true_shape[-1] is None:
+            raise ValueError(f"FBetaScore expects 2D inputs with shape (batch_size, output_dim), with output_dim "
+                             f"fully defined (not None). Received input shapes: y_pred.shape={y_pred_shape} and "
+                             f"y_true.shape={y_true_shape}.")
+        self._num_classes = y_pred_shape[-1]
+        shape = () if self.average == "micro" else (self._num_classes,)
+        self.true_positives = self.add_variable(shape=shape, dtype=self.dtype, name="true_positives")
+        self.false_positives = self.add_variable(shape=shape, dtype=self.dtype, name="false_positives")
+        self.false_negatives = self.add_variable(shape=shape, dtype=self.dtype, name="false_negatives")
+        self.intermediate_weights = self.add_variable(shape=shape, dtype=self.dtype, name="intermediate_weights")
+        self._built = True
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred = np.asarray(y_true).astype(self.dtype), np.asarray(y_pred).astype(self.dtype)
+        if not self._built:
+            self._build(y_true.shape, y_pred.shape)
+        if y_true.shape != y_pred.shape or y_pred.ndim != 2 or y_pred.shape[-1] != self._num_classes:
+            raise ValueError(f"`y_true` and `y_pred` must both be (batch_size, {self._num_classes}) as the first "
+                             f"batch, got y_true.shape={y_true.shape}, y_pred.shape={y_pred.shape}.")
+        if self.threshold is None:
+            y_pred = (y_pred >= y_pred.max(axis=-1, keepdims=True)) & (np.abs(y_pred) > 1e-9)
+        else:
+            y_pred = y_pred > self.threshold
+        y_pred = y_pred.astype(self.dtype)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight).astype(self.dtype)
+            if sample_weight.shape not in ((), (len(y_true),)):
+                raise ValueError(f"`sample_weight` must be a scalar or (batch_size,)={len(y_true)}, "
+                                 f"got sample_weight.shape={sample_weight.shape}.")
+
+        def weighted_sum(value):
+            if sample_weight is not None:
+                value = value * np.expand_dims(sample_weight, -1)
+            return np.sum(value, axis=self.axis)
+
+        self.true_positives.assign(self.true_positives + weighted_sum(y_pred * y_true))
+        self.false_positives.assign(self.false_positives + weighted_sum(y_pred * (1 - y_true)))
+        self.false_negatives.assign(self.false_negatives + weighted_sum((1 - y_pred) * y_true))
+        self.intermediate_weights.assign(self.intermediate_weights + weighted_sum(y_true))
+
+    def result(self):
+        if not self._built:  # Keras fails here too (with an AttributeError)
+            raise ValueError("FBetaScore has no result before its first `update_state`: its state's shape "
+                             "comes from the first y_pred.")
+        eps, beta_2 = config.epsilon(), self.beta ** 2
+        tp, fp, fn = self.true_positives.value, self.false_positives.value, self.false_negatives.value
+        precision = tp / (tp + fp + eps)
+        recall = tp / (tp + fn + eps)
+        f_score = precision * recall / (beta_2 * precision + recall + eps) * (1 + beta_2)
+        if self.average == "weighted":
+            weights = self.intermediate_weights.value / (np.sum(self.intermediate_weights.value) + eps)
+            return np.sum(f_score * weights)
+        if self.average is not None:
+            return np.mean(f_score)
+        return f_score
+
+    def get_config(self):
+        return {**super().get_config(), "average": self.average, "beta": self.beta, "threshold": self.threshold}
+
+
+class F1Score(FBetaScore):
+    """:class:`FBetaScore` with ``β = 1``: ``F₁ = 2·P·R / (P + R)`` (with Keras's ε smoothing)."""
+
+    def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):
+        super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)
+
+    def get_config(self):
+        config_ = super().get_config()
+        del config_["beta"]
+        return config_

@@ -1,0 +1,183 @@
+"""Intersection over union, mirroring ``keras/src/metrics/iou_metrics.py``.
+
+Every class keeps one (num_classes × num_classes) confusion matrix ``total_confusion_matrix``, row = label,
+column = prediction, summed over the batches (:func:`~reference.metrics.metrics_utils.confusion_matrix`). For
+class ``c``::
+
+    IoU_c = TP_c / (TP_c + FP_c + FN_c) = cm[c, c] / (Σ_j cm[j, c] + Σ_j cm[c, j] - cm[c, c])
+
+and the result is the mean of ``IoU_c`` over the target classes whose denominator is not 0 (a class absent
+from both labels and predictions is left out, not counted as 0 or 1), with ``ε = epsilon()`` in both
+divisions, as Keras.
+"""
+
+import warnings
+
+import numpy as np
+
+from .. import config
+from ..utils.argument_validation import check_positive_int
+from . import metrics_utils
+from .metric import Metric
+
+
+class _IoUBase(Metric):
+    """The streaming confusion matrix of class ids.
+
+    Args:
+        num_classes: how many classes (the matrix is num_classes × num_classes).
+        name: default the class name in snake case, uniquified like a Keras auto-name.
+        dtype: of the matrix and of the cast inputs; default ``"int64"`` (Keras's ``"int"``), so float class ids
+            and float weights are truncated toward 0 (Keras warns about float weights; so do we).
+        ignore_class: a label id whose elements are left out (e.g. a "void" class in segmentation).
+        sparse_y_true, sparse_y_pred: whether each input holds class ids (default) or scores to ``argmax``.
+        axis: the class axis for that ``argmax`` (default -1).
+
+    Ids outside ``[0, num_classes)`` in either input are dropped, as Keras masks them.
+    """
+
+    _direction = "up"
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
+                 sparse_y_pred=True, axis=-1):
+        super().__init__(name=name)
+        self._dtype = np.dtype("int64" if dtype in (None, "int") else dtype).name   # Keras: `dtype or "int"`
+        self.num_classes = check_positive_int("num_classes", num_classes)
+        self.ignore_class = ignore_class
+        self.sparse_y_true = sparse_y_true
+        self.sparse_y_pred = sparse_y_pred
+        self.axis = axis
+        self.total_cm = self.add_variable(shape=(num_classes, num_classes), dtype=self.dtype,
+                                          name="total_confusion_matrix")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+        if not self.sparse_y_true:
+            y_true = np.argmax(y_true, axis=self.axis)
+        if not self.sparse_y_pred:
+            y_pred = np.argmax(y_pred, axis=self.axis)
+        y_true, y_pred = y_true.astype(self.dtype).reshape(-1), y_pred.astype(self.dtype).reshape(-1)
+        if y_true.shape != y_pred.shape:
+            raise ValueError(f"`y_true` and `y_pred` must hold as many class ids, got {y_true.size} and "
+                             f"{y_pred.size} (y_true.shape={np.shape(y_true)}, y_pred.shape={np.shape(y_pred)}).")
+        if sample_weight is None:
+            sample_weight = 1
+        elif np.asarray(sample_weight).dtype.kind == "f" and np.dtype(self.dtype).kind in "iu":
+            warnings.warn("You are passing weight as `float`, but dtype is `int`. This may result in an incorrect "
+                          "weight due to type casting Consider using integer weights.", stacklevel=2)
+        sample_weight = np.asarray(sample_weight).astype(self.dtype)
+        if sample_weight.ndim > 1:
+            sample_weight = sample_weight.reshape(-1)
+        try:
+            sample_weight = np.broadcast_to(sample_weight, y_true.shape)
+        except ValueError:
+            raise ValueError(f"`sample_weight` of shape {sample_weight.shape} does not match the {y_true.size} "
+                             f"class ids.") from None
+        in_range = (y_true >= 0) & (y_true < self.num_classes) & (y_pred >= 0) & (y_pred < self.num_classes)
+        if self.ignore_class is not None:
+            in_range &= y_true != self.ignore_class
+        current = metrics_utils.confusion_matrix(np.where(in_range, y_true, 0), np.where(in_range, y_pred, 0),
+                                                 self.num_classes, weights=np.where(in_range, sample_weight, 0),
+                                                 dtype=self.dtype)
+        self.total_cm.assign(self.total_cm + current)
+
+
+class IoU(_IoUBase):
+    """The mean IoU over ``target_class_ids`` (see the module docstring): ``IoU(num_classes, [c])`` is class
+    ``c``'s IoU alone.
+
+    Args:
+        num_classes, name, dtype, ignore_class, sparse_y_true, sparse_y_pred, axis: see ``_IoUBase``.
+        target_class_ids: the classes to average over, each in ``[0, num_classes)``.
+
+    The result is float32 whatever ``dtype`` is: Keras casts the counts to it.
+    """
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
+                 sparse_y_pred=True, axis=-1):
+        super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class,
+                         sparse_y_true=sparse_y_true, sparse_y_pred=sparse_y_pred, axis=axis)
+        target_class_ids = list(target_class_ids)
+        if not target_class_ids or max(target_class_ids) >= num_classes or min(target_class_ids) < -num_classes:
+            raise ValueError(f"`target_class_ids` must be in [0, {num_classes}), got "
+                             f"target_class_ids={target_class_ids}.")
+        self.target_class_ids = target_class_ids
+
+    def result(self):
+        cm = self.total_cm.value
+        true_positives = np.diag(cm).astype(self.dtype)
+        denominator = cm.sum(axis=0).astype(self.dtype) + cm.sum(axis=1).astype(self.dtype) - true_positives
+        ids = np.asarray(self.target_class_ids, dtype=np.int32)
+        true_positives, denominator = true_positives[ids].astype(np.float32), denominator[ids].astype(np.float32)
+        valid = denominator > 1e-9
+        iou = np.where(valid, true_positives / (denominator + np.float32(config.epsilon())), np.float32(0))
+        return np.sum(iou, axis=self.axis) / (np.sum(valid, dtype=np.float32) + np.float32(config.epsilon()))
+
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes, "target_class_ids": self.target_class_ids,
+                "ignore_class": self.ignore_class, "sparse_y_true": self.sparse_y_true,
+                "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}
+
+
+class BinaryIoU(IoU):
+    """IoU of two classes, predicted by ``y_pred >= threshold`` (compared in float32, as Keras does).
+
+    Args:
+        target_class_ids: ``(0, 1)`` (default) for the mean of both, ``[1]`` for the positives' IoU alone.
+        threshold: scores at or above it predict class 1 (note ``>=``, where the confusion metrics use ``>``).
+        name, dtype: as :class:`IoU`; labels are cast to ``dtype`` (int64: truncated).
+    """
+
+    def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
+        super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name, dtype=dtype)
+        self.threshold = threshold
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = np.asarray(y_true).astype(self.dtype)
+        y_pred = (np.asarray(y_pred).astype(np.float32) >= np.float32(self.threshold)).astype(self.dtype)
+        super().update_state(y_true, y_pred, sample_weight)
+
+    def get_config(self):
+        return {"target_class_ids": self.target_class_ids, "threshold": self.threshold, "name": self.name,
+                "dtype": self.dtype}
+
+
+class MeanIoU(IoU):
+    """The mean IoU over every class (``target_class_ids = range(num_classes)``)."""
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
+                 sparse_y_pred=True, axis=-1):
+        super().__init__(num_classes, target_class_ids=list(range(check_positive_int("num_classes", num_classes))),
+                         name=name, dtype=dtype, ignore_class=ignore_class, sparse_y_true=sparse_y_true,
+                         sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self):
+        return {"num_classes": self.num_classes, "name": self.name, "dtype": self.dtype,
+                "ignore_class": self.ignore_class, "sparse_y_true": self.sparse_y_true,
+                "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}
+
+
+class OneHotIoU(IoU):
+    """:class:`IoU` for one-hot labels (``sparse_y_true=False``) and, by default, scores (``sparse_y_pred=False``)."""
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_pred=False,
+                 axis=-1):
+        super().__init__(num_classes, target_class_ids, name=name, dtype=dtype, ignore_class=ignore_class,
+                         sparse_y_true=False, sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self):
+        return {"num_classes": self.num_classes, "target_class_ids": self.target_class_ids, "name": self.name,
+                "dtype": self.dtype, "ignore_class": self.ignore_class, "sparse_y_pred": self.sparse_y_pred,
+                "axis": self.axis}
+
+
+class OneHotMeanIoU(MeanIoU):
+    """:class:`MeanIoU` for one-hot labels and, by default, scores."""
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_pred=False, axis=-1):
+        super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class, sparse_y_true=False,
+                         sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self):
+        return {"num_classes": self.num_classes, "name": self.name, "dtype": self.dtype,
+                "ignore_class": self.ignore_class, "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}
