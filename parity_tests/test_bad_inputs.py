@@ -120,8 +120,12 @@ CASES = [
           ("unknown optimizer name", "identifier", lambda m: m.optimizers.get("adamw_plus")),
           ("apply without variables before build", "variables",
            lambda m: m.optimizers.Adam().apply([np.ones(2, np.float32)])),
-          ("unknown schedule name", "class_name",
-           lambda m: m.optimizers.schedules.deserialize({"class_name": "CosineDecayz", "config": {}})),
+          # (keras.optimizers.schedules.deserialize itself returns the unknown name as a string: no error)
+          ("unknown schedule name in an optimizer config", "class_name",
+           lambda m: m.optimizers.Adam.from_config({"learning_rate": {
+               "class_name": "CosineDecayz", "config": {}, "module": "keras.optimizers.schedules",
+               "registered_name": None}})),
+          ("unknown optimizer config", "identifier", lambda m: m.optimizers.get({"class_name": "Nope", "config": {}})),
           ("ExponentialDecay decay_steps 0", "decay_steps",
            lambda m: m.optimizers.schedules.ExponentialDecay(0.1, decay_steps=0, decay_rate=0.9)),
           ("PolynomialDecay decay_steps negative", "decay_steps",
