@@ -20,13 +20,13 @@ variable, ``None`` where the optimizer keeps none) or one array. The table never
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
-import numpy as np
 from hypothesis import strategies as st
 
 from . import strategies as S
+from .strategies import Trajectory, trajectories  # noqa: F401 - the gradient streams, re-exported for the tests
 
 # --- hyperparameters ----------------------------------------------------------------------------
 
@@ -204,66 +204,6 @@ def with_options(module, row, hp, opts):
     return row.build(module, kwargs)
 
 
-# --- gradient streams -----------------------------------------------------------------------
-
-STEP_KINDS = ("normal", "normal", "normal", "repeat", "zeros", "sparse", "huge", "none", "tiny")
-
-
-@dataclass(frozen=True)
-class Trajectory:
-    """Initial variables and a stream of gradients, described by a few numbers (hypothesis prints them)."""
-
-    seed: int
-    shapes: tuple
-    kinds: tuple          # one of STEP_KINDS per step
-    scale: float          # magnitude of the "normal" gradients
-    dtype: str
-    names: tuple = field(default=())
-    keep: tuple = ()      # variables that always get a gradient (MultiOptimizer: var0 is SGD's only one)
-
-    def variables(self):
-        rng = np.random.default_rng(self.seed)
-        return [rng.normal(0.0, 1.0, s).astype(self.dtype) for s in self.shapes]
-
-    def gradients(self):
-        """One list per step, one entry per variable (``None``: no gradient for it this step)."""
-        rng = np.random.default_rng(self.seed + 1)
-        steps, previous = [], None
-        for t, kind in enumerate(self.kinds):
-            step = [self._gradient(rng, kind, s) for s in self.shapes]
-            if kind == "repeat" and previous is not None:
-                step = [None if g is None else g.copy() for g in previous]
-            if kind == "none":
-                free = [i for i in range(len(step)) if i not in self.keep]
-                if len(free) > 1:  # never all of them: all None is an error, for Keras too
-                    step[free[t % len(free)]] = None
-            steps.append(step)
-            previous = step
-        return steps
-
-    def _gradient(self, rng, kind, shape):
-        if kind == "zeros":
-            return np.zeros(shape, self.dtype)
-        g = rng.normal(0.0, self.scale, shape)
-        if kind == "sparse":
-            g = np.where(rng.random(shape) < 0.8, 0.0, g)
-        elif kind == "huge":
-            g = np.where(rng.random(shape) < 0.3, np.sign(g) * 1e30, g)
-        elif kind == "tiny":
-            g = g * 1e-30
-        return np.asarray(g, dtype=self.dtype)
-
-
-@st.composite
-def trajectories(draw, dtype, steps=50, min_rank=0, keep=()):
-    """A :class:`Trajectory` of ``steps`` steps on 1 to 3 variables (``keep``: indices never ``None``)."""
-    shapes = tuple(draw(st.lists(S.shapes(min_dims=min_rank, max_dims=2, max_side=4), min_size=1, max_size=3)))
-    kinds = tuple(draw(st.lists(st.sampled_from(STEP_KINDS), min_size=steps, max_size=steps)))
-    scale = draw(st.sampled_from([1.0, 1e-3, 10.0, 0.1]))
-    return Trajectory(draw(st.integers(0, 2 ** 16)), shapes, kinds, scale, dtype,
-                      tuple(f"var{i}" for i in range(len(shapes))), keep)
-
-
 # --- schedules --------------------------------------------------------------------------------
 
 
@@ -274,7 +214,7 @@ class ScheduleInfo:
 
     name: str
     kwargs: Callable[..., Any]
-    steps: int = 200
+    steps: int = 120
     tol: str = "schedule"
 
     def __repr__(self):
@@ -282,7 +222,7 @@ class ScheduleInfo:
 
 
 def _decay_steps(short):
-    return st.integers(1, 10) if short else st.integers(1, 150)
+    return st.integers(1, 10) if short else st.integers(1, 100)
 
 
 LR0 = st.sampled_from([0.1, 1e-3, 1.0]) | S.floats("float64", 1e-4, 1.0)
@@ -292,7 +232,7 @@ SCHEDULE_ROWS = [
         "initial_learning_rate": LR0, "decay_steps": _decay_steps(short),
         "decay_rate": st.sampled_from([0.96, 0.5, 0.99]) | S.floats("float64", 0.1, 1.0), "staircase": st.booleans()})),
     ScheduleInfo("PiecewiseConstantDecay", lambda short=False: st.integers(1, 4).flatmap(lambda n: st.fixed_dictionaries({
-        "boundaries": st.lists(st.integers(0, 20 if short else 150), min_size=n, max_size=n, unique=True).map(sorted),
+        "boundaries": st.lists(st.integers(0, 20 if short else 100), min_size=n, max_size=n, unique=True).map(sorted),
         "values": st.lists(LR0, min_size=n + 1, max_size=n + 1)}))),
     ScheduleInfo("PolynomialDecay", lambda short=False: st.fixed_dictionaries({
         "initial_learning_rate": LR0, "decay_steps": _decay_steps(short),

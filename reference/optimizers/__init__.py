@@ -35,6 +35,10 @@ except ImportError:  # pragma: no cover - until then
 _CLASSES = [Optimizer, Adam, SGD, RMSprop, Adadelta, AdamW, Adagrad, Adamax, Adafactor, Muon, MultiOptimizer,
             OptimizerMap, Nadam, Ftrl, Lion, ScheduleFreeAdamW] + ([LossScaleOptimizer] if LossScaleOptimizer else [])
 ALL = {cls.__name__.lower(): cls for cls in _CLASSES}
+
+__all__ = ["ALL", "FLUSH_EVERY", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion",
+           "LossScaleOptimizer", "MultiOptimizer", "Muon", "Nadam", "Optimizer", "OptimizerMap", "RMSprop", "SGD",
+           "ScheduleFreeAdamW", "deserialize", "get", "schedules", "serialize"]
 _NEED_ARGUMENTS = {"optimizer": "it is the abstract base class", "multioptimizer": "it needs an `optimizer_map`",
                    "optimizermap": "it needs a `default_optimizer`",
                    "lossscaleoptimizer": "it needs an `inner_optimizer`"}
