@@ -132,7 +132,7 @@ ROWS = [
                               exclude_layers=st.sampled_from([None, ["var1"]]), exclude_embeddings=st.booleans()),
                   {"momentums": "momentums", "adam_velocities": "adam_velocities"}, tol="muon",
                   dtypes=("float32",),
-                  note="float32 only: Keras's lr_adjust multiplies by a float32 sqrt, a TypeError in float64"),
+                  note="float32 only: in float64 Keras fails (InvalidArgumentError: a float32 learning rate times the float64 update)"),
     OptimizerInfo("ScheduleFreeAdamW", _hp(beta_1=S.unit_interval(0.1, 0.99, [0.9]),
                                            beta_2=S.unit_interval(0.0, 0.9999, [0.999]), epsilon=EPSILONS,
                                            warmup_steps=st.sampled_from([0, 5, 20])),
