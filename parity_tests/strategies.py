@@ -488,43 +488,6 @@ def unit_interval(low=0.0, high=0.999, pinned=()):
     return st.one_of(st.sampled_from(tuple(pinned) + (low, high)), floats("float64", low, high))
 
 
-def optimizer_hyperparameters(name):
-    """Keras constructor kwargs for ``name`` in ("adam", "sgd", "rmsprop"), flags included."""
-    epsilons = st.sampled_from([1e-7, 1e-8, 1e-4, 1e-3])
-    if name == "adam":
-        return st.fixed_dictionaries({
-            "learning_rate": learning_rates(), "beta_1": unit_interval(0.0, 0.99, [0.9]),
-            "beta_2": unit_interval(0.0, 0.9999, [0.999]), "epsilon": epsilons, "amsgrad": st.booleans()})
-    if name == "sgd":
-        return st.fixed_dictionaries({
-            "learning_rate": learning_rates(), "momentum": unit_interval(0.0, 0.99, [0.9]), "nesterov": st.booleans()})
-    if name == "rmsprop":
-        # rho >= 0.5: centered RMSprop divides by v - a² + ε, whose relative conditioning grows like ρ^-T
-        return st.fixed_dictionaries({
-            "learning_rate": learning_rates(), "rho": unit_interval(0.5, 0.99, [0.9]),
-            "momentum": unit_interval(0.0, 0.99, [0.0, 0.9]), "epsilon": epsilons, "centered": st.booleans()})
-    raise ValueError(f"Unknown optimizer name {name!r}; expected 'adam', 'sgd' or 'rmsprop'.")
-
-
-@st.composite
-def optimizer_trajectory(draw, dtype, max_steps=6):
-    """Initial variables and one gradient per variable per step: ``(variables, [grads_step_1, ...])``.
-
-    Gradients are moderate (|g| <= 10) with exact zeros (a weight that gets no signal) and
-    steps that repeat the previous gradient (constant gradients are Adam's and RMSprop's hard case).
-    """
-    var_shapes = draw(st.lists(shapes(max_dims=2), min_size=1, max_size=3))
-    variables = [draw(arrays(dtype, s, values(dtype, 3.0))) for s in var_shapes]
-    steps = draw(st.integers(1, max_steps))
-    grads = []
-    for t in range(steps):
-        if t and draw(st.booleans()):
-            grads.append([g.copy() for g in grads[-1]])
-        else:
-            grads.append([draw(arrays(dtype, s, values(dtype, 10.0))) for s in var_shapes])
-    return variables, grads
-
-
 # --- training step ------------------------------------------------------------------------
 
 
@@ -678,6 +641,45 @@ def false_negatives(draw, dtype):
 
 
 # --- mixed precision ------------------------------------------------------------------------
+
+# The inner optimizers of the loss-scale trajectories: Adam and SGD with their flags, a few variables.
+
+def optimizer_hyperparameters(name):
+    """Keras constructor kwargs for ``name`` in ("adam", "sgd", "rmsprop"), flags included."""
+    epsilons = st.sampled_from([1e-7, 1e-8, 1e-4, 1e-3])
+    if name == "adam":
+        return st.fixed_dictionaries({
+            "learning_rate": learning_rates(), "beta_1": unit_interval(0.0, 0.99, [0.9]),
+            "beta_2": unit_interval(0.0, 0.9999, [0.999]), "epsilon": epsilons, "amsgrad": st.booleans()})
+    if name == "sgd":
+        return st.fixed_dictionaries({
+            "learning_rate": learning_rates(), "momentum": unit_interval(0.0, 0.99, [0.9]), "nesterov": st.booleans()})
+    if name == "rmsprop":
+        # rho >= 0.5: centered RMSprop divides by v - a² + ε, whose relative conditioning grows like ρ^-T
+        return st.fixed_dictionaries({
+            "learning_rate": learning_rates(), "rho": unit_interval(0.5, 0.99, [0.9]),
+            "momentum": unit_interval(0.0, 0.99, [0.0, 0.9]), "epsilon": epsilons, "centered": st.booleans()})
+    raise ValueError(f"Unknown optimizer name {name!r}; expected 'adam', 'sgd' or 'rmsprop'.")
+
+
+@st.composite
+def optimizer_trajectory(draw, dtype, max_steps=6):
+    """Initial variables and one gradient per variable per step: ``(variables, [grads_step_1, ...])``.
+
+    Gradients are moderate (|g| <= 10) with exact zeros (a weight that gets no signal) and
+    steps that repeat the previous gradient (constant gradients are Adam's and RMSprop's hard case).
+    """
+    var_shapes = draw(st.lists(shapes(max_dims=2), min_size=1, max_size=3))
+    variables = [draw(arrays(dtype, s, values(dtype, 3.0))) for s in var_shapes]
+    steps = draw(st.integers(1, max_steps))
+    grads = []
+    for t in range(steps):
+        if t and draw(st.booleans()):
+            grads.append([g.copy() for g in grads[-1]])
+        else:
+            grads.append([draw(arrays(dtype, s, values(dtype, 10.0))) for s in var_shapes])
+    return variables, grads
+
 
 LOSS_SCALES = (2.0**15, 1.0, 2.0**-3, 2.0**20, 3.0)
 """``initial_scale`` values: Keras's default, 1, a fraction, a large power of two, and 3 (not a power of two:
@@ -1109,3 +1111,62 @@ def iou_kwargs(target_class_ids=True, ignore_class=True):
         required["target_class_ids"] = st.sampled_from([[0], [2], [0, 1], [2, 0, 1], [1, 1]])
     optional = {"ignore_class": st.sampled_from([None, 0, 2, -1])} if ignore_class else {}
     return st.fixed_dictionaries(required, optional=optional)
+
+# --- optimizers: 50-step gradient streams (parity_tests/optimizer_db.py, test_optimizers.py) ---
+
+STEP_KINDS = ("normal", "normal", "normal", "repeat", "zeros", "sparse", "huge", "none", "tiny")
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Initial variables and a stream of gradients, described by a few numbers (hypothesis prints them)."""
+
+    seed: int
+    shapes: tuple
+    kinds: tuple          # one of STEP_KINDS per step
+    scale: float          # magnitude of the "normal" gradients
+    dtype: str
+    names: tuple = ()
+    keep: tuple = ()      # variables that always get a gradient (MultiOptimizer: var0 is SGD's only one)
+
+    def variables(self):
+        rng = np.random.default_rng(self.seed)
+        return [rng.normal(0.0, 1.0, s).astype(self.dtype) for s in self.shapes]
+
+    def gradients(self):
+        """One list per step, one entry per variable (``None``: no gradient for it this step)."""
+        rng = np.random.default_rng(self.seed + 1)
+        steps, previous = [], None
+        for t, kind in enumerate(self.kinds):
+            step = [self._gradient(rng, kind, s) for s in self.shapes]
+            if kind == "repeat" and previous is not None:
+                step = [None if g is None else g.copy() for g in previous]
+            if kind == "none":
+                free = [i for i in range(len(step)) if i not in self.keep]
+                if len(free) > 1:  # never all of them: all None is an error, for Keras too
+                    step[free[t % len(free)]] = None
+            steps.append(step)
+            previous = step
+        return steps
+
+    def _gradient(self, rng, kind, shape):
+        if kind == "zeros":
+            return np.zeros(shape, self.dtype)
+        g = rng.normal(0.0, self.scale, shape)
+        if kind == "sparse":
+            g = np.where(rng.random(shape) < 0.8, 0.0, g)
+        elif kind == "huge":
+            g = np.where(rng.random(shape) < 0.3, np.sign(g) * 1e30, g)
+        elif kind == "tiny":
+            g = g * 1e-30
+        return np.asarray(g, dtype=self.dtype)
+
+
+@st.composite
+def trajectories(draw, dtype, steps=50, min_rank=0, keep=()):
+    """A :class:`Trajectory` of ``steps`` steps on 1 to 3 variables (``keep``: indices never ``None``)."""
+    var_shapes = tuple(draw(st.lists(shapes(min_dims=min_rank, max_dims=2, max_side=4), min_size=1, max_size=3)))
+    kinds = tuple(draw(st.lists(st.sampled_from(STEP_KINDS), min_size=steps, max_size=steps)))
+    scale = draw(st.sampled_from([1.0, 1e-3, 10.0, 0.1]))
+    return Trajectory(draw(st.integers(0, 2 ** 16)), var_shapes, kinds, scale, dtype,
+                      tuple(f"var{i}" for i in range(len(var_shapes))), keep)

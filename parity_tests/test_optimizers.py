@@ -1,95 +1,223 @@
-"""Optimizer trajectories against Keras: Adam (± amsgrad), SGD (momentum, nesterov), RMSprop (momentum, centered).
+"""Optimizer trajectories and learning-rate schedules against Keras, over ``optimizer_db``'s rows.
 
-Each example draws hyperparameters, a few variables and a sequence of
-gradients (1 to 6 steps), applies them with the reference optimizer to NumPy
-arrays and with the Keras optimizer to ``tf.Variable``s, and after *every* step
-compares the variables and every slot (moments, velocities, ...) and the
-iteration count. The trajectory tolerance grows with the number of steps.
+* ``test_trajectory_matches_keras[row-dtype]``: hypothesis draws the row's hyperparameters, some base-class
+  options (weight decay, clipping, EMA, loss scaling, gradient accumulation, a schedule) and a gradient stream
+  of :data:`STEPS` steps (normal, repeated, zero, sparse, huge (1e30), tiny (1e-30) gradients, and steps where
+  one variable gets ``None``); the reference optimizer runs on NumPy arrays, Keras's on ``keras.Variable``s, and
+  after *every* step the variables, every slot, the EMA averages, the gradient accumulators, ``iterations`` and
+  ``learning_rate`` are compared.
+* ``test_option_matches_keras[option-dtype]``: each base-class option alone, on a drawn optimizer.
+* ``test_schedule_matches_keras[row-dtype]``: each schedule, value by value over ``range(row.steps)``
+  (float32: Python-float arguments, as Keras computes them; float64: ``np.float64`` initial learning rate).
+
+Trajectories are expensive (a 50-step trajectory costs ~2-4 s: Keras's eager ``apply_gradients`` and the
+comparison of every slot after every step), so their example count is the profile's divided by
+:data:`TRAJECTORY_SHARE` (dev and ci: 1 drawn example per row and dtype, beside the pinned ones; thorough: 20).
 """
+
+import warnings
 
 import numpy as np
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
 import reference as rk  # noqa: E402
-from parity_tests import strategies as S  # noqa: E402
+from parity_tests import optimizer_db as db  # noqa: E402
 from parity_tests.compare import assert_parity  # noqa: E402
 from parity_tests.op_db import PINNED  # noqa: E402
 
-# reference class, Keras class, {reference slot list: Keras slot attribute}
-OPTIMIZERS = {
-    "adam": ("Adam", {"momentums": "_momentums", "velocities": "_velocities", "velocity_hats": "_velocity_hats"}),
-    "sgd": ("SGD", {"momentums": "momentums"}),
-    "rmsprop": ("RMSprop", {"velocities": "_velocities", "momentums": "_momentums",
-                            "average_gradients": "_average_gradients"}),
-}
+STEPS = 50
+TRAJECTORY_SHARE = 100
+_PROFILE_EXAMPLES = settings().max_examples
+TRAJECTORY_EXAMPLES = max(1, _PROFILE_EXAMPLES // TRAJECTORY_SHARE)
+SCHEDULE_EXAMPLES = max(3, _PROFILE_EXAMPLES // 10)
 
-_CONSTANT = [[np.array([[0.5, -2.0], [0.0, 1e-3]])]] * 4        # one variable, the same gradient 4 times
-_START = [np.array([[1.0, -1.0], [0.0, 3.0]])]
-PINNED_CASES = {                                                   # (hyperparameters, (variables, gradients))
-    "adam": [({"learning_rate": 1e-3}, (_START, _CONSTANT)),
-             ({"learning_rate": 0.1, "amsgrad": True, "beta_1": 0.0}, (_START, _CONSTANT[:1] + [[_START[0] * 0]] * 2))],
-    "sgd": [({"learning_rate": 0.01, "momentum": 0.9, "nesterov": True}, (_START, _CONSTANT)),
-            ({"learning_rate": 1.0}, (_START, _CONSTANT[:2]))],
-    "rmsprop": [({"learning_rate": 1e-3, "centered": True, "momentum": 0.9}, (_START, _CONSTANT)),
-                ({"learning_rate": 1e-3, "rho": 0.5}, (_START, [[_START[0] * 0]] * 2))],
-}
+BASE_SLOTS = {"model_variables_moving_average": "_model_variables_moving_average",
+              "accumulated_gradients": "_accumulated_gradients"}
 
 
-def _repro(name, hp, variables, grads):
-    """Inputs and code that replay the trajectory on each side."""
-    inputs = {f"var{i}": v for i, v in enumerate(variables)}
-    inputs.update({f"grad{t}_{i}": g for t, step in enumerate(grads) for i, g in enumerate(step)})
-    names = ", ".join(f"var{i}" for i in range(len(variables)))
-    steps = "[" + ", ".join("[" + ", ".join(f"grad{t}_{i}" for i in range(len(s))) + "]" for t, s in enumerate(grads)) + "]"
-    ref_cls, slots = OPTIMIZERS[name]
-    ref = (f"opt = rk.optimizers.{ref_cls}(**{hp!r})\nvariables = [v.copy() for v in [{names}]]\n"
-           f"for step in {steps}:\n    opt.apply_gradients(zip(step, variables))\n"
-           f"print(variables, {', '.join(f'opt.{s}' for s in slots)})")
-    tf_code = (f"opt = keras.optimizers.{ref_cls}(**{hp!r})\nvariables = [tf.Variable(v) for v in [{names}]]\n"
-               f"for step in {steps}:\n    opt.apply_gradients(zip(step, variables))\n"
-               f"print(variables, {', '.join(f'getattr(opt, {k!r}, [])' for k in slots.values())})")
-    return dict(inputs=inputs, ref=ref, tf=tf_code)
+def _params(rows):
+    return [pytest.param(row, dtype, id=f"{row.name}-{dtype}") for row in rows for dtype in row.dtypes]
 
 
-def check_trajectory(name, dtype, hp, variables, grads):
-    ref_cls, slots = OPTIMIZERS[name]
-    ref_opt = getattr(rk.optimizers, ref_cls)(**hp)
-    tf_opt = getattr(keras.optimizers, ref_cls)(**hp)
-    ref_vars = [v.copy() for v in variables]
-    tf_vars = [tf.Variable(v) for v in variables]
-    repro = _repro(name, hp, variables, grads)
+def _as_list(value):
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _numpy(value):
+    return None if value is None else np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+
+
+def _repro(row, hp, opts, trajectory):
+    setup = (f"from parity_tests import optimizer_db as db\ntrajectory = {trajectory!r}\n"
+             f"row, hp, opts = db.BY_NAME[{row.name!r}], {hp!r}, {opts!r}\n")
+    ref = (setup + "opt = db.with_options(rk, row, hp, opts)\nvariables = trajectory.variables()\n"
+           "opt.build(variables, names=trajectory.names)\n"
+           "for step in trajectory.gradients():\n    opt.apply_gradients(zip(step, variables))")
+    tf_code = (setup + "opt = db.with_options(keras, row, hp, opts)\n"
+               "variables = [keras.Variable(v, name=n) for v, n in zip(trajectory.variables(), trajectory.names)]\n"
+               "for step in trajectory.gradients():\n"
+               "    opt.apply_gradients([(None if g is None else tf.constant(g), v) for g, v in zip(step, variables)])")
+    return dict(inputs={}, ref=ref, tf=tf_code)
+
+
+def check_trajectory(row, dtype, hp, opts, trajectory):
+    ref_opt = db.with_options(rk, row, hp, opts)
+    tf_opt = db.with_options(keras, row, hp, opts)
+    ref_vars = trajectory.variables()
+    tf_vars = [keras.Variable(v, name=n, dtype=dtype) for v, n in zip(ref_vars, trajectory.names)]
+    ref_opt.build(ref_vars, names=trajectory.names)
+    tf_opt.build(tf_vars)
+    slots = {**row.slots, **(BASE_SLOTS if row.options else {})}
+    repro = _repro(row, hp, opts, trajectory)
+    what = f"{row.name}({hp}, {opts})"
+    # a schedule computes in float32 (as Keras, from Python floats), and NumPy's float32 cos/pow/log differ
+    # from TF's by an ulp or two: the learning rate then carries float32 rounding into a float64 trajectory
+    tol_dtype = "float32" if "schedule" in opts else dtype
     peak = {}  # largest |value| seen so far of each compared quantity: the trajectory's scale
-    for t, step in enumerate(grads, start=1):
-        ref_opt.apply_gradients(zip([g.copy() for g in step], ref_vars))
-        tf_opt.apply_gradients(zip([tf.constant(g) for g in step], tf_vars))
-        assert ref_opt.iterations == int(tf_opt.iterations.numpy()) == t
+    for t, step in enumerate(trajectory.gradients(), start=1):
+        ref_opt.apply_gradients(zip([None if g is None else g.copy() for g in step], ref_vars))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Keras warns about the None gradients
+            tf_opt.apply_gradients([(None if g is None else tf.constant(g), v) for g, v in zip(step, tf_vars)])
+        assert ref_opt.iterations == int(tf_opt.iterations.numpy()), (
+            f"{what}: iterations {ref_opt.iterations} vs Keras {int(tf_opt.iterations.numpy())} after call {t}")
         pairs = [(f"variable {i}", r, v) for i, (r, v) in enumerate(zip(ref_vars, tf_vars))]
         for ref_slot, keras_slot in slots.items():
-            ref_list, tf_list = getattr(ref_opt, ref_slot), getattr(tf_opt, keras_slot, None) or []
-            assert len(ref_list) == len(tf_list), (f"{name} {hp}: slot {ref_slot} has {len(ref_list)} arrays in the "
+            ref_list, tf_list = _as_list(db.resolve(ref_opt, ref_slot)), _as_list(db.resolve(tf_opt, keras_slot))
+            ref_list, tf_list = [a for a in ref_list if a is not None], [a for a in tf_list if a is not None]
+            assert len(ref_list) == len(tf_list), (f"{what}: slot {ref_slot} has {len(ref_list)} arrays in the "
                                                    f"reference, {len(tf_list)} in Keras ({keras_slot})")
             pairs += [(f"{ref_slot}[{i}]", r, v) for i, (r, v) in enumerate(zip(ref_list, tf_list))]
-        for what, r, v in pairs:
-            peak[what] = max(peak.get(what, 0.0), float(np.max(np.abs(r), initial=0.0)))
-            assert_parity(r, v.numpy(), op="optimizer", dtype=dtype, size=t, scale=peak[what],
-                          what=f"{name}({hp}) {what} after step {t}", **repro)
+        for name, r, v in pairs:
+            r, v = np.asarray(r), _numpy(v)
+            with np.errstate(invalid="ignore", over="ignore"):
+                finite = np.abs(r[np.isfinite(r)].astype(np.float64))
+            peak[name] = max(peak.get(name, 0.0), float(np.max(finite, initial=0.0)))
+            assert_parity(r, v, op=row.tol, dtype=tol_dtype, size=t, scale=peak[name],
+                          what=f"{what} {name} after call {t}", **repro)
+        if row.name != "MultiOptimizer":
+            assert_parity(np.asarray(ref_opt.learning_rate), _numpy(tf_opt.learning_rate), op="schedule",
+                          dtype="float32", scale=peak.setdefault("lr", 1.0),
+                          what=f"{what} learning_rate after call {t}", **repro)
 
 
-@pytest.mark.parametrize("dtype", S.DTYPES)
-@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def _pinned(row, dtype):
+    """A default-hyperparameter run of every row; for Adam, also the base-class options in three groups
+    (the drawn examples and ``test_option_matches_keras`` cover them on the other rows)."""
+    shapes = ((3, 4), (4,))
+    if row.name == "Muon":
+        shapes = ((3, 4), (4,), (5, 2))
+    base = db.Trajectory(seed=0, shapes=shapes, kinds=("normal", "repeat", "none", "zeros", "sparse") * 10,
+                         scale=1.0, dtype=dtype, names=tuple(f"var{i}" for i in range(len(shapes))), keep=row.keep)
+    hp = {"learning_rate": 0.01}
+    if row.name == "MultiOptimizer":
+        hp = {"learning_rate": 0.01, "beta_1": 0.9, "sgd_learning_rate": 0.1, "momentum": 0.9}
+    cases = [(hp, {}, base)]
+    if row.name == "Adam":
+        cases += [(hp, {"weight_decay": 0.1, "clipnorm": 1.0}, base),
+                  (hp, {"use_ema": True, "ema_overwrite_frequency": 3, "gradient_accumulation_steps": 2}, base),
+                  (hp, {"global_clipnorm": 0.5, "loss_scale_factor": 128.0,
+                        "schedule": ("CosineDecay", {"initial_learning_rate": 0.0, "decay_steps": 20,
+                                                     "warmup_target": 0.1, "warmup_steps": 10})}, base)]
+    return cases
+
+
+@pytest.mark.parametrize("row, dtype", _params(db.ROWS))
+@settings(max_examples=TRAJECTORY_EXAMPLES)
 @given(data=st.data())
 @example(data=PINNED)
-def test_trajectory_matches_keras(name, dtype, data):
+def test_trajectory_matches_keras(row, dtype, data):
     if data is PINNED:
-        cases = [(hp, ([v.astype(dtype) for v in vs], [[g.astype(dtype) for g in s] for s in gs]))
-                 for hp, (vs, gs) in PINNED_CASES[name]]
+        cases = _pinned(row, dtype)
     else:
-        cases = [(data.draw(S.optimizer_hyperparameters(name), label="hyperparameters"),
-                  data.draw(S.optimizer_trajectory(dtype), label="trajectory"))]
-    for hp, (variables, grads) in cases:
-        check_trajectory(name, dtype, hp, variables, grads)
+        hp = data.draw(row.hyperparameters(), label="hyperparameters")
+        opts = data.draw(db.options(), label="options") if row.options else {}
+        cases = [(hp, opts, data.draw(db.trajectories(dtype, STEPS, keep=row.keep), label="trajectory"))]
+    for hp, opts, trajectory in cases:
+        check_trajectory(row, dtype, hp, opts, trajectory)
+
+
+OPTION_ROWS = [row for row in db.ROWS if row.options and "float64" in row.dtypes]
+
+
+@pytest.mark.parametrize("dtype", ("float32", "float64"))
+@pytest.mark.parametrize("option", db.OPTIONS)
+@settings(max_examples=TRAJECTORY_EXAMPLES)
+@given(data=st.data())
+def test_option_matches_keras(option, dtype, data):
+    row = data.draw(st.sampled_from(OPTION_ROWS), label="row")
+    hp = data.draw(row.hyperparameters(), label="hyperparameters")
+    opts = data.draw(db.option_values(option), label="option")
+    check_trajectory(row, dtype, hp, opts, data.draw(db.trajectories(dtype, STEPS), label="trajectory"))
+
+
+def _schedule_kwargs(kwargs, dtype):
+    """In float64, the initial learning rate (or the first value) as ``np.float64``: Keras then computes in
+    float64 (a Python float makes it float32)."""
+    if dtype == "float32":
+        return kwargs
+    kwargs = dict(kwargs)
+    if "initial_learning_rate" in kwargs:
+        kwargs["initial_learning_rate"] = np.float64(kwargs["initial_learning_rate"])
+    else:
+        kwargs["values"] = [np.float64(v) for v in kwargs["values"]]
+    return kwargs
+
+
+@pytest.mark.parametrize("dtype", ("float32", "float64"))
+@pytest.mark.parametrize("row", db.SCHEDULE_ROWS, ids=[r.name for r in db.SCHEDULE_ROWS])
+@settings(max_examples=SCHEDULE_EXAMPLES)
+@given(data=st.data())
+def test_schedule_matches_keras(row, dtype, data):
+    kwargs = _schedule_kwargs(data.draw(row.kwargs(), label="kwargs"), dtype)
+    ref = getattr(rk.optimizers.schedules, row.name)(**kwargs)
+    ker = getattr(keras.optimizers.schedules, row.name)(**kwargs)
+    values = [v for v in kwargs.values() if isinstance(v, float)] + list(kwargs.get("values", []))
+    scale = max([1.0] + [abs(float(v)) for v in values])
+    for step in range(row.steps):
+        r = np.asarray(ref(step))
+        k = ker(tf.constant(step, tf.int64)).numpy()
+        assert r.dtype == k.dtype, f"{row.name}({kwargs}) at step {step}: dtype {r.dtype} vs Keras {k.dtype}"
+        assert_parity(r, k, op=row.tol, dtype=dtype, scale=scale, what=f"{row.name}({kwargs}) at step {step}")
+
+
+@pytest.mark.parametrize("row", db.SCHEDULE_ROWS, ids=[r.name for r in db.SCHEDULE_ROWS])
+@settings(max_examples=SCHEDULE_EXAMPLES)
+@given(data=st.data())
+def test_schedule_config_matches_keras(row, data):
+    kwargs = data.draw(row.kwargs(), label="kwargs")
+    ref = getattr(rk.optimizers.schedules, row.name)(**kwargs)
+    ker = getattr(keras.optimizers.schedules, row.name)(**kwargs)
+    assert ref.get_config() == ker.get_config()
+    assert type(ref).from_config(ref.get_config()).get_config() == ref.get_config()
+    serialized = keras.optimizers.schedules.serialize(ker)
+    assert rk.optimizers.schedules.serialize(ref) == {k: serialized[k] for k in ("module", "class_name",
+                                                                                  "config", "registered_name")}
+
+
+@pytest.mark.parametrize("name", sorted(rk.optimizers.ALL) + ["Adam", "ADAM", "AdamW", "SGD", "lamb", "Lamb",
+                                                               "adam_w", "nope"])
+def test_get_resolves_names_as_keras(name):
+    try:
+        expected = type(keras.optimizers.get(name)).__name__
+    except Exception:  # noqa: BLE001 - Keras's KeyError/TypeError/ValueError: the reference raises ValueError
+        with pytest.raises(ValueError, match="Could not interpret optimizer identifier"):
+            rk.optimizers.get(name)
+        return
+    assert type(rk.optimizers.get(name)).__name__ == expected
+
+
+@pytest.mark.parametrize("row", [r for r in db.ROWS if r.name != "MultiOptimizer"], ids=lambda r: r.name)
+def test_defaults_and_config_match_keras(row):
+    ref, ker = getattr(rk.optimizers, row.name)(), getattr(keras.optimizers, row.name)()
+    ref_config, keras_config = ref.get_config(), ker.get_config()
+    keras_config.pop("name"), ref_config.pop("name")
+    assert ref_config == keras_config
+    assert type(ref).from_config(ref.get_config()).get_config() == ref.get_config()

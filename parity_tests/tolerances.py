@@ -144,6 +144,14 @@ RULES = {
     "optimizer": Rule(
         lambda eps, n: 16 * n * eps,
         "≤ 8 roundings per update on each side, accumulated linearly over size=T steps; scale=max|quantity|·conditioning"),
+    "muon": Rule(
+        lambda eps, n: 64 * n * eps,
+        "the optimizer rule, times 4 for Muon's Newton–Schulz: 5 rounds of 3 small matmuls, each within "
+        "k·ε of the exact product; scale=max|quantity|"),
+    "schedule": Rule(
+        lambda eps, n: 16 * eps,
+        "a learning-rate schedule at one step: ≤ 4 transcendental ops (pow, cos, log) of ≤ 4 ulp each, "
+        "1 + cos cancelling against scale=max learning rate"),
     "training_step": Rule(
         lambda eps, n: 4 * (n + 16) * eps,
         "forward+backward of the MLP: matmuls of inner dim ≤ size (784 pixels, units or batch) + softmax/CE; scale=magnitude"),

@@ -100,7 +100,7 @@ def test_steps_per_execution_changes_no_number(data):
 
 
 def test_unknown_optimizer_lists_the_valid_choices():
-    with pytest.raises(ValueError, match="Unknown optimizer 'adamw_of_doom'.*'rmsprop'"):
+    with pytest.raises(ValueError, match="Could not interpret optimizer identifier: 'adamw_of_doom'.*'rmsprop'"):
         mlp().compile("adamw_of_doom", loss="mse")
 
 

@@ -28,15 +28,25 @@ class Adam(Optimizer):
       differently from ``β₁m + (1 - β₁)g``;
     * amsgrad keeps the running max of ``v`` itself, not of the bias-corrected ``v̂``.
 
+    ``weight_decay`` here is the base class's: decoupled (``w ← w - w·wd·lr`` before the rule above), the
+    same arithmetic as :class:`AdamW`'s, which only changes the default (0.004) and forbids ``None``.
+    It is *not* the L2 penalty ``g + wd·w`` of the paper's Adam with weight decay.
+
     Args:
-        learning_rate: float, default 0.001.
-        beta_1, beta_2: decay rates of the first and second moments, in [0, 1).
+        learning_rate: float, schedule or callable, default 0.001.
+        beta_1, beta_2: decay rates of the first and second moments, in [0, 1].
         epsilon: default 1e-7 (the paper suggests 1e-8).
         amsgrad: whether to use AMSGrad (Reddi et al., 2018).
+        **kwargs: the base class's options (``weight_decay``, ``clipnorm``, ``use_ema``, ...).
+
+    Slots (Keras's names without the underscore): ``momentums``, ``velocities``, ``velocity_hats`` (amsgrad).
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, name="adam"):
-        super().__init__(learning_rate, name)
+    SLOTS = ("momentums", "velocities", "velocity_hats")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, name=None,
+                 **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
         self.beta_1 = check_float("beta_1", beta_1, 0.0, 1.0)
         self.beta_2 = check_float("beta_2", beta_2, 0.0, 1.0)
         self.epsilon = check_float("epsilon", epsilon, 0.0)
@@ -44,21 +54,18 @@ class Adam(Optimizer):
         self.momentums, self.velocities, self.velocity_hats = [], [], []
         self._coefficients_key = None
 
-    def build(self, variables):
-        super().build(variables)
+    def build(self, variables, names=None):
+        super().build(variables, names)
         self.momentums = self._zeros_like_each(variables)
         self.velocities = self._zeros_like_each(variables)
         self.velocity_hats = self._zeros_like_each(variables) if self.amsgrad else []
-
-    def _slots(self):
-        return self.momentums + self.velocities + self.velocity_hats
 
     def _coefficients(self, lr):
         """``(α, 1 - β₁, 1 - β₂, ε)`` in ``lr``'s dtype, with ``α = lr·sqrt(1 - β₂ᵗ)/(1 - β₁ᵗ)``.
 
         Computed once per step and dtype, not once per variable.
         """
-        key = (self.iterations, lr.dtype)
+        key = (self.iterations, lr.dtype, float(lr))
         if self._coefficients_key != key:
             dtype = lr.dtype.type
             step = dtype(self.iterations + 1)

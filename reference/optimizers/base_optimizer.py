@@ -4,8 +4,38 @@ Each ``update_step`` performs, in place and in the same order of operations,
 the arithmetic that Keras's ``update_step`` performs, so float32 results agree
 to the last few ulps. Scalars are cast to the variable's dtype the way Keras
 casts them: ``learning_rate`` is stored as a ``floatx()`` scalar when the
-optimizer is created (Keras keeps it in a ``floatx`` variable), and constants
-such as ``1 - beta_1`` are computed in Python (float64) and then cast.
+optimizer is created (Keras keeps it in a ``floatx`` variable); a Python float
+that Keras passes to ``ops.cast`` goes through float32 first (:func:`keras_cast`:
+``tf.cast`` of a Python float makes a float32 tensor), while a Python float that
+Keras passes straight to an op (``ops.multiply(x, 1 - beta_1)``) is converted to
+the variable's dtype exactly.
+
+**The options of every optimizer**, one code path each, in Keras's order
+(``BaseOptimizer.apply`` then ``_backend_apply_gradients``):
+
+1. ``None`` gradients are dropped (all ``None`` is an error);
+2. ``loss_scale_factor``: every gradient is divided by it;
+3. ``gradient_accumulation_steps = n``: on the calls where
+   ``(iterations_real + 1) % n != 0`` the gradient is *added* to an accumulator
+   and nothing else happens to the variables; on the n-th call the update runs
+   with ``(g + accumulator) / n`` (the mean of the n gradients) and the
+   accumulators are zeroed;
+4. the update: ``clipnorm`` (each gradient by its own norm) or
+   ``global_clipnorm`` (all gradients by their joint norm) or ``clipvalue``;
+   then ``weight_decay`` (``w ← w - w·wd·lr``, decoupled, *before* the
+   optimizer's own rule, skipping the variables excluded by
+   :meth:`Optimizer.exclude_from_weight_decay`); then ``update_step`` per variable;
+5. ``use_ema``: after every call (update or accumulation), each average becomes
+   ``μ·avg + (1 - μ)·w`` with ``μ = ema_momentum``, except ``μ = 0`` while
+   ``iterations == 0``; with ``ema_overwrite_frequency = f`` the variables are
+   overwritten by their averages when ``(iterations + 1) % f == 0``;
+6. ``iterations_real += 1``.
+
+``iterations`` is Keras's: the real count floor-divided by
+``gradient_accumulation_steps`` (so Adam's bias correction counts updates, not
+calls), while a learning-rate schedule is evaluated at the real count.
+
+An option that is off costs one Python test per step: no pass over the weights.
 
 The in-place arithmetic uses two scratch buffers per variable, allocated once,
 so a step allocates nothing.
@@ -21,71 +51,291 @@ weights are unaffected (a subnormal step is far below half an ulp of any
 weight); slots differ from TF's by less than ``tiny`` in between.
 """
 
+import numbers
+import re
+import warnings
+
 import numpy as np
 
 from .. import config
 from ..utils.argument_validation import check_float
+from ..utils.naming import auto_name
+from .schedules import learning_rate_schedule
 
 FLUSH_EVERY = 64
 
 
+def keras_cast(value, dtype):
+    """Keras's ``ops.cast(value, dtype)`` of a Python float: ``tf.cast`` makes it a float32 tensor first.
+
+    In float64, ``0.999`` becomes ``0.9990000128746033``; in float32 it is the plain conversion.
+    """
+    return np.dtype(dtype).type(np.float32(value))
+
+
+def _is_float(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 class Optimizer:
-    """Base class: slot bookkeeping, ``apply_gradients`` and the step counter.
+    """Base class: the options every optimizer takes, slot bookkeeping, ``apply_gradients`` and the step counter.
 
     Args:
-        learning_rate: a positive float.
+        learning_rate: a float, a :class:`~reference.optimizers.schedules.LearningRateSchedule`
+            (called with the real step count), or a callable of no arguments (called every step).
+        weight_decay: float or None. Decoupled decay ``w ← w - w·wd·lr`` before each update.
+        clipnorm: float or None. Each gradient is rescaled so that its own L2 norm is at most this.
+        clipvalue: float or None. Each gradient entry is clipped to ``[-clipvalue, clipvalue]``.
+        global_clipnorm: float or None. All gradients are rescaled together so that their joint norm is at
+            most this. At most one of the three clipping options may be set.
+        use_ema: keep an exponential moving average of the variables.
+        ema_momentum: float in [0, 1], default 0.99.
+        ema_overwrite_frequency: int >= 1 or None: overwrite the variables by their averages every this many
+            ``iterations``; with None only :meth:`finalize_variable_values` does.
+        loss_scale_factor: float or None. :meth:`scale_loss` multiplies the loss by it and ``apply`` divides
+            the gradients by it.
+        gradient_accumulation_steps: int >= 2 or None. Update every n-th call with the mean of the n gradients.
         name: a name for the optimizer.
 
     Attributes:
-        iterations: how many times ``apply_gradients`` has run (Keras's
-            ``optimizer.iterations``).
+        iterations: how many updates ran (Keras's ``optimizer.iterations``: calls of ``apply_gradients``,
+            floor-divided by ``gradient_accumulation_steps``).
     """
 
-    def __init__(self, learning_rate, name=None):
-        self._learning_rate = np.asarray(check_float("learning_rate", learning_rate, 0.0), dtype=config.floatx())
-        self.name = name or type(self).__name__.lower()
-        self.iterations = 0
+    SLOTS = ()  # the names of the per-variable slot lists, in Keras's build order
+
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if kwargs.pop("decay", None) is not None:
+            warnings.warn("Argument `decay` is no longer supported and will be ignored.", stacklevel=2)
+        if kwargs:
+            raise ValueError(f"Argument(s) not recognized: {kwargs}")
+        self.name = name or auto_name(type(self).__name__)
+        if weight_decay is not None:
+            weight_decay = check_float("weight_decay", weight_decay)
+        self.weight_decay = weight_decay
+        self.clipnorm, self.clipvalue, self.global_clipnorm = (
+            None if v is None else check_float(n, v) for n, v in
+            (("clipnorm", clipnorm), ("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm)))
+        self.use_ema = bool(use_ema)
+        self.loss_scale_factor = loss_scale_factor
+        if gradient_accumulation_steps and not (isinstance(gradient_accumulation_steps, numbers.Integral)
+                                                and gradient_accumulation_steps >= 2):
+            raise ValueError("`gradient_accumulation_steps` must be an integer >= 2. "
+                             f"Received: gradient_accumulation_steps={gradient_accumulation_steps}")
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        if use_ema:
+            if not _is_float(ema_momentum) or ema_momentum > 1 or ema_momentum < 0:
+                raise ValueError(f"`ema_momentum` must be in the range [0, 1]. Received: ema_momentum={ema_momentum}")
+            if ema_overwrite_frequency and (not isinstance(ema_overwrite_frequency, int)
+                                            or ema_overwrite_frequency < 1):
+                raise ValueError("`ema_overwrite_frequency` must be an integer >= 1 or None. "
+                                 f"Received: ema_overwrite_frequency={ema_overwrite_frequency}")
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        if sum(a is not None for a in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. Received: "
+                             f"clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}")
+        self._iterations = 0
+        self._learning_rate = self._make_learning_rate(learning_rate)
+        self.built = False
         self._index = None  # id(variable) -> position, fixed by `build`
+        self._trainable_variables = []
+        self._names = []
         self._scratch = []
+        self.model_variables_moving_average = []   # Keras's _model_variables_moving_average
+        self.accumulated_gradients = []            # Keras's _accumulated_gradients
+        self._exclude_ids, self._exclude_pattern, self._decay_cache = set(), None, {}
+
+    # --- learning rate and step count -----------------------------------------------------------
+
+    @staticmethod
+    def _make_learning_rate(learning_rate):
+        if isinstance(learning_rate, learning_rate_schedule.LearningRateSchedule) or callable(learning_rate):
+            return learning_rate
+        if not _is_float(learning_rate):
+            raise ValueError("Argument `learning_rate` should be float, or an instance of LearningRateSchedule, "
+                             "or a callable (that takes in the current iteration value and returns the "
+                             f"corresponding learning rate value). Received instead: learning_rate={learning_rate!r}")
+        return np.asarray(check_float("learning_rate", learning_rate, 0.0), dtype=config.floatx())
+
+    @property
+    def iterations(self):
+        """Keras's ``iterations``: updates so far (calls, floor-divided by ``gradient_accumulation_steps``)."""
+        if self.gradient_accumulation_steps:
+            return self._iterations // self.gradient_accumulation_steps
+        return self._iterations
+
+    def _current_learning_rate(self):
+        """The learning rate of this step as a 0-d array: a schedule at the real step count, as Keras."""
+        lr = self._learning_rate
+        if isinstance(lr, np.ndarray):
+            return lr
+        if isinstance(lr, learning_rate_schedule.LearningRateSchedule):
+            value = lr(self._iterations)
+        else:
+            value = lr()
+        value = np.asarray(value)
+        return value if value.dtype.kind == "f" else value.astype(config.floatx())
 
     @property
     def learning_rate(self):
-        """The learning rate, as stored: a ``floatx()`` scalar."""
-        return self._learning_rate[()]
+        """The learning rate, as Keras reads it: the stored ``floatx()`` scalar, or the schedule's value at
+        the real step count (float32 for a schedule built from Python floats, as in Keras)."""
+        return self._current_learning_rate()[()]
 
     @learning_rate.setter
     def learning_rate(self, value):
-        self._learning_rate = np.asarray(check_float("learning_rate", value, 0.0), dtype=self._learning_rate.dtype)
+        if isinstance(value, learning_rate_schedule.LearningRateSchedule) or callable(value):
+            self._learning_rate = value
+            return
+        if isinstance(self._learning_rate, learning_rate_schedule.LearningRateSchedule):
+            raise TypeError("This optimizer was created with a `LearningRateSchedule` object as its "
+                            "`learning_rate` constructor argument, hence its learning rate is not settable. If you "
+                            "need the learning rate to be settable, you should instantiate the optimizer with a "
+                            "float `learning_rate` argument.")
+        dtype = self._learning_rate.dtype if isinstance(self._learning_rate, np.ndarray) else config.floatx()
+        self._learning_rate = np.asarray(check_float("learning_rate", value, 0.0), dtype=dtype)
 
-    def build(self, variables):
-        """Create the slots for ``variables``; called by the first ``apply_gradients``."""
-        self._variables = list(variables)  # held, so that no other array can take over their ids
+    # --- building ---------------------------------------------------------------------------------
+
+    def build(self, variables, names=None):
+        """Create the slots for ``variables``; called by the first ``apply_gradients``.
+
+        Args:
+            variables: the float arrays to optimise.
+            names: optional Keras-style paths (``"dense/kernel"``), one per variable, for
+                ``exclude_from_weight_decay(var_names=...)``, Muon's exclusions and ``OptimizerMap``;
+                without them a variable's path is its ``path`` attribute, else ``""``.
+        """
+        variables = list(variables)
+        if names is None:
+            names = [getattr(v, "path", "") for v in variables]
+        if len(names) != len(variables):
+            raise ValueError(f"`names` has {len(names)} entries for {len(variables)} variables.")
+        self._trainable_variables = variables  # held, so that no other array can take over their ids
+        self._names = list(names)
         self._index = {id(v): i for i, v in enumerate(variables)}
         self._scratch = [(np.empty_like(v), np.empty_like(v)) for v in variables]
+        if self.use_ema:
+            self.model_variables_moving_average = self._zeros_like_each(variables)
+        if self.gradient_accumulation_steps:
+            self.accumulated_gradients = self._zeros_like_each(variables)
+        self.built = True
 
     def _zeros_like_each(self, variables):
         return [np.zeros_like(v) for v in variables]
 
+    def _path(self, index):
+        return self._names[index] if index < len(self._names) else ""
+
+    def _slots(self):
+        """Every slot array (moments, velocities, ...), from the lists named in ``SLOTS``."""
+        return [a for name in self.SLOTS for a in getattr(self, name) if a is not None]
+
+    @property
+    def variables(self):
+        """The optimizer's state arrays in Keras's order: EMA averages, gradient accumulators, then the slots."""
+        return self.model_variables_moving_average + self.accumulated_gradients + self._slots()
+
+    # --- weight decay -----------------------------------------------------------------------------
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Exclude variables from weight decay: those in ``var_list``, and those whose name (the last part of
+        the path) contains one of ``var_names`` (a regular-expression search, as Keras). Call before ``build``."""
+        if self.built:
+            raise ValueError("`exclude_from_weight_decay()` can only be configured before the optimizer is built.")
+        self._exclude_ids = {id(v) for v in var_list} if var_list else set()
+        self._exclude_pattern = re.compile("|".join(set(var_names))) if var_names else None
+        self._decay_cache = {}
+
+    def _use_weight_decay(self, index, variable):
+        cached = self._decay_cache.get(index)
+        if cached is None:
+            name = self._path(index).rsplit("/", 1)[-1]
+            cached = not (id(variable) in self._exclude_ids
+                          or (self._exclude_pattern is not None and self._exclude_pattern.search(name)))
+            self._decay_cache[index] = cached
+        return cached
+
+    def _apply_weight_decay(self, variables, learning_rate):
+        """``w ← w - w·wd·lr`` for each variable not excluded (Keras: ``variable.assign_sub(variable * wd * lr)``,
+        ``wd`` through ``ops.cast``)."""
+        if self.weight_decay is None:
+            return
+        for variable in variables:
+            index = self._index[id(variable)]
+            if self._use_weight_decay(index, variable):
+                self._decay(variable, index, self.weight_decay, learning_rate)
+
+    def _decay(self, variable, index, weight_decay, learning_rate):
+        t = self._scratch[index][0]
+        np.multiply(variable, keras_cast(weight_decay, variable.dtype), out=t)
+        t *= learning_rate.astype(variable.dtype)
+        variable -= t
+
+    # --- clipping ---------------------------------------------------------------------------------
+
+    def _clip_gradients(self, grads):
+        if self.clipnorm and self.clipnorm > 0:
+            return [self._clip_by_norm(g) for g in grads]
+        if self.global_clipnorm and self.global_clipnorm > 0:
+            return clip_by_global_norm(grads, self.global_clipnorm)
+        if self.clipvalue and self.clipvalue > 0:
+            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        return grads
+
+    def _clip_by_norm(self, g):
+        """``tf.clip_by_norm(g, clipnorm)``: ``g·c / max(‖g‖, c)`` (the norm of an all-zero gradient is 0)."""
+        dtype = g.dtype.type
+        l2sum = np.sum(np.square(g), dtype=g.dtype)
+        l2norm = np.sqrt(l2sum) if l2sum > 0 else l2sum
+        clipnorm = dtype(self.clipnorm)
+        return (g * clipnorm) / np.maximum(l2norm, clipnorm)
+
+    # --- applying ---------------------------------------------------------------------------------
+
     def apply_gradients(self, grads_and_vars):
-        """Update each variable in place from its gradient, then ``iterations += 1``.
+        """Update each variable in place from its gradient, then count the step.
 
         Args:
             grads_and_vars: an iterable of ``(gradient, variable)`` pairs, as
                 ``zip(grads, model.variables)``. ``None`` gradients are skipped,
                 as in Keras; all ``None`` is an error.
+
+        Returns:
+            Keras's ``optimizer.iterations`` after the step.
         """
-        pairs = [(g, v) for g, v in grads_and_vars]
-        variables = [v for _, v in pairs]
+        pairs = list(grads_and_vars)
+        self.apply([g for g, _ in pairs], [v for _, v in pairs])
+        return self.iterations
+
+    def apply(self, grads, trainable_variables=None):
+        """``apply_gradients(zip(grads, trainable_variables))``, Keras 3's spelling; without
+        ``trainable_variables``, the variables the optimizer was built with."""
+        grads = list(grads)
+        if len(grads) == 0:
+            return self.iterations  # Keras: a no-op
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError("When passing `grads` without `variables`, the optimizer must already be built on "
+                                 "a list of variables. Call `optimizer.build(trainable_variables)` first.")
+            variables = self._trainable_variables
+        else:
+            variables = list(trainable_variables)
+        if len(grads) != len(variables):
+            raise ValueError(f"`grads` has {len(grads)} entries for {len(variables)} variables.")
         for i, v in enumerate(variables):
             if not isinstance(v, np.ndarray) or v.dtype.kind != "f":
                 raise ValueError(f"variable {i} must be a float NumPy array, got {type(v).__name__} "
                                  f"{getattr(v, 'dtype', '')}.")
-        if self._index is None:
+        if not self.built:
             self.build(variables)
-        pairs = [(g, v) for g, v in pairs if g is not None]
-        if not pairs:
-            raise ValueError(f"No gradients provided for any variable: {[v.shape for v in variables]}.")
-        for g, v in pairs:
+        kept_grads, kept_vars = [], []
+        for g, v in zip(grads, variables):
+            if g is None:
+                continue
             i = self._index.get(id(v))
             if i is None:
                 raise ValueError(f"{self.name} was built for other variables; got a new variable of shape "
@@ -93,33 +343,130 @@ class Optimizer:
             if np.shape(g) != v.shape:
                 raise ValueError(f"gradient for variable {i} has shape {np.shape(g)}, "
                                  f"but the variable has shape {v.shape}.")
-            g = np.asarray(g, dtype=v.dtype)
-            lr = self._learning_rate if v.dtype == self._learning_rate.dtype else self._learning_rate.astype(v.dtype)
-            self.update_step(g, v, lr, i)
-        self.iterations += 1
-        if self.iterations % FLUSH_EVERY == 0:
+            kept_grads.append(np.asarray(g, dtype=v.dtype))
+            kept_vars.append(v)
+        if not kept_grads:
+            raise ValueError(f"No gradients provided for any variable: {[v.shape for v in variables]}.")
+        if self.loss_scale_factor is not None:
+            kept_grads = [g / g.dtype.type(self.loss_scale_factor) for g in kept_grads]
+        self._backend_apply_gradients(kept_grads, kept_vars)
+        self._iterations += 1
+        if self._iterations % FLUSH_EVERY == 0:
             self._flush_subnormals()
         return self.iterations
 
-    def _slots(self):
-        """Every slot array (moments, velocities, ...); subclasses list theirs."""
-        return []
+    def _backend_apply_gradients(self, grads, variables):
+        """Keras's ``BaseOptimizer._backend_apply_gradients``: accumulation, clipping, weight decay, the
+        update, EMA."""
+        steps = self.gradient_accumulation_steps
+        if steps:
+            accumulators = [self.accumulated_gradients[self._index[id(v)]] for v in variables]
+            if (self._iterations + 1) % steps == 0:
+                grads = [(g + a) / g.dtype.type(steps) for g, a in zip(grads, accumulators)]
+                self._update(grads, variables)
+                for a in self.accumulated_gradients:
+                    a.fill(0)
+            else:
+                for g, a in zip(grads, accumulators):
+                    a += g
+        else:
+            self._update(grads, variables)
+        if self.use_ema:
+            self._update_model_variables_moving_average(self._trainable_variables)
+            if self.ema_overwrite_frequency and (self.iterations + 1) % self.ema_overwrite_frequency == 0:
+                self._overwrite_model_variables_with_average_value(self._trainable_variables)
+
+    def _update(self, grads, variables):
+        grads = self._clip_gradients(grads)
+        learning_rate = self._current_learning_rate()
+        self._apply_weight_decay(variables, learning_rate)
+        self._backend_update_step(grads, variables, learning_rate)
+
+    def _backend_update_step(self, grads, variables, learning_rate):
+        """``update_step`` for each pair, with the learning rate cast to the variable's dtype once per dtype."""
+        cast = {learning_rate.dtype: learning_rate}
+        for g, v in zip(grads, variables):
+            lr = cast.get(v.dtype)
+            if lr is None:
+                lr = cast[v.dtype] = learning_rate.astype(v.dtype)
+            self.update_step(g, v, lr, self._index[id(v)])
+
+    def update_step(self, gradient, variable, learning_rate, index):
+        """Update ``variable`` (and its slots, at ``index``) in place from ``gradient``."""
+        raise NotImplementedError
+
+    # --- EMA --------------------------------------------------------------------------------------
+
+    def _update_model_variables_moving_average(self, variables):
+        """``avg ← μ·avg + (1 - μ)·w``, with ``μ = 0`` at ``iterations == 0`` (the average starts at ``w``)."""
+        not_first_step = self.iterations != 0
+        for variable, average in zip(variables, self.model_variables_moving_average):
+            dtype = variable.dtype.type
+            momentum = dtype(not_first_step) * dtype(self.ema_momentum)
+            average *= momentum
+            average += (dtype(1) - momentum) * variable
+
+    def _overwrite_model_variables_with_average_value(self, variables):
+        if len(variables) != len(self.model_variables_moving_average):
+            raise ValueError(f"The length of model variables ({len(variables)}) to override does not match the "
+                             "length of model variables stored in the optimizer "
+                             f"({len(self.model_variables_moving_average)}). Please check if the optimizer was "
+                             "called on your model.")
+        for variable, average in zip(variables, self.model_variables_moving_average):
+            variable[...] = average
+
+    def finalize_variable_values(self, var_list):
+        """With ``use_ema``, overwrite ``var_list`` by the moving averages (``fit`` calls it after the last
+        epoch); otherwise nothing."""
+        if self.use_ema:
+            self._overwrite_model_variables_with_average_value(list(var_list))
+
+    # --- loss scaling, subnormals, config ---------------------------------------------------------
+
+    def scale_loss(self, loss):
+        """``loss · loss_scale_factor`` (the loss unchanged without one), before the gradients are taken."""
+        if self.loss_scale_factor is not None:
+            return loss * self.loss_scale_factor
+        return loss
 
     def _flush_subnormals(self):
         """Set slot entries below the dtype's ``tiny`` to 0, as TF's flush-to-zero would."""
         for slot in self._slots():
             np.copyto(slot, 0, where=np.abs(slot) < np.finfo(slot.dtype).tiny)
 
-    def apply(self, grads, trainable_variables):
-        """``apply_gradients(zip(grads, trainable_variables))``, Keras 3's spelling."""
-        return self.apply_gradients(zip(grads, trainable_variables))
-
-    def update_step(self, gradient, variable, learning_rate, index):
-        raise NotImplementedError
-
     def get_config(self):
-        return {"name": self.name, "learning_rate": float(self._learning_rate)}
+        lr = self._learning_rate
+        if isinstance(lr, learning_rate_schedule.LearningRateSchedule):
+            lr = learning_rate_schedule.serialize(lr)
+        elif isinstance(lr, np.ndarray):
+            lr = float(lr)
+        return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
+                "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,
+                "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency,
+                "loss_scale_factor": self.loss_scale_factor,
+                "gradient_accumulation_steps": self.gradient_accumulation_steps}
 
     @classmethod
     def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = learning_rate_schedule.deserialize(config["learning_rate"])
         return cls(**config)
+
+
+def global_norm(value_list):
+    """``sqrt(Σ_v Σ v²)`` over the gradients (Keras's ``global_norm``)."""
+    squared = [np.sum(np.square(v), dtype=v.dtype) for v in value_list if v is not None]
+    return np.sqrt(np.sum(np.stack(squared)))
+
+
+def clip_by_global_norm(value_list, clip_norm):
+    """Keras's ``clip_by_global_norm``: each gradient times ``c·min(1/‖g‖, 1/c)`` (NaN if the norm is not
+    finite)."""
+    use_norm = global_norm(value_list)
+    dtype = use_norm.dtype.type
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale_for_finite = dtype(clip_norm) * np.minimum(dtype(1.0) / use_norm, dtype(1.0 / clip_norm))
+        scale = scale_for_finite + (use_norm - use_norm)
+    return [v * scale if v is not None else v for v in value_list]

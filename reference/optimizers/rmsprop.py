@@ -22,30 +22,34 @@ class RMSprop(Optimizer):
     the learning rate is applied before the momentum buffer.
 
     Args:
-        learning_rate: float, default 0.001.
+        learning_rate: float, schedule or callable, default 0.001.
         rho: discount of the moving average of squared gradients, default 0.9.
         momentum: float in [0, 1], default 0.
         epsilon: default 1e-7.
         centered: if True, divide by the estimated variance instead of the
             raw second moment.
+        **kwargs: the base class's options (``weight_decay``, ``clipnorm``, ``use_ema``, ...).
+
+    Slots (Keras's names without the underscore): ``velocities``, ``momentums`` (momentum > 0),
+    ``average_gradients`` (centered).
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, name="rmsprop"):
-        super().__init__(learning_rate, name)
+    SLOTS = ("velocities", "momentums", "average_gradients")
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, name=None,
+                 **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
         self.rho = check_float("rho", rho, 0.0, 1.0)
         self.momentum = check_float("momentum", momentum, 0.0, 1.0)
         self.epsilon = check_float("epsilon", epsilon, 0.0)
         self.centered = bool(centered)
         self.velocities, self.momentums, self.average_gradients = [], [], []
 
-    def build(self, variables):
-        super().build(variables)
+    def build(self, variables, names=None):
+        super().build(variables, names)
         self.velocities = self._zeros_like_each(variables)
         self.momentums = self._zeros_like_each(variables) if self.momentum > 0 else []
         self.average_gradients = self._zeros_like_each(variables) if self.centered else []
-
-    def _slots(self):
-        return self.velocities + self.momentums + self.average_gradients
 
     def update_step(self, gradient, variable, lr, index):
         dtype = variable.dtype.type

@@ -19,23 +19,25 @@ class SGD(Optimizer):
     outside), so changing ``lr`` mid-run affects only new contributions.
 
     Args:
-        learning_rate: float, default 0.01.
+        learning_rate: float, schedule or callable, default 0.01.
         momentum: float in [0, 1], default 0.
         nesterov: whether to apply Nesterov momentum.
+        **kwargs: the base class's options (``weight_decay``, ``clipnorm``, ``use_ema``, ...).
+
+    Slots: ``momentums`` (Keras's name), only with momentum.
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD"):
-        super().__init__(learning_rate, name)
+    SLOTS = ("momentums",)
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
         self.momentum = check_float("momentum", momentum, 0.0, 1.0)
         self.nesterov = bool(nesterov)
         self.momentums = []
 
-    def build(self, variables):
-        super().build(variables)
+    def build(self, variables, names=None):
+        super().build(variables, names)
         self.momentums = self._zeros_like_each(variables) if self.momentum != 0 else []
-
-    def _slots(self):
-        return self.momentums
 
     def update_step(self, gradient, variable, lr, index):
         t, u = self._scratch[index]
