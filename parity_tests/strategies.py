@@ -916,66 +916,7 @@ def top_k_values():
     """``k`` from 1 to past the number of classes (Keras gives 1.0 then, no error)."""
     return st.integers(1, MAX_CLASSES + 1)
 
-# --- activations (issue 11) ---------------------------------------------------------------
-
-
-def kinked_values(dtype, kinks=(), magnitude=10.0):
-    """:func:`values`, with each kink of the activation (0, 6, ±threshold, ...) and ``±LOGIT_MAGNITUDE`` pinned."""
-    return st.one_of(values(dtype, magnitude), specials(dtype, 0.0, *kinks, LOGIT_MAGNITUDE, -LOGIT_MAGNITUDE))
-
-
 @st.composite
-def activation(draw, dtype, kinks=(), elements=None, fd=False, **params):
-    """``x`` (any rank 1-3) for an element-wise activation, and its keyword arguments drawn from ``params``.
-
-    Each ``params`` value is a strategy, or a function of the drawn arguments so far returning one (so a
-    kink may depend on a drawn threshold); ``kinks`` likewise may be a function of the drawn arguments.
-    ``fd``: float64 values for finite differences in ``[-3, 3]``, ``FD_MARGIN`` away from every kink.
-    """
-    args = {}
-    for name, strategy in params.items():
-        args[name] = draw(strategy(args) if callable(strategy) else strategy)
-    kinks = tuple(k for k in (kinks(args) if callable(kinks) else kinks) if k is not None)
-    if fd:
-        elements = fd_values(avoid=kinks)
-    elif elements is None:
-        elements = kinked_values(dtype, kinks)
-    return Sample(x=draw(arrays(dtype, shapes(), elements)), **args)
-
-
-def relu_options():
-    """Keras's ``relu`` arguments: slopes (0, leaky, > 1), caps (none, 6 for ``relu6``, others), thresholds."""
-    return dict(negative_slope=st.sampled_from([0.0, 0.1, 0.2, 1.5]),
-                max_value=st.sampled_from([None, 6.0, 4.0, 0.5]),
-                threshold=st.sampled_from([0.0, 1.0, -0.5]))
-
-
-@st.composite
-def glu(draw, dtype, elements=None):
-    """``x`` whose ``axis`` has even length."""
-    shape = list(draw(shapes()))
-    axis = draw(axis_of(len(shape)))
-    shape[axis] *= 2
-    return Sample(x=draw(arrays(dtype, tuple(shape), kinked_values(dtype) if elements is None else elements)), axis=axis)
-
-
-def _sparsemax_margins(x, axis):
-    """How far ``x`` is from sparsemax's non-smooth points along ``axis``: a tie, an ``x`` at ``τ``, or a support
-    test ``zⱼ - (cⱼ - 1)/j`` at 0 (where Keras's ``τ`` jumps)."""
-    z = -np.sort(-x, axis=axis)
-    c = np.cumsum(z, axis=axis)
-    r = np.arange(1, x.shape[axis] + 1).reshape([-1 if a == axis % x.ndim else 1 for a in range(x.ndim)])
-    tests = z - (c - 1) / r
-    support = tests > 0
-    tau = (np.where(support, c, 0).sum(axis=axis, keepdims=True) - 1) / support.sum(axis=axis, keepdims=True)
-    gaps = np.abs(np.diff(z, axis=axis)) if x.shape[axis] > 1 else np.full(1, np.inf)
-    return min(np.min(np.abs(tests)), np.min(np.abs(x - tau)), np.min(gaps, initial=np.inf))
-
-
-def sparsemax_fd():
-    """float64 ``x`` and ``axis`` for sparsemax's finite differences, ``FD_MARGIN`` away from its non-smooth points."""
-    return softmax("float64", fd_values()).filter(lambda s: _sparsemax_margins(s["x"], s["axis"]) > FD_MARGIN)
-
 def confusion_counts(draw, dtype):
     """Binary labels and scores of shape (N,), (N, 1) or (N, 3), scores also outside [0, 1]."""
     n = draw(st.integers(1, 12))
@@ -1111,6 +1052,67 @@ def iou_kwargs(target_class_ids=True, ignore_class=True):
         required["target_class_ids"] = st.sampled_from([[0], [2], [0, 1], [2, 0, 1], [1, 1]])
     optional = {"ignore_class": st.sampled_from([None, 0, 2, -1])} if ignore_class else {}
     return st.fixed_dictionaries(required, optional=optional)
+
+# --- activations (issue 11) ---------------------------------------------------------------
+
+
+def kinked_values(dtype, kinks=(), magnitude=10.0):
+    """:func:`values`, with each kink of the activation (0, 6, ±threshold, ...) and ``±LOGIT_MAGNITUDE`` pinned."""
+    return st.one_of(values(dtype, magnitude), specials(dtype, 0.0, *kinks, LOGIT_MAGNITUDE, -LOGIT_MAGNITUDE))
+
+
+@st.composite
+def activation(draw, dtype, kinks=(), elements=None, fd=False, **params):
+    """``x`` (any rank 1-3) for an element-wise activation, and its keyword arguments drawn from ``params``.
+
+    Each ``params`` value is a strategy, or a function of the drawn arguments so far returning one (so a
+    kink may depend on a drawn threshold); ``kinks`` likewise may be a function of the drawn arguments.
+    ``fd``: float64 values for finite differences in ``[-3, 3]``, ``FD_MARGIN`` away from every kink.
+    """
+    args = {}
+    for name, strategy in params.items():
+        args[name] = draw(strategy(args) if callable(strategy) else strategy)
+    kinks = tuple(k for k in (kinks(args) if callable(kinks) else kinks) if k is not None)
+    if fd:
+        elements = fd_values(avoid=kinks)
+    elif elements is None:
+        elements = kinked_values(dtype, kinks)
+    return Sample(x=draw(arrays(dtype, shapes(), elements)), **args)
+
+
+def relu_options():
+    """Keras's ``relu`` arguments: slopes (0, leaky, > 1), caps (none, 6 for ``relu6``, others), thresholds."""
+    return dict(negative_slope=st.sampled_from([0.0, 0.1, 0.2, 1.5]),
+                max_value=st.sampled_from([None, 6.0, 4.0, 0.5]),
+                threshold=st.sampled_from([0.0, 1.0, -0.5]))
+
+
+@st.composite
+def glu(draw, dtype, elements=None):
+    """``x`` whose ``axis`` has even length."""
+    shape = list(draw(shapes()))
+    axis = draw(axis_of(len(shape)))
+    shape[axis] *= 2
+    return Sample(x=draw(arrays(dtype, tuple(shape), kinked_values(dtype) if elements is None else elements)), axis=axis)
+
+
+def _sparsemax_margins(x, axis):
+    """How far ``x`` is from sparsemax's non-smooth points along ``axis``: a tie, an ``x`` at ``τ``, or a support
+    test ``zⱼ - (cⱼ - 1)/j`` at 0 (where Keras's ``τ`` jumps)."""
+    z = -np.sort(-x, axis=axis)
+    c = np.cumsum(z, axis=axis)
+    r = np.arange(1, x.shape[axis] + 1).reshape([-1 if a == axis % x.ndim else 1 for a in range(x.ndim)])
+    tests = z - (c - 1) / r
+    support = tests > 0
+    tau = (np.where(support, c, 0).sum(axis=axis, keepdims=True) - 1) / support.sum(axis=axis, keepdims=True)
+    gaps = np.abs(np.diff(z, axis=axis)) if x.shape[axis] > 1 else np.full(1, np.inf)
+    return min(np.min(np.abs(tests)), np.min(np.abs(x - tau)), np.min(gaps, initial=np.inf))
+
+
+def sparsemax_fd():
+    """float64 ``x`` and ``axis`` for sparsemax's finite differences, ``FD_MARGIN`` away from its non-smooth points."""
+    return softmax("float64", fd_values()).filter(lambda s: _sparsemax_margins(s["x"], s["axis"]) > FD_MARGIN)
+
 
 # --- optimizers: 50-step gradient streams (parity_tests/optimizer_db.py, test_optimizers.py) ---
 
