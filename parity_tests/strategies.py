@@ -639,7 +639,6 @@ def false_negatives(draw, dtype):
                   sample_weight=weights)
 
 
-
 # --- mixed precision ------------------------------------------------------------------------
 
 # The inner optimizers of the loss-scale trajectories: Adam and SGD with their flags, a few variables.
@@ -761,40 +760,6 @@ def _maybe_integers(draw, *arrays_):
 def exact_weights(dtype, n):
     """``None`` or weights (N,) / (N, 1) from {0, 0.5, 1, 2}: weighted sums of small integers stay exact."""
     elements = specials(dtype, 0.0, 0.5, 1.0, 2.0)
-
-# --- confusion-matrix metrics (issue 13) ---------------------------------------------------
-
-CONFUSION_CLASSES = 3
-"""The last axis of the inputs of every confusion row that takes ``class_id``, ``top_k``, ``multi_label``,
-``label_weights`` or one-hot labels: the kwargs are drawn apart from the sample, so both agree on 3."""
-
-CONFUSION_THRESHOLDS = (None, 0.5, 0.0, 1.0, [0.25, 0.75], [0.75, 0.25, 0.5], [0.0, 0.5, 1.0],
-                        [0.0, 0.25, 0.5, 0.75, 1.0], [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
-"""Single, listed and unsorted thresholds; the last three are evenly spaced from 0 to 1 (the bucketed path)."""
-
-
-def confusion_scores(dtype, shape, out_of_range=False):
-    """Scores in [0, 1] (optionally [-0.5, 1.5]) that often sit exactly on a threshold or a bucket edge
-    (0, 0.25, 0.5, 0.75, 1, 0.1·k) or tie with each other."""
-    pinned = specials(dtype, 0.0, 1.0, 0.5, 0.25, 0.75, 0.1, 0.3, 0.7)
-    elements = st.one_of(probability_values(dtype), pinned, *([floats(dtype, -0.5, 1.5)] if out_of_range else []))
-    return st.one_of(arrays(dtype, shape, elements), tied_scores(dtype, shape))
-
-
-def binary_labels(dtype, shape):
-    """0/1 labels as ``dtype``, int32 or bool (Keras casts them), or all of one class (no positives, or no
-    negatives: the ``divide_no_nan`` cases)."""
-    label_dtype = st.sampled_from([np.dtype(dtype), np.dtype(np.int32), np.dtype(bool)])
-    mixed = label_dtype.flatmap(lambda d: hnp.arrays(d, shape, elements=st.sampled_from([0, 1]).map(d.type)))
-    one_class = st.tuples(label_dtype, st.sampled_from([0, 1])).map(lambda dv: np.full(shape, dv[1], dtype=dv[0]))
-    return st.one_of(mixed, one_class)
-
-
-def confusion_weights(dtype, n, exact=False):
-    """``None`` or weights (N,) / (N, 1), >= 0 with exact zeros; ``exact``: from {0, 0.5, 1, 2, 3} only, so that
-    every weighted count is exact on both sides (the ``...At...`` metrics compare rates with a constraint, and
-    one ulp would flip it)."""
-    elements = specials(dtype, 0.0, 0.5, 1.0, 2.0, 3.0) if exact else weight_values(dtype)
     return st.one_of(st.none(), arrays(dtype, (n,), elements), arrays(dtype, (n, 1), elements))
 
 
@@ -922,6 +887,43 @@ def sorted_ids_metric(draw, dtype):
 def top_k_values():
     """``k`` from 1 to past the number of classes (Keras gives 1.0 then, no error)."""
     return st.integers(1, MAX_CLASSES + 1)
+
+
+# --- confusion-matrix metrics (issue 13) ---------------------------------------------------
+
+CONFUSION_CLASSES = 3
+"""The last axis of the inputs of every confusion row that takes ``class_id``, ``top_k``, ``multi_label``,
+``label_weights`` or one-hot labels: the kwargs are drawn apart from the sample, so both agree on 3."""
+
+CONFUSION_THRESHOLDS = (None, 0.5, 0.0, 1.0, [0.25, 0.75], [0.75, 0.25, 0.5], [0.0, 0.5, 1.0],
+                        [0.0, 0.25, 0.5, 0.75, 1.0], [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
+"""Single, listed and unsorted thresholds; the last three are evenly spaced from 0 to 1 (the bucketed path)."""
+
+
+def confusion_scores(dtype, shape, out_of_range=False):
+    """Scores in [0, 1] (optionally [-0.5, 1.5]) that often sit exactly on a threshold or a bucket edge
+    (0, 0.25, 0.5, 0.75, 1, 0.1·k) or tie with each other."""
+    pinned = specials(dtype, 0.0, 1.0, 0.5, 0.25, 0.75, 0.1, 0.3, 0.7)
+    elements = st.one_of(probability_values(dtype), pinned, *([floats(dtype, -0.5, 1.5)] if out_of_range else []))
+    return st.one_of(arrays(dtype, shape, elements), tied_scores(dtype, shape))
+
+
+def binary_labels(dtype, shape):
+    """0/1 labels as ``dtype``, int32 or bool (Keras casts them), or all of one class (no positives, or no
+    negatives: the ``divide_no_nan`` cases)."""
+    label_dtype = st.sampled_from([np.dtype(dtype), np.dtype(np.int32), np.dtype(bool)])
+    mixed = label_dtype.flatmap(lambda d: hnp.arrays(d, shape, elements=st.sampled_from([0, 1]).map(d.type)))
+    one_class = st.tuples(label_dtype, st.sampled_from([0, 1])).map(lambda dv: np.full(shape, dv[1], dtype=dv[0]))
+    return st.one_of(mixed, one_class)
+
+
+def confusion_weights(dtype, n, exact=False):
+    """``None`` or weights (N,) / (N, 1), >= 0 with exact zeros; ``exact``: from {0, 0.5, 1, 2, 3} only, so that
+    every weighted count is exact on both sides (the ``...At...`` metrics compare rates with a constraint, and
+    one ulp would flip it)."""
+    elements = specials(dtype, 0.0, 0.5, 1.0, 2.0, 3.0) if exact else weight_values(dtype)
+    return st.one_of(st.none(), arrays(dtype, (n,), elements), arrays(dtype, (n, 1), elements))
+
 
 @st.composite
 def confusion_counts(draw, dtype):
