@@ -204,9 +204,20 @@ def power(a, b):
 
 
 def rsqrt(x):
-    """``y = 1 / √x``, as ``tf.math.rsqrt``. Backward (TF's ``RsqrtGrad``): ``dx = -½ · y³ · dy``."""
-    y = np.reciprocal(np.sqrt(x))
-    return record(y, (x,), lambda dy, needs: (dy * (y * y * y) * x.dtype.type(-0.5),))
+    """``y = 1 / √x``, as ``tf.math.rsqrt`` (``inf`` at 0, silently).
+
+    Backward (TF's ``RsqrtGrad`` kernel): ``dx = -½ · y³ · dy``, and exactly 0 where ``dy = 0``, even at
+    ``y = inf`` (Eigen's ``scalar_rsqrt_gradient_op`` tests ``dy == 0`` first; ``0 · inf`` would be NaN). Keras's
+    L2 normalisation relies on it: a zero vector's ``rsqrt(0)`` is capped by a ``minimum`` that sends it no
+    gradient.
+    """
+    with np.errstate(divide="ignore"):
+        y = np.reciprocal(np.sqrt(x))
+
+    def backward(dy, needs):
+        with np.errstate(invalid="ignore"):
+            return (np.where(dy == 0, 0, dy * (y * y * y) * x.dtype.type(-0.5)).astype(x.dtype, copy=False),)
+    return record(y, (x,), backward)
 
 
 def softplus(x):

@@ -8,7 +8,7 @@ sample exactly on the margin still gets one.
 import numpy as np
 
 from .. import ops
-from .loss import LossFunctionWrapper, _as_array
+from .loss import LossFunctionWrapper, _as_array, check_broadcastable
 
 
 def convert_binary_labels_to_hinge(y_true):
@@ -26,6 +26,7 @@ def _margins(y_true, y_pred):
     """``1 - y·ŷ`` with the labels in {-1, 1}."""
     y_pred = _as_array(y_pred)
     y_true = convert_binary_labels_to_hinge(_as_array(y_true, dtype=y_pred.dtype))
+    check_broadcastable(y_true, y_pred)
     return ops.subtract(y_pred.dtype.type(1.0), ops.multiply(y_true, y_pred)), y_pred.dtype.type(0.0)
 
 
@@ -49,6 +50,7 @@ def categorical_hinge(y_true, y_pred):
     """
     y_pred = _as_array(y_pred)
     y_true = _as_array(y_true, dtype=y_pred.dtype)
+    check_broadcastable(y_true, y_pred)
     one = y_pred.dtype.type(1.0)
     pos = ops.reduce_sum(ops.multiply(y_true, y_pred), axis=-1)
     neg = ops.reduce_max(ops.multiply(one - y_true, y_pred), axis=-1)

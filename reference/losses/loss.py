@@ -36,6 +36,15 @@ def _as_array(x, dtype=None):
     return np.asarray(x, dtype=dtype or config.floatx())
 
 
+def check_broadcastable(y_true, y_pred):
+    """A ``ValueError`` naming ``y_true`` and ``y_pred`` unless their shapes broadcast (TF raises there too)."""
+    try:
+        np.broadcast_shapes(np.shape(y_true), np.shape(y_pred))
+    except ValueError:
+        raise ValueError(f"`y_true` and `y_pred` must have broadcastable shapes, got y_true.shape="
+                         f"{np.shape(y_true)}, y_pred.shape={np.shape(y_pred)}.") from None
+
+
 # --- Keras's loss masks (backend.set_keras_mask / get_keras_mask) ----------------------------------------
 
 _masks = {}  # id(losses) -> (weakref.ref(losses), mask), dropped when the losses die
