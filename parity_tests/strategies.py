@@ -1181,3 +1181,278 @@ def trajectories(draw, dtype, steps=50, min_rank=0, keep=()):
     scale = draw(st.sampled_from([1.0, 1e-3, 10.0, 0.1]))
     return Trajectory(draw(st.integers(0, 2 ** 16)), var_shapes, kinds, scale, dtype,
                       tuple(f"var{i}" for i in range(len(var_shapes))), keep)
+
+
+# --- losses (issue 11) ---------------------------------------------------------------------
+#
+# One strategy per family of keras.losses. Each draws from the loss's real domain with its edges pinned
+# (exact ties y = ŷ where |·| kinks, the clip bounds ε and 1 - ε, zeros where a log or a division sits, huge
+# logits), integer and bool labels where Keras accepts them, and (``with_weights``) a reduction and sample
+# weights that may be all zero or negative. ``fd=True``: float64, away from every kink and pole.
+
+def loss_weights(dtype, loss_shape):
+    """:func:`sample_weights`, plus negative weights (Keras multiplies them in like any other)."""
+    negative = st.builds(lambda w: -w, floats(dtype, 1e-3, 4))
+    return st.one_of(sample_weights(dtype, loss_shape), arrays(dtype, loss_shape, st.one_of(weight_values(dtype), negative)))
+
+
+def _with_reduction(draw, sample, dtype, loss_shape, fd):
+    sample.update(sample_weight=draw(loss_weights("float64" if fd else dtype, loss_shape)),
+                  reduction=draw(st.sampled_from(REDUCTIONS)))
+    return sample
+
+
+def _labels_as(draw, y_true):
+    """``y_true`` as drawn, or as int32 / bool when it holds only integers (bool only for 0/1)."""
+    if np.all(y_true == np.round(y_true)) and np.all(np.abs(y_true) < 2**20):
+        kinds = [None, np.int32] + ([np.bool_] if np.all((y_true == 0) | (y_true == 1)) else [])
+        kind = draw(st.sampled_from(kinds))
+        if kind is not None:
+            return y_true.astype(kind)
+    return y_true
+
+
+@st.composite
+def regression_loss(draw, dtype, kind="plain", with_weights=True, fd=False):
+    """``y_true``/``y_pred`` for MSE-like losses. ``kind``: ``"plain"`` (any reals, ties), ``"percentage"``
+    (MAPE: targets with exact zeros and tiny ones), ``"log"`` (MSLE: negatives and zeros, clipped at ε),
+    ``"huber"`` (a drawn ``delta``, errors exactly at ±δ)."""
+    shape = draw(_outputs_shapes())
+    if fd:
+        y_true = draw(arrays("float64", shape, floats("float64", 0.2, 3.0) if kind in ("percentage", "log")
+                             else fd_values()))
+        offset = draw(arrays("float64", shape, magnitudes("float64", 0.05, 1.0)))
+        if kind in ("percentage", "log"):
+            offset = np.abs(offset)                                       # stay above MSLE's ε floor
+        sample = Sample(y_true=y_true, y_pred=y_true + offset)
+    else:
+        if kind == "percentage":
+            elements = st.one_of(values(dtype, 1e3), specials(dtype, 0.0, 1e-7, -1e-7, 1e-8))
+        elif kind == "log":
+            elements = st.one_of(values(dtype, 1e3), specials(dtype, 0.0, 1e-7, -1.0, -0.5))
+        else:
+            elements = values(dtype, 1e3)
+        y_true = draw(arrays(dtype, shape, elements))
+        y_pred = draw(arrays(dtype, shape, elements))
+        ties = draw(hnp.arrays(np.bool_, shape))
+        sample = Sample(y_true=_labels_as(draw, y_true), y_pred=np.where(ties, y_true, y_pred).astype(dtype))
+    if kind == "huber":
+        delta = draw(st.one_of(specials("float64", 1.0, 0.5, 2.0), floats("float64", 0.1, 5.0)))
+        if fd:   # no error within a step of the kink |e| = δ (f'' jumps there)
+            delta = float(np.min(np.abs(sample["y_pred"] - sample["y_true"]))) / 2
+        sample["delta"] = delta
+        if not fd:
+            on_kink = draw(hnp.arrays(np.bool_, shape))
+            sample["y_pred"] = np.where(on_kink, sample["y_true"] + np.asarray(delta, dtype=dtype),
+                                        sample["y_pred"]).astype(dtype)
+    if with_weights:
+        _with_reduction(draw, sample, dtype, shape[:-1], fd)
+    return sample
+
+
+@st.composite
+def cosine_loss(draw, dtype, with_weights=True, fd=False):
+    """Vectors for ``cosine_similarity``: zero vectors, parallel and opposite pairs, tiny norms; any ``axis``."""
+    shape = draw(class_shapes())
+    elements = fd_values() if fd else st.one_of(values(dtype, 1e3), specials(dtype, 0.0, 1e-9))
+    y_true = draw(arrays("float64" if fd else dtype, shape, elements))
+    y_pred = draw(arrays("float64" if fd else dtype, shape, elements))
+    if not fd:   # copies: a sample holding one array twice would be watched twice by the tape
+        y_pred = draw(st.sampled_from([y_pred, y_true.copy(), -y_true, np.zeros_like(y_true)]))
+    else:        # every |element| >= 0.5: norms far from 0 and from Keras's 1/ε cap
+        y_true, y_pred = (np.where(v >= 0, v + 0.5, v - 0.5) for v in (y_true, y_pred))
+    sample = Sample(y_true=y_true, y_pred=y_pred, axis=-1 if with_weights else draw(axis_of(len(shape))))
+    if with_weights:
+        _with_reduction(draw, sample, dtype, shape[:-1], fd)
+    return sample
+
+
+@st.composite
+def hinge_loss(draw, dtype, categorical=False, with_weights=True, fd=False):
+    """Labels in {-1, 1} or {0, 1} (converted by Keras), or one-hot for the categorical hinge; scores with
+    margins exactly 0 (``y·ŷ = 1``) and ties for the max. ``fd``: scores 0.05 away from ±1 and from each other."""
+    shape = draw(class_shapes())
+    if categorical:
+        y_true = one_hot(draw(sparse_labels(shape[:-1], shape[-1])), shape[-1], "float64")
+    else:
+        y_true = draw(arrays("float64", shape, specials("float64", 0.0, 1.0) if draw(st.booleans())
+                             else specials("float64", -1.0, 1.0)))
+    if fd:
+        y_pred = draw(arrays("float64", shape, fd_values(-3, 3, avoid=(-1.0, 1.0, 0.0)).filter(
+            lambda x: min(abs(x - 1), abs(x + 1)) > 0.05)))
+        if categorical:   # distinct scores: no tie for the max, no margin at exactly 0
+            y_pred = y_pred + np.arange(shape[-1]) * 0.37
+    else:
+        y_pred = draw(arrays(dtype, shape, st.one_of(values(dtype, 100.0), specials(dtype, 1.0, -1.0, 0.0, 2.0))))
+    sample = Sample(y_true=y_true.astype("float64" if fd else dtype), y_pred=y_pred.astype("float64" if fd else dtype))
+    if not fd:
+        sample["y_true"] = _labels_as(draw, sample["y_true"])
+    if with_weights:
+        _with_reduction(draw, sample, dtype, shape[:-1], fd)
+    return sample
+
+
+@st.composite
+def distribution_loss(draw, dtype, kind="kl", with_weights=True, fd=False):
+    """``kind="kl"``: probability rows (exact 0 and 1, values below ε, above 1); ``"poisson"``: counts and
+    rates >= 0, rates exactly 0. ``fd``: inside (ε, 1) / rates >= 0.1."""
+    shape = draw(class_shapes())
+    if fd:
+        low, high = (0.05, 0.95) if kind == "kl" else (0.1, 5.0)
+        y_true = draw(arrays("float64", shape, floats("float64", low, high)))
+        y_pred = draw(arrays("float64", shape, floats("float64", low, high)))
+    elif kind == "kl":
+        y_true = draw(probabilities(dtype, shape))
+        y_pred = draw(st.one_of(probabilities(dtype, shape), arrays(dtype, shape, specials(dtype, 0.0, 1e-8, 1.5))))
+    else:
+        y_true = draw(arrays(dtype, shape, st.one_of(specials(dtype, 0.0, 1.0, 3.0), floats(dtype, 0, 100))))
+        y_pred = draw(arrays(dtype, shape, st.one_of(specials(dtype, 0.0, 1e-7, 1.0), floats(dtype, 0, 100))))
+        y_true = _labels_as(draw, y_true)
+    sample = Sample(y_true=y_true, y_pred=y_pred)
+    if with_weights:
+        _with_reduction(draw, sample, dtype, shape[:-1], fd)
+    return sample
+
+
+@st.composite
+def binary_focal_loss(draw, dtype, with_weights=True, fd=False):
+    """:func:`binary_crossentropy`'s inputs plus ``gamma`` (0 and 2 pinned), ``alpha`` and class balancing."""
+    sample = draw(binary_crossentropy(dtype, with_weights=False, fd=fd))
+    sample.update(gamma=draw(st.one_of(specials("float64", 2.0, 0.0, 1.0), floats("float64", 0, 5))),
+                  alpha=draw(st.one_of(specials("float64", 0.25, 0.0, 1.0), floats("float64", 0, 1))),
+                  apply_class_balancing=draw(st.booleans()))
+    if fd:
+        sample["gamma"] = max(sample["gamma"], 1.0)      # (1 - pₜ)^γ is smooth at pₜ < 1 for γ >= 1
+    if with_weights:
+        sample["axis"] = -1
+        _with_reduction(draw, sample, dtype, sample["y_pred"].shape[:-1], fd)
+    return sample
+
+
+@st.composite
+def categorical_focal_loss(draw, dtype, with_weights=True, fd=False):
+    """:func:`categorical_crossentropy`'s inputs plus ``gamma``, and ``alpha`` a scalar or one per class."""
+    sample = draw(categorical_crossentropy(dtype, with_weights=False, fd=fd))
+    classes = sample["y_pred"].shape[sample["axis"]]
+    scalar = st.one_of(specials("float64", 0.25, 1.0), floats("float64", 0, 1))
+    per_class = st.lists(floats("float64", 0, 1), min_size=classes, max_size=classes)
+    sample.update(gamma=draw(st.one_of(specials("float64", 2.0, 0.0), floats("float64", 1.0 if fd else 0.0, 5))),
+                  alpha=draw(scalar if sample["axis"] not in (-1, sample["y_pred"].ndim - 1) else st.one_of(scalar, per_class)))
+    if fd:
+        sample["gamma"] = max(sample["gamma"], 1.0)
+    if with_weights:
+        sample["axis"] = -1
+        _with_reduction(draw, sample, dtype, sample["y_pred"].shape[:-1], fd)
+    return sample
+
+
+@st.composite
+def generalized_crossentropy(draw, dtype, with_weights=True, fd=False):
+    """Integer labels (N,) and probabilities (N, C), true-class probability 0 included; ``q`` in (0, 1)."""
+    n, classes = draw(st.integers(1, MAX_SIDE + 1)), draw(st.integers(2, MAX_CLASSES))
+    labels = draw(sparse_labels((n,), classes))
+    y_pred = draw(arrays("float64", (n, classes), floats("float64", 0.05, 0.95)) if fd else probabilities(dtype, (n, classes)))
+    sample = Sample(y_true=labels, y_pred=y_pred, q=draw(st.one_of(specials("float64", 0.5, 0.1, 0.9), floats("float64", 0.01, 0.99))))
+    if with_weights:
+        _with_reduction(draw, sample, dtype, (n,), fd)
+    return sample
+
+
+@st.composite
+def overlap_loss(draw, dtype, with_weights=True, fd=False):
+    """Masks for Dice/Tversky: (N, H, W) or (N, H, W, C), {0, 1} (int or bool) or soft targets, probabilities,
+    empty masks; ``axis`` None (one number) or the spatial axes; Tversky's ``alpha``, ``beta``."""
+    images = (draw(st.integers(1, 3)), 2, 3)
+    shape = images if with_weights else draw(st.sampled_from([images, (2, 2, 2, draw(st.integers(1, 3)))]))
+    if fd:
+        y_true = draw(arrays("float64", shape, floats("float64", 0.05, 0.95)))
+        y_pred = draw(arrays("float64", shape, floats("float64", 0.05, 0.95)))
+    else:
+        hard = arrays(dtype, shape, specials(dtype, 0.0, 1.0))
+        y_true = draw(st.one_of(hard, arrays(dtype, shape, probability_values(dtype)), st.just(np.zeros(shape, dtype))))
+        y_true = _labels_as(draw, y_true)
+        y_pred = draw(st.one_of(arrays(dtype, shape, probability_values(dtype)), st.just(np.zeros(shape, dtype))))
+    axis = draw(st.sampled_from([None, (1, 2)] if not with_weights else [(1, 2)]))
+    sample = Sample(y_true=y_true, y_pred=y_pred, axis=axis,
+                    alpha=draw(st.one_of(specials("float64", 0.5, 0.3, 0.7), floats("float64", 0, 1))),
+                    beta=draw(st.one_of(specials("float64", 0.5, 0.3, 0.7), floats("float64", 0, 1))))
+    if with_weights:
+        _with_reduction(draw, sample, dtype, shape[:1], fd)
+    return sample
+
+
+@st.composite
+def circle_loss(draw, dtype, with_weights=True, fd=False):
+    """Integer labels (N,) from a few classes (so positives and negatives occur, or a sample has none) and
+    L2-normalised embeddings (N, D), duplicates included; ``gamma``, ``margin``, ``remove_diagonal``."""
+    n, d = draw(st.integers(2, 6)), draw(st.integers(2, 4))
+    labels = draw(hnp.arrays(np.int32, (n,), elements=st.integers(0, 2)))
+    raw = draw(arrays("float64", (n, d), fd_values() if fd else values("float64", 10.0)))
+    raw = raw + np.where(np.abs(raw) < 0.1, 0.5, 0.0)
+    embeddings = raw / np.linalg.norm(raw, axis=1, keepdims=True)
+    if not fd and draw(st.booleans()):
+        embeddings[-1] = embeddings[0]                                  # a duplicate: a distance of exactly 0
+    sample = Sample(y_true=labels, y_pred=embeddings.astype("float64" if fd else dtype),
+                    gamma=draw(st.one_of(specials("float64", 80.0, 1.0) if not fd else specials("float64", 1.0, 2.0))),
+                    margin=draw(st.one_of(specials("float64", 0.4, 0.25), floats("float64", 0.0, 0.5))),
+                    remove_diagonal=True if fd else draw(st.booleans()))   # else d(x, x) = 0 sits on max(d, 0)'s kink
+    if fd:   # no pair within a step of the kinks of max(d, 0) and max(1 + m - d, 0)
+        from hypothesis import assume
+
+        d = (1 - embeddings @ embeddings.T)[~np.eye(n, dtype=bool)]
+        assume(np.all(d > 0.05) and np.all(np.abs(d - 1 - sample["margin"]) > 0.05))
+    if with_weights:
+        _with_reduction(draw, sample, dtype, (n,), fd)
+    return sample
+
+
+@st.composite
+def ctc_loss(draw, dtype, with_weights=True, fd=False):
+    """0-padded labels (B, L) in [1, C) (repeats, all-padding rows, sequences too long for the T frames) and
+    logits (B, T, C), huge ones included. ``fd``: moderate logits, labels that fit."""
+    batch, frames, classes = draw(st.integers(1, 3)), draw(st.integers(1, 5)), draw(st.integers(2, 4))
+    length = draw(st.integers(1, 4))
+    labels = draw(hnp.arrays(np.int32, (batch, length), elements=st.integers(1, classes - 1)))
+    lengths = draw(hnp.arrays(np.int32, (batch,), elements=st.integers(0, length)))
+    if fd:   # fits: L + repeats <= T
+        frames = 2 * length + 1
+    labels = np.where(np.arange(length) < lengths[:, None], labels, 0).astype(np.int32)
+    logits = draw(arrays("float64" if fd else dtype, (batch, frames, classes),
+                         fd_values() if fd else st.one_of(floats(dtype, -10, 10), specials(dtype, 0.0, 100.0, -100.0))))
+    sample = Sample(y_true=labels, y_pred=logits, loss_shape=(batch,))   # one loss per sequence, for the scales
+    if with_weights:
+        _with_reduction(draw, sample, dtype, (batch,), fd)
+    return sample
+
+
+@st.composite
+def select(draw, dtype):
+    """``condition``, ``a``, ``b`` of mutually broadcastable shapes, for ``where``."""
+    sample = draw(binary(dtype))
+    shape = np.broadcast_shapes(sample["a"].shape, sample["b"].shape)
+    return Sample(condition=draw(hnp.arrays(np.bool_, shape)), **sample)
+
+
+@st.composite
+def ties(draw, dtype, fd=False):
+    """``a``, ``b`` of broadcastable shapes, equal in places (where ``maximum``/``minimum`` pick a side)."""
+    sample = draw(binary(dtype, fd_values() if fd else None, fd_values() if fd else None))
+    if not fd:
+        a = np.broadcast_to(sample["a"], np.broadcast_shapes(sample["a"].shape, sample["b"].shape)).copy()
+        equal = draw(hnp.arrays(np.bool_, a.shape))
+        sample["a"] = np.where(equal, np.broadcast_to(sample["b"], a.shape), a).astype(dtype)
+        return sample
+    from hypothesis import assume
+
+    assume(np.all(np.abs(np.subtract(sample["a"], sample["b"])) > 10 * FD_MARGIN))   # no tie within a step
+    return sample
+
+
+def one_of_values(dtype, magnitude, pinned):
+    """:func:`values` up to ``magnitude``, with the given edge values pinned (thresholds of a kernel)."""
+    return st.one_of(values(dtype, magnitude), specials(dtype, *pinned))
+
+
+def distinct(strategy, key="x", gap=10 * FD_MARGIN):
+    """``strategy`` restricted to samples whose ``key`` has no two values within ``gap`` (no tie for a max)."""
+    return strategy.filter(lambda s: s[key].size < 2 or np.min(np.diff(np.sort(s[key].ravel()))) > gap)

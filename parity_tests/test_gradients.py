@@ -55,7 +55,10 @@ def test_gradients_match_tensorflow(row, dtype, data):
 @given(data=st.data())
 def test_gradients_match_finite_differences_float64(row, data):
     """Both tapes' directional derivative ``Σᵢ <gradᵢ, vᵢ>`` along a random direction against a float64
-    central difference (two evaluations; ``tests/test_gradcheck.py`` checks the reference element by element)."""
+    central difference (two evaluations; ``tests/test_gradcheck.py`` checks the reference element by element).
+    Only the row's ``fd_sides``."""
+    if not row.fd_sides:
+        pytest.skip("this row computes in float32 whatever the input: no float64 finite differences")
     sample = data.draw(row.fd_strategy(), label="sample")
     y = row.run_ref(sample)
     dy = data.draw(S.cotangents("float64", y.shape), label="dy")
@@ -65,7 +68,8 @@ def test_gradients_match_finite_differences_float64(row, data):
     f = lambda *values: row.run_ref(Sample(sample, **dict(zip(row.grad_wrt, values))))
     fd = directional_derivative(f, xs, [v / np.maximum(1.0, np.abs(x)) for x, v in zip(xs, vs)], dy)
     inputs, ref_code, tf_code = row.repro(sample, dy)
-    for side, grads in (("reference", row.ref_grads(sample, dy)), ("tensorflow", row.tf_grads(sample, dy, tf, keras))):
+    sides = {"reference": lambda: row.ref_grads(sample, dy), "tensorflow": lambda: row.tf_grads(sample, dy, tf, keras)}
+    for side, grads in ((side, sides[side]()) for side in row.fd_sides):
         along = sum(float(np.sum(g * v)) for g, v in zip(grads, vs))
         scale = max(1.0, float(np.sum(np.abs(dy * y))), sum(float(np.sum(np.abs(g * v))) for g, v in zip(grads, vs)))
         assert_parity(along, fd, op="finite_difference", dtype="float64", size=y.size, scale=scale,

@@ -184,6 +184,11 @@ def cast(x, dtype):
     return record(x.astype(dtype), (x,), lambda dy, needs: (dy.astype(x.dtype),))
 
 
+def transpose(x):
+    """``y = xᵀ`` of a matrix, as ``tf.transpose``. Backward: ``dx = dyᵀ``."""
+    return record(np.transpose(x), (x,), lambda dy, needs: (np.transpose(dy),))
+
+
 def clip_by_value(x, clip_value_min, clip_value_max):
     """``y = min(max(x, lo), hi)``, as ``tf.clip_by_value``.
 
@@ -197,6 +202,112 @@ def clip_by_value(x, clip_value_min, clip_value_max):
     def backward(dy, needs):
         return (dy * ((x >= lo) & (x <= hi)),)
     return record(np.clip(x, lo, hi).astype(x.dtype, copy=False), (x,), backward)
+
+
+# --- elementwise math (the losses' ops) ---------------------------------------
+#
+# The ops Keras's losses are built from. Each backward is TF's gradient registration
+# (tensorflow/python/ops/math_grad.py, nn_grad.py), kinks and ties included.
+
+
+def abs(x):  # noqa: A001 - the name of tf.abs
+    """``y = |x|``, as ``tf.abs``. Backward: ``dx = dy · sign(x)``, so 0 at exactly ``x = 0`` (TF's ``_AbsGrad``)."""
+    return record(np.abs(x), (x,), lambda dy, needs: (dy * np.sign(x),))
+
+
+def maximum(a, b):
+    """``y = max(a, b)`` element-wise, as ``tf.maximum``.
+
+    Backward (TF's ``_MaximumGrad``): ``da = dy·[a >= b]``, ``db = dy·[a < b]`` (unbroadcast): on a tie the
+    whole gradient goes to ``a``, the first argument.
+    """
+    def backward(dy, needs):
+        first = np.greater_equal(a, b)
+        return (_unbroadcast(np.where(first, dy, 0), np.shape(a)) if needs[0] else None,
+                _unbroadcast(np.where(first, 0, dy), np.shape(b)) if needs[1] else None)
+    return record(np.maximum(a, b), (a, b), backward)
+
+
+def minimum(a, b):
+    """``y = min(a, b)`` element-wise, as ``tf.minimum``.
+
+    Backward (TF's ``_MinimumGrad``): ``da = dy·[a <= b]``, ``db = dy·[a > b]``: ties go to ``a``.
+    """
+    def backward(dy, needs):
+        first = np.less_equal(a, b)
+        return (_unbroadcast(np.where(first, dy, 0), np.shape(a)) if needs[0] else None,
+                _unbroadcast(np.where(first, 0, dy), np.shape(b)) if needs[1] else None)
+    return record(np.minimum(a, b), (a, b), backward)
+
+
+def where(condition, a, b):
+    """``y = a`` where ``condition``, else ``b`` (broadcasting), as ``tf.where``.
+
+    Backward (TF's ``_SelectGradV2``): ``da = where(condition, dy, 0)``, ``db = where(condition, 0, dy)``
+    (unbroadcast). The branch not taken gets an exact 0, even where ``dy`` is NaN or infinite.
+    """
+    condition = np.asarray(condition, dtype=bool)
+
+    def backward(dy, needs):
+        zero = np.zeros((), dtype=dy.dtype)
+        return (None,
+                _unbroadcast(np.where(condition, dy, zero), np.shape(a)) if needs[1] else None,
+                _unbroadcast(np.where(condition, zero, dy), np.shape(b)) if needs[2] else None)
+    y = np.where(condition, a, b)
+    return record(y.astype(np.result_type(a, b), copy=False), (condition, a, b), backward)
+
+
+def power(a, b):
+    """``y = aᵇ``, as ``tf.pow``.
+
+    Backward (TF's ``_PowGrad``): ``da = dy · b · a^(b-1)``, and ``db = dy · y · log a`` where ``a > 0``, else 0.
+    TF does not special-case ``a = 0``: with ``b = 0`` there, ``da = dy · 0 · 0⁻¹`` is NaN, and so is ours.
+    """
+    y = np.power(a, b)
+
+    def backward(dy, needs):
+        da = _unbroadcast(dy * b * np.power(a, b - 1), np.shape(a)) if needs[0] else None
+        if not needs[1]:
+            return (da, None)
+        positive = np.greater(a, 0)
+        log_a = np.where(positive, np.log(np.where(positive, a, 1)), 0)
+        return (da, _unbroadcast(dy * y * log_a, np.shape(b)))
+    return record(y, (a, b), backward)
+
+
+def rsqrt(x):
+    """``y = 1 / √x``, as ``tf.math.rsqrt`` (``inf`` at 0, silently).
+
+    Backward (TF's ``RsqrtGrad`` kernel): ``dx = -½ · y³ · dy``, and exactly 0 where ``dy = 0``, even at
+    ``y = inf`` (Eigen's ``scalar_rsqrt_gradient_op`` tests ``dy == 0`` first; ``0 · inf`` would be NaN). Keras's
+    L2 normalisation relies on it: a zero vector's ``rsqrt(0)`` is capped by a ``minimum`` that sends it no
+    gradient.
+    """
+    with np.errstate(divide="ignore"):
+        y = np.reciprocal(np.sqrt(x))
+
+    def backward(dy, needs):
+        with np.errstate(invalid="ignore"):
+            return (np.where(dy == 0, 0, dy * (y * y * y) * x.dtype.type(-0.5)).astype(x.dtype, copy=False),)
+    return record(y, (x,), backward)
+
+
+def softplus(x):
+    """``y = log(1 + eˣ)``, as ``tf.math.softplus``, with TF's kernel's thresholds.
+
+    TF's kernel (``softplus_op.h``) takes ``t = log(ε_dtype) + 2`` (-13.94 in float32, -34.04 in float64) and
+    returns ``x`` for ``x > -t``, ``eˣ`` for ``x < t``, ``log1p(eˣ)`` between: no overflow for large ``x``.
+    Backward (``SoftplusGrad``): ``dx = dy / (1 + e⁻ˣ) = dy · σ(x)``.
+    """
+    t = np.log(np.finfo(x.dtype).eps) + 2
+    with np.errstate(over="ignore"):
+        e = np.exp(x)
+        y = np.where(x > -t, x, np.where(x < t, e, np.log1p(e))).astype(x.dtype, copy=False)
+
+    def backward(dy, needs):
+        with np.errstate(over="ignore"):
+            return (dy / (1 + np.exp(-x)),)
+    return record(y, (x,), backward)
 
 
 # --- reductions -------------------------------------------------------------
@@ -226,6 +337,45 @@ def reduce_mean(x, axis=None, keepdims=False):
             dy = np.expand_dims(dy, axis)
         return (_filled_like(x, dy / n),)
     return record(y, (x,), backward)
+
+
+def reduce_max(x, axis=None, keepdims=False):
+    """``y = max x`` over ``axis``, as ``tf.reduce_max``.
+
+    Backward (TF's ``_MinOrMaxGrad``): the gradient is shared equally among the elements equal to the max:
+    ``dx = dy · [x = y] / #{x = y}``. A tie of two halves it (``np.argmax`` would give it all to the first).
+    """
+    y = np.asarray(np.max(x, axis=axis, keepdims=True))
+
+    def backward(dy, needs):
+        if not keepdims and axis is not None:
+            dy = np.expand_dims(dy, axis)
+        indicators = (x == y).astype(x.dtype)
+        return (indicators / indicators.sum(axis=axis, keepdims=True) * dy,)
+    return record(y if keepdims else np.asarray(np.max(x, axis=axis)), (x,), backward)
+
+
+def reduce_logsumexp(x, axis=None, keepdims=False):
+    """``y = m + log Σ exp(x - m)`` over ``axis``, ``m = max x`` (0 where the max is not finite), as
+    ``tf.math.reduce_logsumexp``.
+
+    TF builds it from ops, with ``m`` behind a ``stop_gradient``; the backward is theirs:
+    ``dx = dy · exp(x - m) / Σ exp(x - m)``, the softmax along ``axis``. Entries at ``-inf`` get 0;
+    a row entirely at ``-inf`` gives ``y = -inf`` and ``dx = dy·0/0``, NaN, as in TF.
+    """
+    raw_max = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(raw_max), raw_max, 0).astype(x.dtype, copy=False)
+    e = np.exp(x - m)
+    total = e.sum(axis=axis, keepdims=True)
+    with np.errstate(divide="ignore"):
+        y = np.log(total) + m
+
+    def backward(dy, needs):
+        if not keepdims and axis is not None:
+            dy = np.expand_dims(dy, axis)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (dy / total * e,)
+    return record(y if keepdims else np.asarray(np.squeeze(y, axis=axis)), (x,), backward)
 
 
 # --- activations ------------------------------------------------------------
@@ -405,21 +555,6 @@ def tanh(x):
     """``y = tanh x``, as ``tf.nn.tanh``. Backward: ``dx = dy (1 - y²)`` (``TanhGrad``)."""
     y = np.tanh(x)
     return record(y, (x,), lambda dy, needs: (dy * (1 - y * y),))
-
-
-def softplus(x):
-    """``y = log(1 + eˣ)``, as ``tf.math.softplus``, with its kernel's two shortcuts.
-
-    With ``t = log(ε) + 2`` of the dtype (-13.9 in float32, -34.0 in float64): ``y = x`` for ``x > -t``,
-    ``y = eˣ`` for ``x < t``, else ``log1p(eˣ)``. Each shortcut is within ε of the exact value.
-
-    Backward: ``dx = dy σ(x)``.
-    """
-    t = np.log(np.finfo(x.dtype).eps) + x.dtype.type(2)
-    with np.errstate(over="ignore"):
-        e = np.exp(x)
-    y = np.where(x > -t, x, np.where(x < t, e, np.log1p(e)))
-    return record(y, (x,), lambda dy, needs: (dy * _logistic(x),))
 
 
 def softsign(x):

@@ -25,6 +25,8 @@ from parity_tests.compare import assert_parity
 @pytest.mark.parametrize("row", op_db.GRAD_ROWS, ids=lambda r: r.name)
 @given(data=st.data())
 def test_backward_matches_finite_differences(row, data):
+    if "reference" not in row.fd_sides:
+        pytest.skip("this row computes in float32 whatever the input: no float64 finite differences")
     sample = data.draw(row.fd_strategy(), label="sample")
     y = row.run_ref(sample)
     dy = data.draw(S.cotangents("float64", y.shape), label="dy")

@@ -126,7 +126,7 @@ def test_get_and_config_roundtrip():
     (lambda: losses.sparse_categorical_crossentropy([0.5, 1], np.full((2, 10), 0.1)), "integer class ids"),
     (lambda: losses.categorical_crossentropy(np.eye(3), np.eye(4)), "same shape"),
     (lambda: losses.categorical_crossentropy(np.eye(3), np.eye(3), label_smoothing=2), "label_smoothing"),
-    (lambda: losses.SparseCategoricalCrossentropy(reduction="avg"), "Invalid `reduction`"),
+    (lambda: losses.SparseCategoricalCrossentropy(reduction="avg"), "Invalid value for argument `reduction`"),
     (lambda: losses.get("hinge_of_doom"), "Unknown loss"),
     (lambda: losses.reduce_weighted_values(np.ones(3, np.float32), np.ones(2)), "sample_weight"),
 ])

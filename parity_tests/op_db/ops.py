@@ -185,4 +185,49 @@ ROWS = [
            "tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, tf.nn.softmax(tf.add(tf.matmul("
            "tf.nn.relu(tf.add(tf.matmul(X, W1), b1)), W2), b2))))",
            sample=None, tol="training_step", grad_wrt=("W1", "b1", "W2", "b2"), report=R.handbook_mlp),
+    # --- elementwise math (the losses' ops) ---
+    OpInfo("abs", "rk.ops.abs(x)", "tf.abs(x)", sample=lambda d: S.unary(d), tol="exact", grad_wrt=("x",),
+           fd_sample=lambda: S.unary("float64", S.fd_values(avoid=(0.0,))),
+           examples=({"x": [-1.0, 0.0, -0.0, 2.0]},)),                       # TF's sign(0) = 0
+    OpInfo("maximum", "rk.ops.maximum(a, b)", "tf.maximum(a, b)", sample=lambda d: S.ties(d), tol="exact",
+           grad_wrt=("a", "b"), grad_tol="reduction", grad_size=lambda s: s["a"].size + s["b"].size,
+           grad_scale=binary_grad_scale(lambda s: 1.0), fd_sample=lambda: S.ties("float64", fd=True),
+           examples=({"a": [1.0, 2.0, 3.0], "b": [1.0, 1.0, 4.0]},)),         # a tie: the gradient goes to a
+    OpInfo("minimum", "rk.ops.minimum(a, b)", "tf.minimum(a, b)", sample=lambda d: S.ties(d), tol="exact",
+           grad_wrt=("a", "b"), grad_tol="reduction", grad_size=lambda s: s["a"].size + s["b"].size,
+           grad_scale=binary_grad_scale(lambda s: 1.0), fd_sample=lambda: S.ties("float64", fd=True),
+           examples=({"a": [1.0, 2.0, 3.0], "b": [1.0, 1.0, 4.0]},)),
+    OpInfo("where", "rk.ops.where(condition, a, b)", "tf.where(condition, a, b)", sample=lambda d: S.select(d),
+           tol="exact", grad_wrt=("a", "b"), grad_tol="reduction", grad_size=lambda s: s["a"].size + s["b"].size,
+           grad_scale=binary_grad_scale(lambda s: 1.0),
+           examples=({"condition": [True, False], "a": [1.0, -np.inf], "b": [np.inf, 2.0]},)),
+    OpInfo("power", "rk.ops.power(a, b)", "tf.pow(a, b)",
+           sample=lambda d: S.binary(d, S.positive_values(d, 0.1, 10.0), S.floats(d, -3, 3)), tol="transcendental",
+           scale=lambda s: 1.0, grad_wrt=("a", "b"), grad_tol="reduction",
+           grad_size=lambda s: s["a"].size + s["b"].size + 8,
+           grad_scale=binary_grad_scale(lambda s: max_abs(np.power(np.asarray(s["a"], np.float64), np.asarray(s["b"], np.float64)))
+                                        * (3 / 0.1 + abs(np.log(0.1)) + abs(np.log(10)))),
+           fd_sample=lambda: S.binary("float64", S.positive_values("float64", 0.5, 3.0), S.fd_values(-2, 2)),
+           examples=({"a": [0.0, 0.0, 2.0, 1.0], "b": [2.0, 0.0, 0.5, 3.0]},)),   # 0^0: TF's gradient is NaN
+    OpInfo("rsqrt", "rk.ops.rsqrt(x)", "tf.math.rsqrt(x)", sample=lambda d: S.unary(d, S.positive_values(d, 1e-6, 1e6)),
+           tol="transcendental", grad_wrt=("x",), grad_scale=lambda s, dy: 0.0,
+           fd_sample=lambda: S.unary("float64", S.positive_values("float64", 0.5, 5.0)),
+           examples=({"x": [1.0, 4.0, 1e-6, 0.0]},)),
+    OpInfo("softplus", "rk.ops.softplus(x)", "tf.math.softplus(x)",
+           sample=lambda d: S.unary(d, S.one_of_values(d, 100.0, (13.94, -13.94, 34.04, -34.04, 20.0, -20.0))),
+           tol="transcendental", scale=lambda s: 1.0, grad_wrt=("x",), grad_scale=lambda s, dy: 0.0,
+           fd_sample=lambda: S.unary("float64", S.fd_values()),
+           examples=({"x": [0.0, 100.0, -100.0, 15.0, -15.0, 40.0, -40.0]},)),
+    OpInfo("transpose", "rk.ops.transpose(x)", "tf.transpose(x)", sample=lambda d: S.unary(d, min_dims=2).filter(
+           lambda s: s["x"].ndim == 2), tol="exact", grad_wrt=("x",)),
+    OpInfo("reduce_max", "rk.ops.reduce_max(x, axis=axis, keepdims=keepdims)",
+           "tf.reduce_max(x, axis=axis, keepdims=keepdims)", sample=lambda d: S.reduction(d, S.specials(d, 0.0, 1.0, 2.0)),
+           tol="exact", grad_wrt=("x",), grad_tol="elementwise", grad_scale=lambda s, dy: 0.0,
+           fd_sample=lambda: S.distinct(S.reduction("float64", S.fd_values())),
+           examples=({"x": [[1.0, 1.0, 0.0], [2.0, 2.0, 2.0]], "axis": -1, "keepdims": False},)),   # ties share
+    OpInfo("reduce_logsumexp", "rk.ops.reduce_logsumexp(x, axis=axis, keepdims=keepdims)",
+           "tf.math.reduce_logsumexp(x, axis=axis, keepdims=keepdims)", sample=lambda d: S.reduction(d, S.logit_values(d)),
+           tol="softmax", size=lambda s: s["x"].size, scale=lambda s: max(1.0, max_abs(np.where(np.isfinite(s["x"]), s["x"], 0))),
+           grad_wrt=("x",), grad_tol="softmax_grad", fd_sample=lambda: S.reduction("float64", S.fd_values()),
+           examples=({"x": [[0.0, -np.inf, 1.0], [-np.inf, -np.inf, -np.inf]], "axis": 1, "keepdims": False},)),
 ]

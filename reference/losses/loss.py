@@ -8,6 +8,8 @@
   ``Loss`` (Keras keeps the wrapper in ``losses.py``; here it sits beside the base class it extends).
 """
 
+import weakref
+
 import numpy as np
 
 from .. import config, ops
@@ -18,22 +20,77 @@ REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "
 def standardize_reduction(reduction):
     """``reduction`` if it is one of Keras's :data:`REDUCTIONS`, else a ``ValueError`` naming them."""
     if reduction not in REDUCTIONS:
-        raise ValueError(f"Invalid `reduction`: {reduction!r}. Expected one of {REDUCTIONS}.")
+        raise ValueError(f"Invalid value for argument `reduction`. Expected one of {REDUCTIONS}. "
+                         f"Received: reduction={reduction!r}")
     return reduction
 
 
 def _as_array(x, dtype=None):
-    """``x`` as an array of ``dtype`` (``None``: an ndarray's own, else ``floatx``).
+    """``x`` as a float array: ``dtype`` if given, else a float ndarray's own dtype, else ``floatx``.
 
-    An ndarray of the dtype is returned itself (tape identity intact); a float ndarray of another dtype goes
-    through a recorded cast, as Keras's ``convert_to_tensor(y_pred, dtype)`` is a ``tf.cast``: a float16
-    ``y_pred`` (mixed precision) is scored in float32, and its gradient is cast back to float16.
+    Keras converts integer and bool inputs to ``floatx`` (its ops promote them), so ``[1, 2]`` and ``[1., 2.]``
+    give the same loss. An ndarray that already has the dtype is returned as is, so its tape identity holds; a
+    float ndarray of another dtype goes through a recorded cast, as Keras's ``convert_to_tensor(y_pred, dtype)``
+    is a ``tf.cast``: a float16 ``y_pred`` (mixed precision) is scored in float32, its gradient cast back.
     """
-    if isinstance(x, np.ndarray) and (dtype is None or x.dtype == dtype):
+    if isinstance(x, np.ndarray) and (x.dtype == dtype if dtype is not None else config.is_float_dtype(x.dtype)):
         return x
     if isinstance(x, np.ndarray) and config.is_float_dtype(x.dtype):
         return ops.cast(x, dtype)
     return np.asarray(x, dtype=dtype or config.floatx())
+
+
+def check_broadcastable(y_true, y_pred):
+    """A ``ValueError`` naming ``y_true`` and ``y_pred`` unless their shapes broadcast (TF raises there too)."""
+    try:
+        np.broadcast_shapes(np.shape(y_true), np.shape(y_pred))
+    except ValueError:
+        raise ValueError(f"`y_true` and `y_pred` must have broadcastable shapes, got y_true.shape="
+                         f"{np.shape(y_true)}, y_pred.shape={np.shape(y_pred)}.") from None
+
+
+# --- Keras's loss masks (backend.set_keras_mask / get_keras_mask) ----------------------------------------
+
+_masks = {}  # id(losses) -> (weakref.ref(losses), mask), dropped when the losses die
+
+
+def set_keras_mask(values, mask):
+    """Attach a boolean ``mask`` to the per-sample losses ``values``, as Keras's ``backend.set_keras_mask``.
+
+    A loss function that ignores some entries (``ignore_class``, Circle's zero losses) marks them here; the
+    reduction of :class:`Loss` then leaves them out of the mean (:func:`apply_mask`). NumPy arrays carry no
+    attributes, so the mask is filed by the array's identity, as the tape files trainable arrays.
+    """
+    key = id(values)
+    _masks[key] = (weakref.ref(values, lambda _, key=key: _masks.pop(key, None)), np.asarray(mask, dtype=bool))
+    return values
+
+
+def get_keras_mask(values):
+    """The mask :func:`set_keras_mask` attached to ``values``, or ``None``."""
+    entry = _masks.get(id(values))
+    return entry[1] if entry is not None and entry[0]() is values else None
+
+
+def apply_mask(sample_weight, mask, dtype, reduction):
+    """Merge a loss mask into the sample weights, as Keras's ``apply_mask``.
+
+    For ``"sum_over_batch_size"`` and ``"mean"``, kept entries weigh ``total / valid`` and masked ones 0, so
+    that the division by the batch size becomes a division by the number of kept entries; otherwise the mask
+    is a 0/1 weight. The two are aligned by :func:`squeeze_or_expand_to_same_rank` and multiplied.
+    """
+    if mask is None:
+        return sample_weight
+    if reduction in ("mean", "sum_over_batch_size"):
+        total, valid = dtype.type(mask.size), np.sum(mask, dtype=dtype)
+        mask_weight = total / valid if valid else dtype.type(0)           # divide_no_nan
+        float_mask = np.where(mask, mask_weight, dtype.type(0)).astype(dtype)
+    else:
+        float_mask = mask.astype(dtype)
+    if sample_weight is None:
+        return float_mask
+    float_mask, sample_weight = squeeze_or_expand_to_same_rank(float_mask, np.asarray(sample_weight, dtype=dtype))
+    return sample_weight * float_mask
 
 
 def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
@@ -59,7 +116,7 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     return x1, x2
 
 
-def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size"):
+def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size", mask=None):
     """Weight and reduce per-sample losses exactly as Keras's ``Loss.__call__``.
 
     * ``values · sample_weight`` (a scalar, or (N,) / (N, 1) aligned by
@@ -71,9 +128,11 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     * ``"mean_with_sample_weight"``: ``Σ values / Σ sample_weight``;
     * ``None``/``"none"``: the weighted values, unreduced.
 
-    Division by zero gives 0 (``divide_no_nan``).
+    Division by zero gives 0 (``divide_no_nan``). A ``mask`` (see :func:`set_keras_mask`) is first merged
+    into the weights by :func:`apply_mask`.
     """
     standardize_reduction(reduction)
+    sample_weight = apply_mask(sample_weight, mask, values.dtype, reduction)
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, dtype=values.dtype)
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
@@ -118,7 +177,9 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None):
         y_pred = _as_array(y_pred, self.dtype)
         y_true = _as_array(y_true, self.dtype)
-        return reduce_weighted_values(self.call(y_true, y_pred), sample_weight, self.reduction)
+        losses = self.call(y_true, y_pred)
+        mask = get_keras_mask(losses)
+        return reduce_weighted_values(ops.cast(losses, self.dtype), sample_weight, self.reduction, mask=mask)
 
     def call(self, y_true, y_pred):
         raise NotImplementedError
