@@ -3,7 +3,7 @@
 Choose one with ``HYPOTHESIS_PROFILE``:
 
 * ``dev``: 15 examples per property, the default on a workstation;
-* ``ci``: 100 examples, derandomized (the same examples on every run and every
+* ``ci``: 25 examples, derandomized (the same examples on every run and every
   xdist worker), no deadline, no example database; the default when ``CI`` is set;
 * ``thorough``: 2000 examples, for a night run.
 
@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 _COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "print_blob": True}
 
 settings.register_profile("dev", max_examples=15, **_COMMON)
-settings.register_profile("ci", max_examples=100, derandomize=True, database=None, **_COMMON)
+settings.register_profile("ci", max_examples=25, derandomize=True, database=None, **_COMMON)
 settings.register_profile("thorough", max_examples=2000, **_COMMON)
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")

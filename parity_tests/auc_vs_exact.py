@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 import reference as rk
+from reference.utils.markdown import table
 
 NUM_THRESHOLDS = (3, 5, 10, 20, 50, 100, 200, 500, 1000, 5000)
 SAMPLES = 4000
@@ -79,11 +80,10 @@ def auc_vs_exact(png_path=None, seed=0, num_thresholds=NUM_THRESHOLDS):
 
 
 def _markdown(rows):
-    lines = ["| data | num_thresholds | sklearn (exact) | Keras interpolation | error | minoring | majoring |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
-    lines += [f"| {r['data']} | {r['num_thresholds']} | {r['exact']:.6f} | {r['interpolation']:.6f} | "
-              f"{r['error']:+.2e} | {r['minoring']:.6f} | {r['majoring']:.6f} |" for r in rows]
-    return "\n".join(lines) + "\n"
+    return "\n".join(table(
+        ["data", "num_thresholds", "sklearn (exact)", "Keras interpolation", "error", "minoring", "majoring"],
+        [[r["data"], r["num_thresholds"], f"{r['exact']:.6f}", f"{r['interpolation']:.6f}", f"{r['error']:+.2e}",
+          f"{r['minoring']:.6f}", f"{r['majoring']:.6f}"] for r in rows], align="lrrrrrr")) + "\n"
 
 
 def _plot(rows, png_path):

@@ -124,6 +124,13 @@ def _mape_scale(sample, kwargs):
     return float(max(1.0, np.max(100 * np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), 1e-7))))
 
 
+def _floats_only(dtype):
+    """Regression samples without integer inputs: on integers Keras computes these losses in integer arithmetic
+    (``log_cosh`` raises, ``huber`` rounds to 0, MAPE's ε casts to 0 and divides by it), where the reference,
+    like Keras's float path, converts to ``floatx`` first. A documented divergence, not drawn."""
+    return S.regression_metric(dtype, integers=False)
+
+
 def _from_logits():
     return st.fixed_dictionaries({"from_logits": st.booleans()})
 
@@ -184,11 +191,11 @@ ROWS = [
     _function_row("mean_squared_error", S.regression_metric, size=_elements),
     MetricInfo("RootMeanSquaredError", S.regression_metric, size=_elements),
     MetricInfo("MeanAbsoluteError", S.regression_metric, size=_elements, needs="mean_absolute_error"),
-    MetricInfo("MeanAbsolutePercentageError", S.regression_metric, size=_elements, scale=_mape_scale,
+    MetricInfo("MeanAbsolutePercentageError", _floats_only, size=_elements, scale=_mape_scale,
                needs="mean_absolute_percentage_error"),
     MetricInfo("MeanSquaredLogarithmicError", S.regression_metric, tol="cross_entropy", size=_elements,
                needs="mean_squared_logarithmic_error"),
-    MetricInfo("LogCoshError", S.regression_metric, tol="cross_entropy", size=_elements, needs="log_cosh"),
+    MetricInfo("LogCoshError", _floats_only, tol="cross_entropy", size=_elements, needs="log_cosh"),
     MetricInfo("CosineSimilarity", lambda d: S.regression_metric(d, integers=False), size=_elements,
                kwargs=lambda: st.fixed_dictionaries({"axis": st.sampled_from([-1, 1])})),
     MetricInfo("R2Score", S.r2_metric, size=lambda s: len(s["y_true"]) + 8, scale=_r2_scale,
@@ -215,12 +222,12 @@ ROWS = [
                   tol="cross_entropy", size=_elements, scale=_crossentropy_scale,
                   needs="categorical_focal_crossentropy"),
     _function_row("mean_absolute_error", S.regression_metric, size=_elements, needs="mean_absolute_error"),
-    _function_row("mean_absolute_percentage_error", S.regression_metric, size=_elements, scale=_mape_scale,
+    _function_row("mean_absolute_percentage_error", _floats_only, size=_elements, scale=_mape_scale,
                   needs="mean_absolute_percentage_error"),
     _function_row("mean_squared_logarithmic_error", S.regression_metric, tol="cross_entropy", size=_elements,
                   needs="mean_squared_logarithmic_error"),
-    _function_row("log_cosh", S.regression_metric, tol="cross_entropy", size=_elements, needs="log_cosh"),
-    _function_row("huber", S.regression_metric, size=_elements, needs="huber",
+    _function_row("log_cosh", _floats_only, tol="cross_entropy", size=_elements, needs="log_cosh"),
+    _function_row("huber", _floats_only, size=_elements, needs="huber",
                   kwargs=lambda: st.fixed_dictionaries({"delta": st.sampled_from([1.0, 0.5, 10.0])})),
     _function_row("hinge", S.hinge_metric, size=_elements, needs="hinge"),
     _function_row("squared_hinge", S.hinge_metric, size=_elements, needs="squared_hinge"),

@@ -244,6 +244,19 @@ def _divergence_text(eager, graph):
     return "\n".join(table(["", "TF: eager vs graph", "reference: probabilities vs logits"], rows, align="lrr"))
 
 
+def _auc_section(out, seed):
+    """Keras's thresholded AUC against scikit-learn's exact one, by ``num_thresholds`` (:mod:`.auc_vs_exact`)."""
+    from .auc_vs_exact import auc_vs_exact
+
+    _, markdown = auc_vs_exact(out / "auc-vs-exact.png", seed=seed)
+    return ["## 4. Keras's AUC against the exact AUC", "",
+            "`keras.metrics.AUC` (and `reference.metrics.AUC`, which matches it) is a Riemann sum over "
+            "`num_thresholds` evenly spaced thresholds, not the exact area that `sklearn.metrics.roc_auc_score` "
+            "computes from the sorted scores. The table shows how far the two land apart as the thresholds grow, "
+            "on seeded data sets (`parity_tests/auc_vs_exact.py`).", "", markdown,
+            "![AUC vs exact](auc-vs-exact.png)", ""]
+
+
 def write_report(out, op_rows, trajectories, env, command, seed):
     """Write ``out/README.md`` (and the trajectory PNGs, if any) and return its path."""
     from tf_impl.compare import plot
@@ -302,6 +315,7 @@ def write_report(out, op_rows, trajectories, env, command, seed):
         ]
     else:
         parts += ["## 2. Training trajectories", "", "Not run (`--no-trajectory`).", ""]
+    parts += _auc_section(out, seed)
     path = out / REPORT_NAME
     write_atomic(path, "\n".join(parts))
     return path

@@ -852,7 +852,7 @@ def distribution_metric(draw, dtype):
 
 @st.composite
 def hinge_metric(draw, dtype, categorical=False):
-    """±1 or 0/1 targets (one-hot with ``categorical``), any scores; integers too."""
+    """±1 or 0/1 targets (one-hot with ``categorical``), any scores; floats only: Keras's hinges raise on integers."""
     n, c = draw(st.integers(1, METRIC_MAX_SAMPLES)), draw(st.integers(2 if categorical else 1, MAX_CLASSES))
     if categorical:
         y_true = one_hot(draw(sparse_labels((n,), c)), c, dtype)
@@ -860,7 +860,6 @@ def hinge_metric(draw, dtype, categorical=False):
         y_true = draw(arrays(dtype, (n, c), draw(st.sampled_from([specials(dtype, -1.0, 1.0),
                                                                    specials(dtype, 0.0, 1.0)]))))
     y_pred = draw(arrays(dtype, (n, c), values(dtype, 10.0)))
-    y_true, y_pred = _maybe_integers(draw, y_true, y_pred)
     return Sample(y_true=y_true, y_pred=y_pred, sample_weight=draw(metric_weights(dtype, n)))
 
 
@@ -953,6 +952,7 @@ def confusion_logits(draw, dtype):
     """(N, 3) binary labels and either scores in [0, 1] or logits (for ``AUC(from_logits=True)``: a logit is
     also a valid score to bucket, clipped to [0, 1])."""
     sample = draw(confusion_classes(dtype))
+    sample["y_pred"] = np.asarray(sample["y_pred"], dtype=dtype)  # AUC(from_logits=True) takes the sigmoid: floats
     if draw(st.booleans()):
         sample["y_pred"] = draw(arrays(dtype, sample["y_pred"].shape, st.one_of(floats(dtype, -6, 6),
                                                                                 specials(dtype, 0.0, 1.0, -1.0))))

@@ -25,7 +25,7 @@ from parity_tests import mixed_precision_db as db  # noqa: E402
 from parity_tests import strategies as S  # noqa: E402
 from parity_tests.compare import assert_parity  # noqa: E402
 from parity_tests.op_db import PINNED  # noqa: E402
-from parity_tests.test_optimizers import OPTIMIZERS  # noqa: E402  (the slot names of each optimizer, once)
+from parity_tests.optimizer_db import BY_NAME as OPTIMIZER_ROWS  # noqa: E402  (each optimizer's slot names, once)
 from parity_tests.tolerances import adam_step_gain  # noqa: E402
 from reference import config  # noqa: E402
 from reference.dtype_policies.dtype_policy import _reset_dtype_policy  # noqa: E402
@@ -65,7 +65,8 @@ def _finite_peak(previous, array):
 
 
 def check_loss_scale_trajectory(dtype, name, inner_kwargs, kwargs, variables, grads):
-    ref_cls, slots = OPTIMIZERS[name]
+    row = OPTIMIZER_ROWS[{"adam": "Adam", "sgd": "SGD"}[name]]
+    ref_cls, slots = row.name, row.slots
     ref_opt = rk.optimizers.LossScaleOptimizer(getattr(rk.optimizers, ref_cls)(**inner_kwargs), **kwargs)
     tf_opt = keras.optimizers.LossScaleOptimizer(getattr(keras.optimizers, ref_cls)(**inner_kwargs), **kwargs)
     ref_vars = [v.astype(dtype) for v in variables]

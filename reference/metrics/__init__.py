@@ -8,9 +8,10 @@ the names it resolves sit here, as in ``keras/src/metrics/__init__.py``; like ``
 re-exports the loss functions of :mod:`reference.losses` that Keras lists as metrics.
 """
 
-from .. import losses
-from ..losses import (binary_crossentropy, categorical_crossentropy, mean_squared_error,
-                      sparse_categorical_crossentropy)
+from ..losses import (binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,  # noqa: F401
+                      categorical_focal_crossentropy, categorical_hinge, hinge, huber, kl_divergence, log_cosh,
+                      mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
+                      mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy, squared_hinge)
 from ..utils.naming import to_snake_case
 from .accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
                                SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, accuracy, binary_accuracy,
@@ -31,18 +32,7 @@ from .reduction_metrics import Mean, MeanMetricWrapper, Sum
 from .regression_metrics import (CosineSimilarity, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError,
                                  MeanSquaredError, MeanSquaredLogarithmicError, R2Score, RootMeanSquaredError)
 
-# The loss functions keras.metrics re-exports that reference.losses does not have yet (the losses branch writes
-# them): looked up there on first use. Once it is merged, import them above with the others and delete this.
-_LOSS_FUNCTIONS_PENDING = ("binary_focal_crossentropy", "categorical_focal_crossentropy", "categorical_hinge",
-                           "hinge", "huber", "kl_divergence", "log_cosh", "mean_absolute_error",
-                           "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "poisson",
-                           "squared_hinge")
 
-
-def __getattr__(name):
-    if name in _LOSS_FUNCTIONS_PENDING:
-        return getattr(losses, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 
