@@ -1387,20 +1387,27 @@ def circle_loss(draw, dtype, with_weights=True, fd=False):
     L2-normalised embeddings (N, D), duplicates included; ``gamma``, ``margin``, ``remove_diagonal``."""
     n, d = draw(st.integers(2, 6)), draw(st.integers(2, 4))
     labels = draw(hnp.arrays(np.int32, (n,), elements=st.integers(0, 2)))
-    raw = draw(arrays("float64", (n, d), fd_values() if fd else values("float64", 10.0)))
-    raw = raw + np.where(np.abs(raw) < 0.1, 0.5, 0.0)
-    embeddings = raw / np.linalg.norm(raw, axis=1, keepdims=True)
-    if not fd and draw(st.booleans()):
-        embeddings[-1] = embeddings[0]                                  # a duplicate: a distance of exactly 0
+    # A pair at distance 0 (a sample with itself, a duplicate) sits on the kink of max(1 - x·y, 0), where the
+    # last ulp of the dot product decides whether the gradient passes: such pairs only among exact unit
+    # vectors ±eₖ, whose dot products are exact in any summation order.
+    exact = not fd and draw(st.booleans())
+    if exact:
+        axes, signs = (draw(hnp.arrays(np.int64, (n,), elements=st.integers(0, d - 1))),
+                       draw(hnp.arrays(np.int64, (n,), elements=st.sampled_from([-1, 1]))))
+        embeddings = np.eye(d)[axes] * signs[:, None]
+    else:
+        raw = draw(arrays("float64", (n, d), fd_values() if fd else values("float64", 10.0)))
+        raw = raw + np.where(np.abs(raw) < 0.1, 0.5, 0.0)
+        embeddings = raw / np.linalg.norm(raw, axis=1, keepdims=True)
     sample = Sample(y_true=labels, y_pred=embeddings.astype("float64" if fd else dtype),
                     gamma=draw(st.one_of(specials("float64", 80.0, 1.0) if not fd else specials("float64", 1.0, 2.0))),
                     margin=draw(st.one_of(specials("float64", 0.4, 0.25), floats("float64", 0.0, 0.5))),
-                    remove_diagonal=True if fd else draw(st.booleans()))   # else d(x, x) = 0 sits on max(d, 0)'s kink
+                    remove_diagonal=draw(st.booleans()) if exact else True)
     if fd:   # no pair within a step of the kinks of max(d, 0) and max(1 + m - d, 0)
         from hypothesis import assume
 
-        d = (1 - embeddings @ embeddings.T)[~np.eye(n, dtype=bool)]
-        assume(np.all(d > 0.05) and np.all(np.abs(d - 1 - sample["margin"]) > 0.05))
+        dist = (1 - embeddings @ embeddings.T)[~np.eye(n, dtype=bool)]
+        assume(np.all(dist > 0.05) and np.all(np.abs(dist - 1 - sample["margin"]) > 0.05))
     if with_weights:
         _with_reduction(draw, sample, dtype, (n,), fd)
     return sample
