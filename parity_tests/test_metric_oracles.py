@@ -35,8 +35,10 @@ def _r2_sample(draw):
     y_true = np.asarray(sample["y_true"], np.float64)
     w = sample["sample_weight"]
     w = np.ones(len(y_true)) if w is None else np.reshape(w, -1)
-    mean = (w[:, None] * y_true).sum(0) / max(w.sum(), 1)
-    if w.sum() == 0 or np.any(((w[:, None] * (y_true - mean) ** 2).sum(0)) == 0):
+    if w.sum() == 0:
+        reject()
+    mean = (w[:, None] * y_true).sum(0) / w.sum()
+    if np.any(((w[:, None] * (y_true - mean) ** 2).sum(0)) == 0):
         reject()                                            # a constant (weighted) column: see the module doc
     return sample
 
