@@ -51,6 +51,7 @@ def test_counts_precision_and_recall_at_one_threshold_are_sklearns(sample, thres
     """TN, FP, FN, TP = ``confusion_matrix(y, p > t).ravel()``; precision and recall with ``zero_division=0``
     (Keras's ``divide_no_nan``)."""
     y, p, w = _binary(sample)
+    assume(w.sum() > 0)                                   # sklearn rejects all-zero weights
     predicted = p > threshold
     tn, fp, fn, tp = sklearn_metrics.confusion_matrix(y, predicted, sample_weight=w, labels=[False, True]).ravel()
     n = len(y)
@@ -75,8 +76,9 @@ def test_f_beta_is_sklearns_without_the_epsilon(data, average, beta, threshold):
     rk.config.set_epsilon(0.0)
     sample = data.draw(S.f_score_sample("float64"))
     y, p, w = sample["y_true"] != 0, sample["y_pred"] > threshold, sample["sample_weight"]
-    tp, fp, fn = ((a & b).sum(0) for a, b in ((y, p), (~y, p), (y, ~p)))
-    assume((tp > 0).all() if average != "micro" else tp.sum() > 0)
+    weights = np.ones(len(y)) if w is None else w
+    tp = ((y & p) * weights[:, None]).sum(0)
+    assume(weights.sum() > 0 and ((tp > 0).all() if average != "micro" else tp.sum() > 0))
     metric = rk.metrics.FBetaScore(average=average, beta=beta, threshold=threshold, dtype="float64")
     expected = sklearn_metrics.fbeta_score(y, p, beta=beta, average=average, sample_weight=w, zero_division=0)
     assert_parity(_counts(metric, sample), expected, op="metric", dtype="float64", size=len(y),
@@ -87,13 +89,14 @@ def test_f_beta_is_sklearns_without_the_epsilon(data, average, beta, threshold):
 @given(sample=S.iou_sparse("float64"), class_id=st.integers(0, S.CONFUSION_CLASSES - 1))
 def test_iou_is_jaccard(sample, class_id):
     """``IoU(3, [c])`` is sklearn's ``jaccard_score`` of class ``c`` over the in-range ids, once Keras's ε (in
-    ``TP / (denominator + ε)``) is set to 0; a class absent from labels and predictions scores 0 in both. The
+    ``TP / (denominator + ε)``) is set to 0, for a class present in the labels or the predictions. The
     result is float32 whatever the dtype (Keras casts the counts to it), so it is compared at float32."""
     rk.config.set_epsilon(0.0)
     y, p = np.asarray(sample["y_true"]).astype(np.int64).ravel(), np.asarray(sample["y_pred"]).astype(np.int64).ravel()
     w = np.ones(y.shape) if sample["sample_weight"] is None else np.asarray(sample["sample_weight"]).ravel()
     kept = (y >= 0) & (y < S.CONFUSION_CLASSES) & (p >= 0) & (p < S.CONFUSION_CLASSES)
-    assume(kept.any())
+    present = kept & ((y == class_id) | (p == class_id)) & (w > 0)
+    assume(present.any())                     # an absent class is 0/0 once ε is 0; its Keras value is pinned by parity
     expected = sklearn_metrics.jaccard_score(y[kept], p[kept], labels=[class_id], average=None, sample_weight=w[kept],
                                              zero_division=0)[0]
     metric = rk.metrics.IoU(S.CONFUSION_CLASSES, [class_id], dtype="float64")
