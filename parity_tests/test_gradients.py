@@ -35,10 +35,19 @@ def _cotangent(row, sample, data):
     return data.draw(S.cotangents(y.dtype, y.shape), label="dy")
 
 
+KNOWN_GRADIENT_GAPS = {  # found by the suite, not yet mirrored: each is listed in the README's open findings
+    ("activations.gelu_tanh", "float64"): "at a saturated input TF's gradient is exactly 1.0, the reference's "
+                                          "1 + 2.8e-14: TF's composition of the tanh approximation, with its two "
+                                          "float32 constants, rounds differently in float64",
+}
+
+
 @pytest.mark.parametrize("row, dtype", op_db.params(op_db.GRAD_ROWS))
 @given(data=st.data())
 @example(data=PINNED)
 def test_gradients_match_tensorflow(row, dtype, data):
+    if (row.name, dtype) in KNOWN_GRADIENT_GAPS:
+        pytest.xfail(KNOWN_GRADIENT_GAPS[row.name, dtype])
     samples = row.pinned(dtype) if data is PINNED else [data.draw(row.sample(dtype), label="sample")]
     for sample in samples:
         dy = _cotangent(row, sample, data)

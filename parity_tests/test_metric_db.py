@@ -106,8 +106,11 @@ def test_reset_state_forgets_everything(row, dtype, data):
     metric = row.make(rk.metrics, dtype, kwargs)
     _feed(metric, first, [], row.inputs)
     metric.reset_state()
-    if not row.built_by_first_update:
-        fresh_result = np.asarray(row.make(rk.metrics, dtype, kwargs).result())
+    try:
+        fresh_result = None if row.built_by_first_update else np.asarray(row.make(rk.metrics, dtype, kwargs).result())
+    except ValueError:  # state shaped by the first batch (AUC(multi_label=True) without num_labels): no result yet
+        fresh_result = None
+    if fresh_result is not None:
         assert_parity(np.asarray(metric.result()), fresh_result, op="exact", dtype=dtype,
                       what=f"{name}: result after reset_state", names=("after reset", "fresh"), **repro)
     after_reset = _feed(metric, second, [], row.inputs)
