@@ -972,8 +972,9 @@ def precision_recall_kwargs():
 def at_constraint_kwargs(constraint):
     """The constraint (pinned 0, 0.5, 1 and any value in [0, 1]), ``num_thresholds`` and ``class_id``.
 
-    No subnormal constraint: TF flushes it to 0 (``rate >= 1e-45`` becomes ``rate >= 0``), NumPy keeps it."""
-    value = st.one_of(st.sampled_from([0.0, 0.5, 1.0, 0.8]), st.floats(0, 1, allow_subnormal=False))
+    No constraint that is subnormal *in float32*: Keras compares it with the float32 rates, where TF flushes it
+    to 0 (``rate >= 1e-45`` becomes ``rate >= 0``) and NumPy keeps it; so the floats are drawn as float32."""
+    value = st.one_of(st.sampled_from([0.0, 0.5, 1.0, 0.8]), st.floats(0, 1, width=32, allow_subnormal=False))
     return st.fixed_dictionaries({constraint: value}, optional={
         "num_thresholds": st.sampled_from([1, 2, 3, 5, 11, 200]),
         "class_id": st.integers(0, CONFUSION_CLASSES - 1)})
