@@ -1141,10 +1141,16 @@ class Trajectory:
     dtype: str
     names: tuple = ()
     keep: tuple = ()      # variables that always get a gradient (MultiOptimizer: var0 is SGD's only one)
+    one_buffer: bool = False  # the variables as views of one array, as a model's weights are
 
     def variables(self):
         rng = np.random.default_rng(self.seed)
-        return [rng.normal(0.0, 1.0, s).astype(self.dtype) for s in self.shapes]
+        arrays = [rng.normal(0.0, 1.0, s).astype(self.dtype) for s in self.shapes]
+        if not self.one_buffer:
+            return arrays
+        buffer = np.concatenate([a.reshape(-1) for a in arrays])
+        offsets = np.cumsum([0] + [a.size for a in arrays])
+        return [buffer[lo:hi].reshape(a.shape) for a, lo, hi in zip(arrays, offsets, offsets[1:])]
 
     def gradients(self):
         """One list per step, one entry per variable (``None``: no gradient for it this step)."""
@@ -1182,7 +1188,7 @@ def trajectories(draw, dtype, steps=50, min_rank=0, keep=()):
     kinds = tuple(draw(st.lists(st.sampled_from(STEP_KINDS), min_size=steps, max_size=steps)))
     scale = draw(st.sampled_from([1.0, 1e-3, 10.0, 0.1]))
     return Trajectory(draw(st.integers(0, 2 ** 16)), var_shapes, kinds, scale, dtype,
-                      tuple(f"var{i}" for i in range(len(var_shapes))), keep)
+                      tuple(f"var{i}" for i in range(len(var_shapes))), keep, one_buffer=draw(st.booleans()))
 
 
 # --- losses (issue 11) ---------------------------------------------------------------------

@@ -65,8 +65,8 @@ class Model(Trainer, Layer):
         """Move the weights into one contiguous array; each weight becomes a view of it, in ``weights`` order.
 
         Values, shapes, names and order are unchanged; only where the numbers
-        live is. An optimizer can then update every weight in one pass of its
-        formula over the buffer, as PyTorch's fused optimizers do. Nothing
+        live is. An elementwise optimizer then updates every weight in one pass of its
+        formula over the buffer (:mod:`reference.optimizers.base_optimizer`). Nothing
         happens if the weights differ in dtype.
         """
         weights = self.weights

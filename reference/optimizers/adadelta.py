@@ -21,6 +21,7 @@ class Adadelta(Optimizer):
     """
 
     SLOTS = ("accumulated_grads", "accumulated_delta_vars")
+    elementwise = True
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name=None, **kwargs):
         super().__init__(learning_rate, name=name, **kwargs)

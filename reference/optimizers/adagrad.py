@@ -18,6 +18,7 @@ class Adagrad(Optimizer):
     """
 
     SLOTS = ("accumulators",)
+    elementwise = True
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, name=None, **kwargs):
         super().__init__(learning_rate, name=name, **kwargs)
@@ -28,7 +29,7 @@ class Adagrad(Optimizer):
     def build(self, variables, names=None):
         super().build(variables, names)
         # Keras's Constant initializer casts the value with ops.cast: through float32
-        self.accumulators = [np.full_like(v, keras_cast(self.initial_accumulator_value, v.dtype)) for v in variables]
+        self.accumulators = self._full_like_each(variables, lambda dtype: keras_cast(self.initial_accumulator_value, dtype))
 
     def update_step(self, gradient, variable, lr, index):
         accumulator = self.accumulators[index]

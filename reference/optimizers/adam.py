@@ -43,6 +43,7 @@ class Adam(Optimizer):
     """
 
     SLOTS = ("momentums", "velocities", "velocity_hats")
+    elementwise = True
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, name=None,
                  **kwargs):

@@ -20,6 +20,7 @@ class Adamax(Optimizer):
     """
 
     SLOTS = ("m", "u")
+    elementwise = True
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name=None, **kwargs):
         super().__init__(learning_rate, name=name, **kwargs)

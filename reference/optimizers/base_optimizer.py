@@ -40,6 +40,17 @@ An option that is off costs one Python test per step: no pass over the weights.
 The in-place arithmetic uses two scratch buffers per variable, allocated once,
 so a step allocates nothing.
 
+**One pass over all the weights.** A model keeps its weights in one buffer, each a view of it
+(:meth:`reference.models.Model.build`). When an optimizer is built on such variables, every slot
+and scratch buffer is laid out the same way (a :class:`Slots` list of views, and ``.whole``, the
+array they are views of). An ``elementwise`` optimizer, whose rule treats every entry alone, then
+runs its ``update_step`` once per step, on the whole buffer, with ``index`` :data:`WHOLE`: the
+same formula and the same roundings entry by entry, so the same bits, in 12 NumPy calls instead of
+48 for the handbook's Adam. The gradients are copied into one buffer first; everything before
+the update (clipping, which needs each variable's own norm, weight decay and its exclusions,
+accumulation) still runs per variable. As PyTorch's ``foreach``/``fused`` optimizers, it is an
+arrangement of memory, not a different algorithm: ``variables``, slots and results are unchanged.
+
 **Subnormals.** TensorFlow runs its CPU kernels with flush-to-zero: a result
 smaller than the dtype's ``tiny`` (1.2e-38 in float32) becomes exactly 0.
 Adam's first moment decays by ``β₁`` on every step a weight gets no gradient
@@ -77,6 +88,45 @@ def _is_float(value):
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+class _Whole:
+    def __repr__(self):
+        return "WHOLE"
+
+
+WHOLE = _Whole()
+"""The ``index`` an ``update_step`` gets when it updates every variable at once (see :class:`Slots`)."""
+
+
+class Slots(list):
+    """A slot per variable, each a view of one array, ``whole``: ``slots[i]`` is variable ``i``'s,
+    ``slots[WHOLE]`` is ``whole``, so an ``update_step`` reads ``self.momentums[index]`` either way."""
+
+    def __init__(self, views, whole):
+        super().__init__(views)
+        self.whole = whole
+
+    def __getitem__(self, index):
+        return self.whole if index is WHOLE else super().__getitem__(index)
+
+
+def one_buffer(variables):
+    """The 1-d array that ``variables`` are consecutive C-contiguous views of, in order; ``None`` if they are not."""
+    if not variables or any(not isinstance(v, np.ndarray) for v in variables):
+        return None
+    base = variables[0].base
+    if not isinstance(base, np.ndarray) or base.ndim != 1 or not base.flags.c_contiguous:
+        return None
+    itemsize, start = base.itemsize, base.__array_interface__["data"][0]
+    offset = (variables[0].__array_interface__["data"][0] - start) // itemsize
+    position = offset
+    for v in variables:
+        if (v.base is not base or not v.flags.c_contiguous or v.dtype != base.dtype
+                or v.__array_interface__["data"][0] != start + position * itemsize):
+            return None
+        position += v.size
+    return base[offset:position]
+
+
 class Optimizer:
     """Base class: the options every optimizer takes, slot bookkeeping, ``apply_gradients`` and the step counter.
 
@@ -103,6 +153,7 @@ class Optimizer:
     """
 
     SLOTS = ()  # the names of the per-variable slot lists, in Keras's build order
+    elementwise = False  # whether update_step treats every entry alone (then it may run once on WHOLE)
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
@@ -144,6 +195,7 @@ class Optimizer:
         self._trainable_variables = []
         self._names = []
         self._scratch = []
+        self._whole = self._whole_gradient = None  # the variables' one buffer, and one for their gradients
         self.model_variables_moving_average = []   # Keras's _model_variables_moving_average
         self.accumulated_gradients = []            # Keras's _accumulated_gradients
         self._exclude_ids, self._exclude_pattern, self._decay_cache = set(), None, {}
@@ -217,15 +269,29 @@ class Optimizer:
         self._trainable_variables = variables  # held, so that no other array can take over their ids
         self._names = list(names)
         self._index = {id(v): i for i, v in enumerate(variables)}
-        self._scratch = [(np.empty_like(v), np.empty_like(v)) for v in variables]
+        self._whole = one_buffer(variables)
+        self._whole_gradient = np.empty_like(self._whole) if self._whole is not None and self.elementwise else None
+        t, u = self._zeros_like_each(variables), self._zeros_like_each(variables)  # the scratch pair
+        self._scratch = Slots(list(zip(t, u)), (t.whole, u.whole)) if self._whole is not None else list(zip(t, u))
         if self.use_ema:
             self.model_variables_moving_average = self._zeros_like_each(variables)
         if self.gradient_accumulation_steps:
             self.accumulated_gradients = self._zeros_like_each(variables)
         self.built = True
 
+    def _full_like_each(self, variables, fill):
+        """One slot per variable filled with ``fill(dtype)``: views of one array when the variables are."""
+        if self._whole is None:
+            return [np.full_like(v, fill(v.dtype)) for v in variables]
+        whole = np.full_like(self._whole, fill(self._whole.dtype))
+        views, offset = [], 0
+        for v in variables:
+            views.append(whole[offset: offset + v.size].reshape(v.shape))
+            offset += v.size
+        return Slots(views, whole)
+
     def _zeros_like_each(self, variables):
-        return [np.zeros_like(v) for v in variables]
+        return self._full_like_each(variables, lambda dtype: 0)
 
     def _path(self, index):
         return self._names[index] if index < len(self._names) else ""
@@ -383,13 +449,24 @@ class Optimizer:
         self._backend_update_step(grads, variables, learning_rate)
 
     def _backend_update_step(self, grads, variables, learning_rate):
-        """``update_step`` for each pair, with the learning rate cast to the variable's dtype once per dtype."""
+        """``update_step`` for each pair, with the learning rate cast to the variable's dtype once per dtype;
+        one ``update_step`` on :data:`WHOLE` when the optimizer is ``elementwise`` and ``variables`` are all
+        those it was built on, in one buffer (see the module docstring)."""
+        if self._whole_gradient is not None and self._is_whole(variables):
+            np.concatenate([g.reshape(-1) for g in grads], out=self._whole_gradient)
+            lr = learning_rate.astype(self._whole.dtype, copy=False)
+            self.update_step(self._whole_gradient, self._whole, lr, WHOLE)
+            return
         cast = {learning_rate.dtype: learning_rate}
         for g, v in zip(grads, variables):
             lr = cast.get(v.dtype)
             if lr is None:
                 lr = cast[v.dtype] = learning_rate.astype(v.dtype)
             self.update_step(g, v, lr, self._index[id(v)])
+
+    def _is_whole(self, variables):
+        built = self._trainable_variables
+        return len(variables) == len(built) and all(a is b for a, b in zip(variables, built))
 
     def update_step(self, gradient, variable, learning_rate, index):
         """Update ``variable`` (and its slots, at ``index``) in place from ``gradient``."""
@@ -431,8 +508,14 @@ class Optimizer:
 
     def _flush_subnormals(self):
         """Set slot entries below the dtype's ``tiny`` to 0, as TF's flush-to-zero would."""
-        for slot in self._slots():
+        for slot in self._slot_arrays():
             np.copyto(slot, 0, where=np.abs(slot) < np.finfo(slot.dtype).tiny)
+
+    def _slot_arrays(self):
+        """The slots as few arrays as they are stored in: each list's ``whole`` where it has one."""
+        lists = [getattr(self, name) for name in self.SLOTS]
+        return [a for slots in lists for a in ([slots.whole] if isinstance(slots, Slots) else slots)
+                if a is not None]
 
     def get_config(self):
         lr = self._learning_rate

@@ -27,6 +27,7 @@ class Ftrl(Optimizer):
     """
 
     SLOTS = ("accumulators", "linears")
+    elementwise = True
 
     def __init__(self, learning_rate=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1,
                  l1_regularization_strength=0.0, l2_regularization_strength=0.0,
@@ -51,7 +52,7 @@ class Ftrl(Optimizer):
 
     def build(self, variables, names=None):
         super().build(variables, names)
-        self.accumulators = [np.full_like(v, keras_cast(self.initial_accumulator_value, v.dtype)) for v in variables]
+        self.accumulators = self._full_like_each(variables, lambda dtype: keras_cast(self.initial_accumulator_value, dtype))
         self.linears = self._zeros_like_each(variables)
 
     def update_step(self, gradient, variable, lr, index):

@@ -21,6 +21,7 @@ class Lion(Optimizer):
     """
 
     SLOTS = ("momentums",)
+    elementwise = True
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, name=None, **kwargs):
         super().__init__(learning_rate, name=name, **kwargs)

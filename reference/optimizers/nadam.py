@@ -26,6 +26,7 @@ class Nadam(Optimizer):
     """
 
     SLOTS = ("momentums", "velocities")
+    elementwise = True
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name=None, **kwargs):
         super().__init__(learning_rate, name=name, **kwargs)

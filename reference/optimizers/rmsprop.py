@@ -35,6 +35,7 @@ class RMSprop(Optimizer):
     """
 
     SLOTS = ("velocities", "momentums", "average_gradients")
+    elementwise = True
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, name=None,
                  **kwargs):

@@ -28,6 +28,7 @@ class ScheduleFreeAdamW(Optimizer):
     """
 
     SLOTS = ("momentums", "velocities")
+    elementwise = True
 
     def __init__(self, learning_rate=0.0025, beta_1=0.9, beta_2=0.999, epsilon=1e-8, warmup_steps=0, name=None,
                  **kwargs):
@@ -40,7 +41,9 @@ class ScheduleFreeAdamW(Optimizer):
 
     def build(self, variables, names=None):
         super().build(variables, names)
-        self.momentums = [np.array(v, copy=True) for v in variables]
+        self.momentums = self._zeros_like_each(variables)  # z starts at the variables' values
+        for z, v in zip(self.momentums, variables):
+            z[...] = v
         self.velocities = self._zeros_like_each(variables)
 
     def update_step(self, gradient, variable, lr, index):

@@ -28,6 +28,7 @@ class SGD(Optimizer):
     """
 
     SLOTS = ("momentums",)
+    elementwise = True
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, **kwargs):
         super().__init__(learning_rate, name=name, **kwargs)
