@@ -63,40 +63,29 @@ METRICS_NOT_APPLICABLE = {  # file stem -> {test id pattern: reason}
                               r"Test\.test_config": SERIALIZATION},
 }
 
-METRICS_PENDING = {  # file stem -> test ids the reference does not mirror yet (strict xfail): found at the merge
-    "probabilistic_metrics": ("SparseCategoricalCrossentropyTest.test_ignore_class_weighted",),
-}
-
-SUITES = {
-    "losses": Suite("src/losses/losses_test.py", {"keras.src.losses.losses": "reference.losses"},
-                    {r".*\.test_config": SERIALIZATION}),
-    **{f"metrics.{stem}": Suite(f"src/metrics/{stem}_test.py", METRICS_IMPORTS, METRICS_NOT_APPLICABLE.get(stem, {}),
-                                METRICS_PENDING.get(stem, ()))
-       for stem in ("metric", "reduction_metrics", "accuracy_metrics", "probabilistic_metrics", "regression_metrics",
-                    "hinge_metrics", "correlation_metrics")},
-}
-
-# --- confusion-matrix metrics (issue 13) ---
 CONFUSION_NOT_APPLICABLE = {  # their test_config tests only call get_config/from_config: they run
     "SensitivityAtSpecificityTest.test_handles_sas_metrics": TRAINS,
     "RecallAtPrecisionTest.test_end_to_end": TRAINS,
     "IoUTest.test_compilation": TRAINS,
 }
-CONFUSION_PENDING = ("MeanIoUTest.test_big_chunk",)  # found at the merge, not yet diagnosed
 
-SUITES.update({
+SUITES = {
+    "losses": Suite("src/losses/losses_test.py", {"keras.src.losses.losses": "reference.losses"},
+                    {r".*\.test_config": SERIALIZATION}),
+    **{f"metrics.{stem}": Suite(f"src/metrics/{stem}_test.py", METRICS_IMPORTS, METRICS_NOT_APPLICABLE.get(stem, {}))
+       for stem in ("metric", "reduction_metrics", "accuracy_metrics", "probabilistic_metrics", "regression_metrics",
+                    "hinge_metrics", "correlation_metrics")},
     "confusion_metrics": Suite("src/metrics/confusion_metrics_test.py",
                                {"keras.src.metrics": "reference.metrics",
                                 "keras.src.metrics.metrics_utils": "reference.metrics.metrics_utils"},
-                               CONFUSION_NOT_APPLICABLE, CONFUSION_PENDING),
+                               CONFUSION_NOT_APPLICABLE),
     "f_score_metrics": Suite("src/metrics/f_score_metrics_test.py",
                              {"keras.src.metrics.f_score_metrics": "reference.metrics.f_score_metrics"},
-                             CONFUSION_NOT_APPLICABLE, CONFUSION_PENDING),
+                             CONFUSION_NOT_APPLICABLE),
     "iou_metrics": Suite("src/metrics/iou_metrics_test.py",
                          {"keras.src.metrics.iou_metrics": "reference.metrics.iou_metrics"},
-                         CONFUSION_NOT_APPLICABLE, CONFUSION_PENDING),
-})
-# --- end of confusion-matrix metrics ---
+                         CONFUSION_NOT_APPLICABLE),
+}
 
 
 def keras_root():

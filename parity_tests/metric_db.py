@@ -135,6 +135,12 @@ def _from_logits():
     return st.fixed_dictionaries({"from_logits": st.booleans()})
 
 
+def _sparse_crossentropy_kwargs():
+    """``from_logits``, and maybe an ``ignore_class`` the labels use: its entries then drop out of the weights
+    (and of ``count``) when there are weights, and count with a loss of 0 when there are none."""
+    return st.fixed_dictionaries({"from_logits": st.booleans()}, optional={"ignore_class": st.sampled_from([0, 1])})
+
+
 def _crossentropy_kwargs():
     return st.fixed_dictionaries({"from_logits": st.booleans(),
                                   "label_smoothing": st.one_of(st.just(0.0), S.specials("float64", 0.1, 1.0),
@@ -175,14 +181,15 @@ ROWS = [
                size=_elements, scale=_crossentropy_scale),
     MetricInfo("CategoricalCrossentropy", S.crossentropy_metric, kwargs=_crossentropy_kwargs, tol="cross_entropy",
                size=_elements, scale=_crossentropy_scale),
-    MetricInfo("SparseCategoricalCrossentropy", lambda d: S.crossentropy_metric(d, sparse=True), kwargs=_from_logits,
+    MetricInfo("SparseCategoricalCrossentropy", lambda d: S.crossentropy_metric(d, sparse=True),
+               kwargs=_sparse_crossentropy_kwargs,
                tol="cross_entropy", size=_elements, scale=_crossentropy_scale),
     _function_row("binary_crossentropy", S.binary_crossentropy_metric, kwargs=_crossentropy_kwargs, tol="cross_entropy",
                   size=_elements, scale=_crossentropy_scale),
     _function_row("categorical_crossentropy", S.crossentropy_metric, kwargs=_crossentropy_kwargs, tol="cross_entropy",
                   size=_elements, scale=_crossentropy_scale),
     _function_row("sparse_categorical_crossentropy", lambda d: S.crossentropy_metric(d, sparse=True),
-                  kwargs=_from_logits, tol="cross_entropy", size=_elements, scale=_crossentropy_scale),
+                  kwargs=_sparse_crossentropy_kwargs, tol="cross_entropy", size=_elements, scale=_crossentropy_scale),
     MetricInfo("KLDivergence", S.distribution_metric, tol="cross_entropy", size=_elements,
                scale=_crossentropy_scale, needs="kl_divergence"),
     MetricInfo("Poisson", S.distribution_metric, tol="cross_entropy", size=_elements, scale=_crossentropy_scale,

@@ -103,7 +103,8 @@ class Metric:
 
         Args:
             shape: its shape.
-            initializer: a name (``"zeros"``, ``"ones"``, ...) or a callable ``f(shape, dtype)``.
+            initializer: a name (``"zeros"``, ``"ones"``, ...), a callable ``f(shape, dtype)``, or the initial
+                value itself (an array of ``shape``), as Keras's ``backend.Variable`` takes one.
             dtype: its dtype; ``None`` means ``floatx()`` *when the variable is made*, not the metric's dtype
                 (Keras's ``backend.Variable(dtype=None)``).
             aggregation: how distributed replicas combine it in Keras; recorded, unused here.
@@ -111,7 +112,13 @@ class Metric:
         """
         dtype = np.dtype(dtype or config.floatx())
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
-        value = np.array(initializers.get(initializer)(shape, dtype), dtype=dtype)
+        if isinstance(initializer, str) or callable(initializer):
+            value = initializers.get(initializer)(shape, dtype)
+        else:
+            value = np.asarray(initializer)
+            if value.shape != shape:
+                raise ValueError(f"`initializer` is a value of shape {value.shape}, but `shape` is {shape}.")
+        value = np.array(value, dtype=dtype)
         variable = Variable(value, name)
         variable.aggregation = aggregation
         self._variables.append(variable)

@@ -13,7 +13,7 @@ batches, up to float rounding.
 import numpy as np
 
 from .. import config, losses, ops
-from ..losses.loss import squeeze_or_expand_to_same_rank
+from ..losses.loss import apply_mask, get_keras_mask, squeeze_or_expand_to_same_rank
 from .metric import Metric
 
 
@@ -25,10 +25,18 @@ def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
     ``reduce_fn``, ``np.mean`` or ``np.sum``) down to the weights' rank, the weights broadcast to the values and
     multiplied in, and weights of rank > 1 reduced per sample. Last, values of rank > 1 are reduced per sample.
     Returns ``(values, sample_weight)``; ``sample_weight`` stays ``None`` when it was.
+
+    Values that carry a loss mask (:func:`~reference.losses.loss.set_keras_mask`: ``ignore_class``) zero the
+    weights of the masked entries, so that they drop out of ``count`` too: but only when there are weights. As in
+    Keras, without weights the masked entries count, with the value 0 their loss function gave them.
     """
+    mask = get_keras_mask(values)
+    dtype = np.dtype(dtype)
     values = np.asarray(values, dtype=dtype)
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, dtype=dtype)
+        if mask is not None:
+            sample_weight = apply_mask(sample_weight, mask, dtype=dtype, reduction="sum")
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
         weight_ndim = sample_weight.ndim
         if values.ndim > weight_ndim:
