@@ -35,11 +35,7 @@ def _cotangent(row, sample, data):
     return data.draw(S.cotangents(y.dtype, y.shape), label="dy")
 
 
-KNOWN_GRADIENT_GAPS = {  # found by the suite, not yet mirrored: each is listed in the README's open findings
-    ("activations.gelu_tanh", "float64"): "at a saturated input TF's gradient is exactly 1.0, the reference's "
-                                          "1 + 2.8e-14: TF's composition of the tanh approximation, with its two "
-                                          "float32 constants, rounds differently in float64",
-}
+KNOWN_GRADIENT_GAPS = {}  # (row, dtype) -> why: what the suite found and the reference does not mirror yet
 
 
 @pytest.mark.parametrize("row, dtype", op_db.params(op_db.GRAD_ROWS))

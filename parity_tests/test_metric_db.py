@@ -45,13 +45,14 @@ def _feed(metric, sample, cuts, inputs, after_each=None):
     return np.asarray(metric.result())
 
 
-def _computed_in(result, dtype, sample):
-    """The dtype to compare ``result`` at: the coarsest of the metric's ``dtype``, the result's own float dtype
-    (Keras keeps the confusion counts in ``floatx()`` whatever ``dtype`` says) and, for integer predictions,
-    ``floatx()``: Keras's ops promote integers to it, so a float64 metric fed int32 scores computes each value in
-    float32 and only accumulates in float64 (found by CI: MeanSquaredLogarithmicError's ``log`` of int32 scores
-    differs by an ulp of float32 between NumPy and TF)."""
-    candidates = [np.dtype(dtype), np.asarray(result).dtype]
+def _computed_in(result, dtype, sample, metric):
+    """The dtype to compare ``result`` at: the coarsest of the metric's ``dtype``, the result's own float dtype,
+    the dtypes of the reference metric's state (Keras keeps confusion counts, AUC's included, in ``floatx()``
+    whatever ``dtype`` says: a float64 AUC with label weights is float32 arithmetic weighted in float64) and, for
+    integer predictions, ``floatx()``: Keras's ops promote integers to it, so a float64 metric fed int32 scores
+    computes each value in float32 and only accumulates in float64 (found by CI: MeanSquaredLogarithmicError's
+    ``log`` of int32 scores differs by an ulp of float32 between NumPy and TF)."""
+    candidates = [np.dtype(dtype), np.asarray(result).dtype, *(v.dtype for v in metric.variables)]
     if np.asarray(sample.get("y_pred", 0.0)).dtype.kind in "biu":
         candidates.append(np.dtype(rk.config.floatx()))
     return min((d for d in candidates if d.kind == "f"), key=lambda d: d.itemsize)
@@ -84,13 +85,16 @@ def test_streaming_matches_keras_after_every_chunk(row, dtype, data):
     tf_results = []
     _feed(row.make(keras.metrics, dtype, kwargs), sample, cuts, row.inputs, lambda k, r: tf_results.append(r))
 
+    ref_metric = row.make(rk.metrics, dtype, kwargs)
+
     def check(k, ref_result):
-        assert_parity(ref_result, tf_results[k], op=row.tol, dtype=_computed_in(tf_results[k], dtype, sample), **tol,
+        assert_parity(ref_result, tf_results[k], op=row.tol, **tol,
+                      dtype=_computed_in(tf_results[k], dtype, sample, ref_metric),
                       what=f"{row.name}({kwargs}), after chunk {k} of the cuts {cuts}", **repro)
 
-    ref_batched = _feed(row.make(rk.metrics, dtype, kwargs), sample, cuts, row.inputs, check)
+    ref_batched = _feed(ref_metric, sample, cuts, row.inputs, check)
     ref_whole = _feed(row.make(rk.metrics, dtype, kwargs), sample, [], row.inputs)
-    assert_parity(ref_batched, ref_whole, op=row.tol, dtype=_computed_in(ref_whole, dtype, sample), **tol,
+    assert_parity(ref_batched, ref_whole, op=row.tol, dtype=_computed_in(ref_whole, dtype, sample, ref_metric), **tol,
                   what=f"{row.name}({kwargs}), batches {cuts} vs one", names=("reference, batched",
                                                                              "reference, one batch"), **repro)
 
