@@ -1,11 +1,13 @@
 """Keras's own unit tests, run against the reference.
 
-Keras ships its tests in the wheel (``keras/src/losses/losses_test.py``, ``keras/src/metrics/*_test.py``, ...).
+Keras ships its tests in the wheel (``keras/src/losses/losses_test.py``, ``keras/src/metrics/*_test.py``,
+``keras/src/optimizers/*_test.py``, ...).
 Their golden values are Keras's own statement of what it computes, so the strongest check of a mirror is to run
 them with the mirror in Keras's place. :func:`load` reads a test file's source, rewrites the lines that import
 the module under test so that they bind the reference's twin instead, and executes the result as a new module;
 everything else (``keras.src.testing``, ``backend``, ``ops``, NumPy) stays Keras's, so the assertions are
-Keras's own. :func:`cases` lists its test methods, :func:`run` runs one.
+Keras's own; a suite's ``names`` may rebind a module-level name after loading (the optimizer tests get a
+``backend`` whose ``Variable`` is a NumPy array, as the reference's optimizers take). :func:`cases` lists its test methods, :func:`run` runs one.
 
 ``SUITES`` says which files run against which reference package, and, for each, the tests that cannot apply to
 a NumPy mirror, each with its reason (``NOT_APPLICABLE``): mostly Keras's serialization registry
@@ -20,6 +22,8 @@ import types
 import unittest
 from pathlib import Path
 
+import numpy as np
+
 
 @dataclasses.dataclass(frozen=True)
 class Suite:
@@ -33,6 +37,7 @@ class Suite:
     imports: dict
     not_applicable: dict = dataclasses.field(default_factory=dict)  # test id (Class.method or a regex) -> reason
     pending: tuple = ()           # test ids (or regexes) of what the reference does not mirror yet: strict xfail
+    names: dict = dataclasses.field(default_factory=dict)  # module-level names to bind after loading, e.g. "backend"
 
     def reason_not_applicable(self, test_id):
         return next((reason for pattern, reason in self.not_applicable.items() if re.fullmatch(pattern, test_id)),
@@ -88,6 +93,77 @@ SUITES = {
 }
 
 
+# --- optimizers: Keras's tests make their variables with backend.Variable; the reference's optimizers take ndarrays ---
+
+
+class NumpyVariable(np.ndarray):
+    """A float ndarray standing in for ``backend.Variable`` in Keras's optimizer tests, with the ``name``,
+    ``path``, ``numpy()`` and ``assign`` they use (``backend.Variable(value, name=...)``)."""
+
+    def __new__(cls, initializer, shape=None, dtype=None, trainable=True, name=None, **kwargs):
+        value = initializer(shape, dtype) if callable(initializer) else initializer
+        array = np.array(value, dtype=dtype or "float32").view(cls)
+        array.name = array.path = name or "variable"
+        array.trainable = trainable
+        return array
+
+    def __array_finalize__(self, obj):
+        self.name = self.path = getattr(obj, "name", "variable")
+        self.trainable = getattr(obj, "trainable", True)
+
+    def numpy(self):
+        return np.array(self)  # a copy, as a Keras variable's numpy() is
+
+    @property
+    def value(self):
+        return np.asarray(self)
+
+    def assign(self, value):
+        self[...] = value
+
+
+class _BackendWithNumpyVariables:
+    """Keras's ``backend`` module, but ``Variable`` is :class:`NumpyVariable`."""
+
+    Variable = NumpyVariable
+
+    def __init__(self, backend):
+        self._backend = backend
+
+    def __getattr__(self, name):
+        return getattr(self._backend, name)
+
+
+OPTIMIZER_FILES = ("adadelta", "adagrad", "adam", "adamax", "adamw", "ftrl", "lion", "nadam", "rmsprop", "sgd",
+                   "lamb", "adafactor", "schedule_free_adamw", "muon")
+
+OPTIMIZERS_TRAIN = ("compiles a Keras model with the optimizer: Keras's trainer accepts only its own optimizers "
+                    "(the reference's own fit is checked in test_fit_parity.py)")
+MUON_PRIVATE = ("calls Muon's private helpers with Keras's signatures (the reference's take the variable's index "
+                "and NumPy dtypes)")
+OPTIMIZERS_NOT_APPLICABLE = {
+    r".*\.test_config": SERIALIZATION,
+    r".*\.(test_with_model|test_model_fit|test_clipnorm_indexed_slices)": OPTIMIZERS_TRAIN,
+    r"LionTest\.test_ema": OPTIMIZERS_TRAIN,
+    r"MuonTest\.(test_should_use_adamw|test_muon_weight_decay|test_adamw_weight_decay|test_muon_single_step|"
+    r"test_adamw_single_step|test_Newton_Schulz|test_lr_adjust_2d)": MUON_PRIVATE,
+    r"AdamTest\.test_ema(_overwrite_frequency)?": "reads Keras's private `_model_variables_moving_average`; the reference's is the public "
+                           "`model_variables_moving_average` (compared with Keras's in test_optimizers.py)",
+    r"NadamTest\.test_build_with_empty_var_list": "reads Keras's private `_u_product`; the reference's is "
+                                                  "`u_product` (compared after every step in test_optimizers.py)",
+}
+OPTIMIZERS_PENDING = (
+    "SGDTest.test_single_step",  # Keras's `variables` starts with the iteration counter and the learning rate
+)
+
+SUITES.update({
+    f"optimizers.{stem}": Suite(f"src/optimizers/{stem}_test.py",
+                                {f"keras.src.optimizers.{stem}": f"reference.optimizers.{stem}"},
+                                OPTIMIZERS_NOT_APPLICABLE, OPTIMIZERS_PENDING,
+                                names={"backend": _BackendWithNumpyVariables})
+    for stem in OPTIMIZER_FILES})
+
+
 def keras_root():
     """The folder of the installed ``keras`` package."""
     spec = importlib.util.find_spec("keras")
@@ -120,6 +196,7 @@ def load(suite):
     module = types.ModuleType(f"keras_suite.{path.stem}")
     module.__file__ = str(path)
     exec(compile(rewrite(path.read_text(encoding="utf-8"), suite.imports), str(path), "exec"), module.__dict__)
+    module.__dict__.update({name: make(module.__dict__[name]) for name, make in suite.names.items()})
     return module
 
 
