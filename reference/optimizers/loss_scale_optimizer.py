@@ -114,7 +114,7 @@ class LossScaleOptimizer(Optimizer):
 
     def apply(self, grads, trainable_variables=None):
         """One step of the rule in the class docstring on ``grads`` (scaled gradients, one per variable)."""
-        grads = list(grads)
+        grads = [None if g is None else np.asarray(g) for g in grads]  # array-likes too (a TF tensor, a list)
         if not self.built:
             if trainable_variables is None:
                 raise ValueError("When passing `grads` without `trainable_variables`, the optimizer must already "
