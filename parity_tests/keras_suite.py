@@ -7,7 +7,8 @@ them with the mirror in Keras's place. :func:`load` reads a test file's source, 
 the module under test so that they bind the reference's twin instead, and executes the result as a new module;
 everything else (``keras.src.testing``, ``backend``, ``ops``, NumPy) stays Keras's, so the assertions are
 Keras's own; a suite's ``names`` may rebind a module-level name after loading (the optimizer tests get a
-``backend`` whose ``Variable`` is a NumPy array, as the reference's optimizers take). :func:`cases` lists its test methods, :func:`run` runs one.
+``backend`` whose ``Variable`` is a NumPy array, as the reference's optimizers take). :func:`cases` lists its
+test methods, :func:`run` runs one.
 
 ``SUITES`` says which files run against which reference package, and, for each, the tests that cannot apply to
 a NumPy mirror, each with its reason (``NOT_APPLICABLE``): mostly Keras's serialization registry
@@ -97,29 +98,20 @@ SUITES = {
 
 
 class NumpyVariable(np.ndarray):
-    """A float ndarray standing in for ``backend.Variable`` in Keras's optimizer tests, with the ``name``,
-    ``path``, ``numpy()`` and ``assign`` they use (``backend.Variable(value, name=...)``)."""
+    """A float ndarray standing in for ``backend.Variable`` in Keras's optimizer tests, with the ``name`` (and
+    ``path``, which the reference's ``exclude_from_weight_decay`` reads) and ``numpy()`` that they use."""
 
-    def __new__(cls, initializer, shape=None, dtype=None, trainable=True, name=None, **kwargs):
+    def __new__(cls, initializer, shape=None, dtype=None, name=None, **kwargs):
         value = initializer(shape, dtype) if callable(initializer) else initializer
         array = np.array(value, dtype=dtype or "float32").view(cls)
         array.name = array.path = name or "variable"
-        array.trainable = trainable
         return array
 
     def __array_finalize__(self, obj):
         self.name = self.path = getattr(obj, "name", "variable")
-        self.trainable = getattr(obj, "trainable", True)
 
     def numpy(self):
         return np.array(self)  # a copy, as a Keras variable's numpy() is
-
-    @property
-    def value(self):
-        return np.asarray(self)
-
-    def assign(self, value):
-        self[...] = value
 
 
 class _BackendWithNumpyVariables:
@@ -149,14 +141,15 @@ OPTIMIZERS_NOT_APPLICABLE = {
     r"LionTest\.test_ema": OPTIMIZERS_TRAIN,
     r"MuonTest\.(test_should_use_adamw|test_muon_weight_decay|test_adamw_weight_decay|test_muon_single_step|"
     r"test_adamw_single_step|test_Newton_Schulz|test_lr_adjust_2d)": MUON_PRIVATE,
-    r"AdamTest\.test_ema(_overwrite_frequency)?": "reads Keras's private `_model_variables_moving_average`; the reference's is the public "
-                           "`model_variables_moving_average` (compared with Keras's in test_optimizers.py)",
+    r"AdamTest\.test_ema(_overwrite_frequency)?": "reads Keras's private `_model_variables_moving_average`; the "
+                                                  "reference's is the public `model_variables_moving_average` "
+                                                  "(compared with Keras's in test_optimizers.py)",
     r"NadamTest\.test_build_with_empty_var_list": "reads Keras's private `_u_product`; the reference's is "
                                                   "`u_product` (compared after every step in test_optimizers.py)",
+    r"LossScaleOptimizerTest\.test_(upscaling|downscaling|iterations_update)_stateful":
+        "reads the optimizer's state as Keras variables (`v.value`); the reference's are ndarrays, compared with "
+        "Keras's in test_mixed_precision.py",
 }
-OPTIMIZERS_NOT_APPLICABLE[r"LossScaleOptimizerTest\.test_(upscaling|downscaling|iterations_update)_stateful"] = (
-    "reads the optimizer's state as Keras variables (`v.value`); the reference's are ndarrays, compared with "
-    "Keras's in test_mixed_precision.py")
 OPTIMIZERS_PENDING = (
     "SGDTest.test_single_step",  # Keras's `variables` starts with the iteration counter and the learning rate
     # a variable's `overwrite_with_gradient` flag (float8 training: the gradient replaces the variable)

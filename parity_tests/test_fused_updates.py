@@ -4,7 +4,8 @@ A model keeps its weights as views of one buffer, and an ``elementwise`` optimiz
 its ``update_step`` once per step, on the whole buffer (:mod:`reference.optimizers.base_optimizer`). Every row of
 ``optimizer_db`` runs the same drawn trajectory (hyperparameters, base-class options, gradients with ``None``
 steps) on separate arrays and on views of one buffer; after every step every variable and every slot must be
-equal bit for bit (NaNs only in place, not in sign). The Keras parity of both layouts is ``test_optimizers.py``'s (its trajectories draw either).
+equal bit for bit (NaNs only in place, not in sign). The Keras parity of both layouts is ``test_optimizers.py``'s
+(its trajectories draw either).
 """
 
 import dataclasses
@@ -35,11 +36,13 @@ def _state(optimizer, row):
 def _assert_same_bits(separate, one_buffer, what):
     for name, a in separate.items():
         b = one_buffer[name]
-        assert a.shape == b.shape and a.dtype == b.dtype, f"{what}: {name} is {a.dtype}{a.shape} vs {b.dtype}{b.shape}"
+        assert a.shape == b.shape and a.dtype == b.dtype, (f"{what}: {name} is {a.dtype}{a.shape} vs "
+                                                           f"{b.dtype}{b.shape}")
         # compared as integers, so -0.0 is not 0.0; but a NaN is any NaN: IEEE leaves the sign of a NaN result
         # unspecified, and NumPy's vector and scalar loops give different ones (found with a random seed)
         bits = np.dtype(f"u{a.itemsize}")
-        same = (np.ascontiguousarray(a).view(bits) == np.ascontiguousarray(b).view(bits)) | (np.isnan(a) & np.isnan(b))
+        same = np.ascontiguousarray(a).view(bits) == np.ascontiguousarray(b).view(bits)
+        same |= np.isnan(a) & np.isnan(b)
         if not np.all(same):
             i = np.unravel_index(np.argmin(same), a.shape) if a.ndim else ()
             raise AssertionError(f"{what}: {name} differs at index {i}: separate arrays {a[i]!r}, "

@@ -40,6 +40,9 @@ def _saturated(s, dy):
     return max_abs(dy) * max(1.0, max_abs(s["x"]))
 
 
+GELU_C, GELU_A = 0.7978845608028654, 0.044715  # the tanh GELU's sqrt(2/π) and cubic coefficient
+
+
 def _gelu_tanh_window(x):
     """``|x|`` where the tanh GELU's ``t = tanh(c(x + a x³))`` is not exactly ±1 on both sides, else 0.
 
@@ -47,7 +50,7 @@ def _gelu_tanh_window(x):
     it (found by the suite); from u = 19.1 both are. In between, ``1 ± t`` is 0 within the transcendental
     tolerance on each side, and what multiplies it carries that error."""
     x = np.abs(np.asarray(x, dtype=np.float64))
-    return np.where(0.7978845608028654 * (x + 0.044715 * x ** 3) < 19.1, x, 0.0)
+    return np.where(GELU_C * (x + GELU_A * x ** 3) < 19.1, x, 0.0)
 
 
 def _gelu_tanh_scale(s):
@@ -58,7 +61,7 @@ def _gelu_tanh_scale(s):
 def _gelu_tanh_saturated(s, dy):
     """The gradient holds ``(1 - t²)·(x/2)·c(1 + 3a x²)``: ``1 - t²`` near 0 is scaled by that factor, up to ~21."""
     x = _gelu_tanh_window(s["x"])
-    factor = float(np.max(0.5 * x * 0.7978845608028654 * (1 + 3 * 0.044715 * x ** 2), initial=0.0))
+    factor = float(np.max(0.5 * x * GELU_C * (1 + 3 * GELU_A * x ** 2), initial=0.0))
     return max(_saturated(s, dy), max_abs(dy) * factor)
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .base_optimizer import Optimizer, keras_cast
+from .base_optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
@@ -28,8 +28,7 @@ class Adagrad(Optimizer):
 
     def build(self, variables, names=None):
         super().build(variables, names)
-        # Keras's Constant initializer casts the value with ops.cast: through float32
-        self.accumulators = self._full_like_each(variables, lambda dtype: keras_cast(self.initial_accumulator_value, dtype))
+        self.accumulators = self._full_like_each(variables, self.initial_accumulator_value)
 
     def update_step(self, gradient, variable, lr, index):
         accumulator = self.accumulators[index]

@@ -279,11 +279,12 @@ class Optimizer:
             self.accumulated_gradients = self._zeros_like_each(variables)
         self.built = True
 
-    def _full_like_each(self, variables, fill):
-        """One slot per variable filled with ``fill(dtype)``: views of one array when the variables are."""
+    def _full_like_each(self, variables, value):
+        """One slot per variable holding ``value`` as Keras's ``Constant`` initializer casts it (through float32,
+        :func:`keras_cast`): views of one array when the variables are."""
         if self._whole is None:
-            return [np.full_like(v, fill(v.dtype)) for v in variables]
-        whole = np.full_like(self._whole, fill(self._whole.dtype))
+            return [np.full_like(v, keras_cast(value, v.dtype)) for v in variables]
+        whole = np.full_like(self._whole, keras_cast(value, self._whole.dtype))
         views, offset = [], 0
         for v in variables:
             views.append(whole[offset: offset + v.size].reshape(v.shape))
@@ -291,7 +292,7 @@ class Optimizer:
         return Slots(views, whole)
 
     def _zeros_like_each(self, variables):
-        return self._full_like_each(variables, lambda dtype: 0)
+        return self._full_like_each(variables, 0.0)
 
     def _path(self, index):
         return self._names[index] if index < len(self._names) else ""

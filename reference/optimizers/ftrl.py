@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .base_optimizer import Optimizer, keras_cast
+from .base_optimizer import Optimizer
 
 
 class Ftrl(Optimizer):
@@ -52,7 +52,7 @@ class Ftrl(Optimizer):
 
     def build(self, variables, names=None):
         super().build(variables, names)
-        self.accumulators = self._full_like_each(variables, lambda dtype: keras_cast(self.initial_accumulator_value, dtype))
+        self.accumulators = self._full_like_each(variables, self.initial_accumulator_value)
         self.linears = self._zeros_like_each(variables)
 
     def update_step(self, gradient, variable, lr, index):
