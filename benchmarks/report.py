@@ -184,16 +184,27 @@ def _targets_section(results):
     rows = targets.evaluate(results)
     lines = ["## Targets", ""]
     cells = []
+
+    def shown(row, value):
+        return "not measured" if value is None else f"{value:.0%}" if "fraction" in row["what"] else f"{value:.3g}"
+
+    def verdict(passed):
+        return "–" if passed is None else ("**pass**" if passed else "**miss**")
+
     for row in rows:
-        measured = row["measured"]
-        shown = "not measured" if measured is None else (
-            f"{measured:.0%}" if "fraction" in row["what"] else f"{measured:.3g}")
-        verdict = "–" if row["passed"] is None else ("**pass**" if row["passed"] else "**miss**")
-        cells.append([row["what"], row["target"], shown, verdict, row["note"]])
-    lines += table(["target", "wanted", "measured", "", "how"], cells) + [""]
+        floor = "–" if row["floor"] is None else f"{shown(row, row['floor'])} ({verdict(row['floor_passed'])})"
+        cells.append([row["what"], row["target"], shown(row, row["measured"]), verdict(row["passed"]), floor,
+                      row["note"]])
+    lines += table(["target", "wanted", "measured", "", "at the kernel floor", "how"], cells) + [""]
+    lines += ["*At the kernel floor*: the figure the reference's NumPy kernels alone reach, the step with no framework "
+              "(`benchmarks/kernel_floor.py`, bit for bit the reference's arithmetic): the ratios times the profile's "
+              "floor / reference ratio, the fraction of the peak from the sweep's kernel-floor side. A target missed "
+              "there is out of reach for a NumPy reference computing Keras's arithmetic with these kernels on this "
+              "machine.", ""]
     points = targets.reference_points(results)
     if points:
-        lines.append("TensorFlow against its earlier reference points on this machine: " + "; ".join(
+        cpu = results["machine"]["cpu"]
+        lines.append(f"TensorFlow against its earlier reference points on this CPU ({cpu}): " + "; ".join(
             f"{MODES[name].label} {measured:.2f} ms (seen before: {lo:g}–{hi:g} ms)"
             for name, measured, (lo, hi) in points) + ".")
         lines.append("")
@@ -283,6 +294,16 @@ def _profile_section(results):
         [phase, _us(phases[phase]["median"]), f"{_us(phases[phase]['p10'])}–{_us(phases[phase]['p90'])}",
          f"{phases[phase]['median'] / step:.0%}"] for phase in step_profile.PHASES]
         + [["**step**", _us(step), f"{_us(phases['step']['p10'])}–{_us(phases['step']['p90'])}", "100%"]]) + [""]
+    floor = profile.get("floor")
+    if floor:
+        ratio = floor["ratio"]
+        lines += [f"**The kernel floor** (`benchmarks/kernel_floor.py`): the same step's NumPy calls in straight-line "
+                  "code, bit for bit the reference's (a test checks), with no tape, layers, optimizer class or "
+                  "argument checks, timed in the same rounds from the same start on the same batches: "
+                  f"{_us(floor['step']['median'])} µs per step (p10–p90 {_us(floor['step']['p10'])}–"
+                  f"{_us(floor['step']['p90'])}), **{ratio['median']:.2f}** of the reference's step (median of "
+                  f"{ratio['n']} per-round ratios, p25–p75 {ratio['p25']:.2f}–{ratio['p75']:.2f}). NumPy's "
+                  "kernels are that share of the step, the framework the rest.", ""]
     ops = profile["ops"]
     lines += [f"By op ({ops['steps']} instrumented steps, alternating with the phases' in {profile['rounds']} "
               "rounds): self time per step, median over the steps (a step without the op counts 0) and mean "

@@ -22,6 +22,11 @@ Three views, each from its own steps (the first two alternate in rounds):
   The wrappers cost ~1 µs per call, so the instrumented step is slower
   than the real one.
 * **functions** (``cProfile``): the Python functions with the most self time.
+
+Beside them, the **kernel floor** (:mod:`benchmarks.kernel_floor`): the same step's NumPy calls in
+straight-line code, bit for bit the reference's, timed in the same rounds as the phases from the same
+start on the same batches. Floor over reference, round by round, is the share of the step that is
+NumPy's kernels; the rest is the framework.
 """
 
 import contextlib
@@ -31,6 +36,7 @@ import pstats
 import time
 
 from . import timing, workload
+from .kernel_floor import KernelFloor
 from .workload import BATCH_SIZE, LEARNING_RATE
 
 PHASES = ("get_batch", "forward", "loss", "backward", "adam", "read loss")
@@ -55,12 +61,31 @@ class ReferenceStepProfile:
         self.model.build((None, 28, 28, 1))
         self.model.set_weights(workload.reference_initial_weights(seed, dtype))
         self.optimizer = optimizers.Adam(learning_rate=LEARNING_RATE)
+        self.floor = KernelFloor(self.model.get_weights(), learning_rate=LEARNING_RATE)
+        self.floor_loader = workload.data(data_path, dtype, seed)   # the reference's batches, drawn again
         self._phase = None
 
     def warm_up(self, steps):
         with self._blas.threads(self.blas_threads):
             for _ in range(steps):
                 self._step(lambda phase: None)
+                self._floor_step()
+
+    def _floor_step(self):
+        """The kernel floor's step, with the reference's ``get_batch`` and read of the loss."""
+        X, y = self.floor_loader.get_batch(BATCH_SIZE)
+        float(self.floor.step(X, y))
+
+    def floor_steps(self, steps):
+        """``[seconds, one per step]`` of the kernel floor."""
+        clock = time.perf_counter
+        times = []
+        with self._blas.threads(self.blas_threads):
+            for _ in range(steps):
+                start = clock()
+                self._floor_step()
+                times.append(clock() - start)
+        return times
 
     def _step(self, mark):
         """One handbook step; ``mark(phase)`` is called as each phase begins, and with ``None`` at the end."""
@@ -225,19 +250,26 @@ def run(pool, plan, *, seed, data_path, blas_threads, log=print):
     profile.warm_up(steps=plan.profile_warmup_steps)
     phase_times = {phase: [] for phase in PHASES + ("step",)}
     op_series = {}
+    floor_times, floor_ratios = [], []
     rounds = min(PROFILE_ROUNDS, plan.profile_steps, plan.profile_op_steps)
     for _ in range(rounds):
-        for phase, values in profile.phases(steps=plan.profile_steps // rounds).items():
+        measured = profile.phases(steps=plan.profile_steps // rounds)
+        for phase, values in measured.items():
             phase_times[phase] += values
+        floor = profile.floor_steps(steps=plan.profile_steps // rounds)
+        floor_times += floor
+        floor_ratios.append(timing.quantiles(floor)["median"] / timing.quantiles(measured["step"])["median"])
         for key, values in profile.ops(steps=plan.profile_op_steps // rounds).items():
             op_series.setdefault(key, []).extend(values)
     op_steps = rounds * (plan.profile_op_steps // rounds)
     result = {"blas_threads": blas_threads, "warmup_steps": plan.profile_warmup_steps, "rounds": rounds,
               "phases": {phase: timing.quantiles(values) for phase, values in phase_times.items()},
               "ops": _op_table(op_series, op_steps),
+              "floor": {"step": timing.quantiles(floor_times), "ratio": timing.quantiles(floor_ratios)},
               "functions": profile.functions(steps=plan.profile_cprofile_steps)}
     log("  " + ", ".join(f"{phase} {1e6 * result['phases'][phase]['median']:.0f} us" for phase in PHASES)
-        + f"; step {1e6 * result['phases']['step']['median']:.0f} us")
+        + f"; step {1e6 * result['phases']['step']['median']:.0f} us; kernel floor "
+        f"{1e6 * result['floor']['step']['median']:.0f} us")
     return result
 
 

@@ -8,7 +8,9 @@ turn: the batch draw is not part of what is timed here, unlike in
 blocks, the sides taking turns, ``plan.sweep_rounds`` blocks each.
 
 Sides: the reference's step (``benchmarks.workload.reference_train_step``,
-the handbook's loop body) with 1 and with 2 BLAS threads, ``tf_impl``'s step
+the handbook's loop body) with 1 and with 2 BLAS threads, its kernel floor
+(:mod:`benchmarks.kernel_floor`: the same NumPy calls with no framework) with
+1 BLAS thread, ``tf_impl``'s step
 under ``tf.function`` (TensorFlow's default threads: all cores), and the
 peers that are installed (``PEER_SIDES``: PyTorch eager and ``jax.jit``,
 each with its framework's default threads and initialisation;
@@ -27,6 +29,7 @@ which its throughput reaches half of its best over the batch sweep.
 import time
 
 from . import peers, timing, workload
+from .kernel_floor import KernelFloor
 from .peers.runs import JaxSweep, TorchSweep
 from .workload import BATCH_SIZE, HIDDEN, LEARNING_RATE
 
@@ -52,22 +55,27 @@ class ReferenceSweep:
 
         initializers.set_random_seed(self._seed)
         model = workload.reference_mlp(hidden)
+        model.build((None, 28, 28, 1))
+        self._floor = KernelFloor(model.get_weights(), learning_rate=LEARNING_RATE)
         self._step = workload.reference_train_step(model, optimizers.Adam(learning_rate=LEARNING_RATE))
         self._batches = [self._loader.get_batch(batch_size) for _ in range(2)]
         self._calls = 0
+        self.run(warmup_steps, blas_threads=1, floor=True)
         return self.run(warmup_steps, blas_threads=1)[-1]
 
-    def _one_step(self):
+    def _one_step(self, step):
         X, y = self._batches[self._calls % 2]
         self._calls += 1
-        float(self._step(X, y))
+        float(step(X, y))
 
-    def run(self, steps, blas_threads, budget=None):
-        """Time ``steps`` steps (fewer if they take ``budget`` seconds) with ``blas_threads`` BLAS threads."""
+    def run(self, steps, blas_threads, budget=None, floor=False):
+        """Time ``steps`` steps (fewer if they take ``budget`` seconds) with ``blas_threads`` BLAS threads;
+        the kernel floor's steps if ``floor``."""
         from reference.commands import blas
 
+        step = self._floor.step if floor else self._step
         with blas.threads(blas_threads):
-            return timing.time_calls(self._one_step, steps, budget)
+            return timing.time_calls(lambda: self._one_step(step), steps, budget)
 
 
 class TensorFlowSweep:
@@ -117,6 +125,7 @@ def run(pool, plan, *, seed, data_path, cores, log=print):
     sides = {"reference-1t": ("reference, 1 BLAS thread", reference, 1)}
     if cores >= 2:
         sides["reference-2t"] = ("reference, 2 BLAS threads", reference, 2)
+    sides["floor-1t"] = ("kernel floor, 1 BLAS thread", reference, 1)
     sides["function"] = ("tf.function", tensorflow, cores)
     settings = {}
     for key, (label, framework, cls) in PEER_SIDES.items():
@@ -182,8 +191,9 @@ def measure_point(sides, batch_size, hidden, plan):
             _, remote, threads = sides[key]
             steps = max(2, min(200, round(plan.sweep_block_seconds / max(estimates[id(remote)], 1e-6))))
             budget = 2 * plan.sweep_block_seconds  # a side far slower than its estimate runs fewer steps
-            if key.startswith("reference"):
-                times[key] += remote.run(steps=steps, budget=budget, blas_threads=threads)
+            if key.startswith(("reference", "floor")):
+                floor = key.startswith("floor")
+                times[key] += remote.run(steps=steps, budget=budget, blas_threads=threads, floor=floor)
                 if threads > 1:
                     time.sleep(SETTLE_S)
             else:
