@@ -446,6 +446,7 @@ def write_plots(results, out):
             right.set_ylabel("matmul GFLOP/s, % of the measured peak")
             right.axhline(100 * targets.FRACTION_OF_PEAK, color="grey", linestyle="--", linewidth=1,
                           label=f"target at batch ≥ {targets.LARGE_BATCH}")
+            right.set_ylim(0, max(right.get_ylim()[1], 110 * targets.FRACTION_OF_PEAK))  # the target line inside
             left.legend(fontsize=8)
             right.legend(fontsize=8)
             fig.suptitle(f"Throughput of the training step vs {axis}")
