@@ -18,7 +18,8 @@ definition (:mod:`reference.handbook`), and the test keeps this in step with it.
 
 import numpy as np
 
-from reference.optimizers.base_optimizer import FLUSH_EVERY
+from reference import config, optimizers
+from reference.optimizers.base_optimizer import FLUSH_EVERY, keras_cast
 
 
 class KernelFloor:
@@ -26,11 +27,13 @@ class KernelFloor:
 
     Args:
         weights: the reference model's ``get_weights()``, float32 or float64.
-        learning_rate, beta_1, beta_2, epsilon: Adam's, as the handbook's (Keras's defaults).
-        epsilon_clip: the clip of the probabilities (``reference.config.epsilon()``, Keras's 1e-7).
+        learning_rate: Adam's; β₁, β₂ and ε are ``reference.optimizers.Adam``'s defaults, and the clip of the
+            probabilities is ``reference.config.epsilon()``, as in the reference's step.
     """
 
-    def __init__(self, weights, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, epsilon_clip=1e-7):
+    def __init__(self, weights, learning_rate=0.001):
+        adam = optimizers.Adam(learning_rate=learning_rate)
+        beta_1, beta_2, epsilon, epsilon_clip = adam.beta_1, adam.beta_2, adam.epsilon, config.epsilon()
         dtype = weights[0].dtype
         self.type = t = dtype.type
         self.buffer = np.concatenate([w.reshape(-1) for w in weights])   # the reference's one weight buffer
@@ -41,7 +44,7 @@ class KernelFloor:
         self.scratch = np.empty_like(self.buffer), np.empty_like(self.buffer)
         self.iterations = 0
         self.lr = np.asarray(learning_rate, dtype)   # as the reference's: a 0-d array
-        self.beta_1, self.beta_2 = t(np.float32(beta_1)), t(np.float32(beta_2))   # Keras casts β via float32
+        self.beta_1, self.beta_2 = keras_cast(beta_1, dtype), keras_cast(beta_2, dtype)
         self.one_minus_beta_1, self.one_minus_beta_2 = t(1 - beta_1), t(1 - beta_2)
         self.epsilon = t(epsilon)
         self.clip_low, self.clip_high = np.asarray(epsilon_clip, dtype), np.asarray(1 - epsilon_clip, dtype)

@@ -26,6 +26,7 @@ overhead stops mattering (``half_best_batch``): the smallest batch size at
 which its throughput reaches half of its best over the batch sweep.
 """
 
+import functools
 import time
 
 from . import peers, timing, workload
@@ -75,7 +76,7 @@ class ReferenceSweep:
 
         step = self._floor.step if floor else self._step
         with blas.threads(blas_threads):
-            return timing.time_calls(lambda: self._one_step(step), steps, budget)
+            return timing.time_calls(functools.partial(self._one_step, step), steps, budget)
 
 
 class TensorFlowSweep:
