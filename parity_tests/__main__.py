@@ -1,4 +1,5 @@
-"""``python -m parity_tests report --out DIR``: write the parity report (see :mod:`parity_tests.report`).
+"""``python -m parity_tests report --out DIR``: write the parity report (see :mod:`parity_tests.report`);
+``python -m parity_tests departures``: write ``docs/departures.md`` from :mod:`parity_tests.departures`.
 
 The tests themselves run with ``python -m pytest parity_tests``.
 """
@@ -48,7 +49,26 @@ def report_main(argv):
     return 0
 
 
-COMMANDS = {"report": report_main}
+def departures_main(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m parity_tests departures",
+        description="Write docs/departures.md from the table of documented departures (parity_tests/departures.py).")
+    parser.add_argument("--out", default=None, metavar="FILE", help="where to write (default: docs/departures.md)")
+    args = parser.parse_args(argv)
+
+    from pathlib import Path
+
+    from reference.utils.file_utils import write_atomic
+
+    from .departures import markdown
+
+    out = Path(args.out) if args.out else Path(__file__).resolve().parent.parent / "docs" / "departures.md"
+    write_atomic(out, markdown())
+    print(f"wrote {out}")
+    return 0
+
+
+COMMANDS = {"report": report_main, "departures": departures_main}
 
 
 def main(argv=None):

@@ -53,6 +53,20 @@ def _in_dtype(y, dtype):
     return y if y.dtype == dtype else y.astype(dtype)
 
 
+def flush_subnormal(x):
+    """``x`` with its subnormal entries set to 0, as TensorFlow's CPU kernels leave a result (flush-to-zero).
+
+    NumPy keeps IEEE subnormals. Where Keras *decides* on a computed value (a mask ``loss > 0``, a test
+    ``x != 0``), a subnormal that TF flushed to 0 and NumPy kept decides differently, so every such comparison in
+    the reference flushes its operand through this one function first. Integer and bool arrays pass unchanged.
+    """
+    x = np.asarray(x)
+    if x.dtype.kind != "f" and x.dtype not in _HALF:
+        return x
+    tiny = (ml_dtypes.finfo if ml_dtypes is not None else np.finfo)(x.dtype).tiny
+    return np.where(np.abs(x) < tiny, np.zeros((), x.dtype), x)
+
+
 def _sum(x, axis=None, keepdims=False):
     """``np.sum`` in ``x``'s dtype, accumulated in float32 when ``x`` is float16 or bfloat16, as TF's kernels."""
     if x.dtype in _HALF:
