@@ -1,5 +1,6 @@
 """``python -m parity_tests report --out DIR``: write the parity report (see :mod:`parity_tests.report`);
-``python -m parity_tests departures``: write ``docs/departures.md`` from :mod:`parity_tests.departures`.
+``python -m parity_tests departures``: write ``docs/departures.md`` from :mod:`parity_tests.departures`;
+``python -m parity_tests pages``: write the per-name pages under ``docs/reference/`` (see :mod:`parity_tests.pages`).
 
 The tests themselves run with ``python -m pytest parity_tests``.
 """
@@ -68,7 +69,21 @@ def departures_main(argv):
     return 0
 
 
-COMMANDS = {"report": report_main, "departures": departures_main}
+def pages_main(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m parity_tests pages",
+        description="Write docs/reference/: a page for every public Keras loss, activation, optimizer, schedule and "
+                    "metric, the A-Z index and the pictures, from the docstrings, the tables and parity.json.")
+    parser.add_argument("--no-pictures", dest="pictures", action="store_false", help="write the Markdown only")
+    args = parser.parse_args(argv)
+
+    from .pages import build
+
+    build.write(pictures=args.pictures)
+    return 0
+
+
+COMMANDS = {"report": report_main, "departures": departures_main, "pages": pages_main}
 
 
 def main(argv=None):
