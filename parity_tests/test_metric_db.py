@@ -165,3 +165,110 @@ def test_all_zero_weights_give_zero(name, dtype):
         metric = getattr(module, name)(dtype=dtype)
         metric.update_state(y_true, y_pred, sample_weight=np.zeros(2, dtype=dtype))
         assert float(metric.result()) == 0.0, f"{module.__name__}.{name}: all-zero weights give {metric.result()}"
+
+
+# --- pinned cases: each runs Keras and the reference on one input and asserts both sides ----------------------
+
+
+def _both(make, update):
+    """``(keras_result, reference_result)`` of ``update(make(module))``; an exception class where a side raises."""
+    out = []
+    for module in (keras.metrics, rk.metrics):
+        try:
+            out.append(np.asarray(update(make(module))))
+        except Exception as error:  # noqa: BLE001 (Keras raises TF's errors; the reference a ValueError/TypeError)
+            out.append(type(error))
+    return out
+
+
+def _fed(*args, **kwargs):
+    """An ``update`` that feeds one batch and returns the result."""
+    def update(metric):
+        metric.update_state(*args, **kwargs)
+        return metric.result()
+    return update
+
+
+def test_mape_metric_on_integer_predictions_divides_by_the_integer_epsilon():
+    """Keras's wrapper hands the int32 inputs to the loss function as they are, which casts ε to int32 (0): a zero
+    target divides by 0, inf. The reference metric casts nothing either (it gave 6.7e8 from a float ε)."""
+    y_true, y_pred = np.array([[0, 2, 3], [1, 0, 5]], np.int32), np.array([[1, 2, 4], [0, 3, 5]], np.int32)
+    keras_result, ref_result = _both(lambda m: m.MeanAbsolutePercentageError(), _fed(y_true, y_pred))
+    assert np.isposinf(keras_result) and np.isposinf(ref_result), (keras_result, ref_result)
+
+
+def test_cosine_similarity_rejects_integer_predictions():
+    """Keras's metric ``cosine_similarity`` normalizes with ``rsqrt``, which TF has for floats only."""
+    y = np.array([[1, 2], [3, 4]], np.int32)
+    keras_result, ref_result = _both(lambda m: m.CosineSimilarity(), _fed(y, y))
+    assert isinstance(keras_result, type) and ref_result is TypeError, (keras_result, ref_result)
+
+
+@pytest.mark.parametrize("name", ["Precision", "Recall"])
+def test_top_k_zero_keeps_no_prediction(name):
+    """``top_k=0``: ``tf.math.top_k`` keeps nothing, every prediction is a negative, and the ratio is 0."""
+    y_true, y_pred = np.array([[0, 1, 1], [1, 0, 1]], np.float32), np.array([[0.2, 0.6, 0.9], [0.7, 0.1, 0.3]],
+                                                                           np.float32)
+    keras_result, ref_result = _both(lambda m: getattr(m, name)(top_k=0), _fed(y_true, y_pred))
+    assert float(keras_result) == float(ref_result) == 0.0
+
+
+F_SCORE_CASE = (np.array([[0, 1, 1], [1, 0, 1]], np.float32), np.array([[0.2, 0.6, 0.9], [0.7, 0.1, 0.3]], np.float32))
+
+
+@pytest.mark.parametrize("name, kwargs", [("F1Score", {}), ("FBetaScore", {"beta": 2.0})])
+@pytest.mark.parametrize("weight", [np.array([[1, 2, 3], [4, 5, 6]], np.float32), np.array([[1], [2]], np.float32)],
+                         ids=["(N, C)", "(N, 1)"])
+def test_f_score_micro_takes_any_weight_that_broadcasts_at_axis_1(name, kwargs, weight):
+    """Keras multiplies by ``expand_dims(sample_weight, 1)``: an (N, C) weight pairs each row with each weight row,
+    (N, N, C), and ``"micro"``'s total sum takes it; a per-class sum (``average=None``) cannot, and both raise."""
+    make = lambda average: lambda m: getattr(m, name)(average=average, **kwargs)  # noqa: E731
+    keras_result, ref_result = _both(make("micro"), _fed(*F_SCORE_CASE, sample_weight=weight))
+    np.testing.assert_allclose(ref_result, keras_result, rtol=0, atol=0)
+    keras_result, ref_result = _both(make(None), _fed(*F_SCORE_CASE, sample_weight=weight))
+    assert isinstance(keras_result, type) and ref_result is ValueError, (keras_result, ref_result)
+
+
+@pytest.mark.parametrize("average", [None, "micro", "macro", "weighted"])
+def test_f_score_rejects_a_scalar_weight(average):
+    """Keras expands the weight at axis 1, which a scalar lacks: a ValueError on both sides."""
+    keras_result, ref_result = _both(lambda m: m.F1Score(average=average),
+                                     _fed(*F_SCORE_CASE, sample_weight=np.float32(2.0)))
+    assert keras_result is ValueError and ref_result is ValueError, (keras_result, ref_result)
+
+
+@pytest.mark.parametrize("scores_dtype", ["float64", "float16", "int32"])
+@pytest.mark.parametrize("name, y_true", [("TopKCategoricalAccuracy", np.array([[0, 1, 0], [1, 0, 0]], np.float32)),
+                                          ("SparseTopKCategoricalAccuracy", np.array([1, 0], np.int32))])
+def test_top_k_accuracy_takes_float32_scores_only(name, y_true, scores_dtype):
+    """TF's ``InTopKV2`` is float32 only and Keras does not cast, whatever the metric's dtype: both raise."""
+    y_pred = np.array([[0.2, 0.6, 0.9], [0.7, 0.1, 0.3]]).astype(scores_dtype)
+    for dtype in ("float32", "float64"):
+        keras_result, ref_result = _both(lambda m: getattr(m, name)(k=1, dtype=dtype), _fed(y_true, y_pred))
+        assert isinstance(keras_result, type) and ref_result is TypeError, (dtype, keras_result, ref_result)
+
+
+SUBNORMAL_CASES = {  # name: (make, update): a value that is a float32 subnormal after a cast or a product decides
+    "Precision, float64 score 1e-40 over threshold 0": (
+        lambda m: m.Precision(thresholds=0.0), _fed(np.array([1.0, 0.0]), np.array([1e-40, 0.0]))),
+    "Precision, evenly spaced thresholds (bucketed), score 1e-40": (
+        lambda m: m.Precision(thresholds=[0.0, 0.5, 1.0]), _fed(np.array([1.0, 0.0]), np.array([1e-40, 0.0]))),
+    "Recall, float64 weights 1e-40": (
+        lambda m: m.Recall(), _fed(np.array([1.0, 1.0]), np.array([0.9, 0.1]), sample_weight=np.array([1e-40, 1e-40]))),
+    "AUC, weights 1e-20 times label weights 1e-20": (
+        lambda m: m.AUC(num_thresholds=3, label_weights=[1e-20, 1e-20]),
+        _fed(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.9, 0.2], [0.3, 0.8]]),
+             sample_weight=np.array([1e-20, 1e-20]))),
+    "BinaryIoU, float64 score -1e-40 at threshold 0": (
+        lambda m: m.BinaryIoU(threshold=0.0), _fed(np.array([1.0, 0.0]), np.array([-1e-40, 0.5]))),
+    "Mean, float64 weights 1e-40": (
+        lambda m: m.Mean(), _fed(np.array([2.0, 4.0]), sample_weight=np.array([1e-40, 1e-40]))),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SUBNORMAL_CASES))
+def test_a_flushed_subnormal_decides_as_in_tf(case):
+    """TF's CPU kernels flush a subnormal result (of a cast to float32, a product, a sum) to 0 before Keras compares
+    or counts it; the reference flushes there (``reference.ops.flush_subnormal``), so both decide alike."""
+    keras_result, ref_result = _both(*SUBNORMAL_CASES[case])
+    np.testing.assert_array_equal(ref_result, keras_result)

@@ -29,7 +29,13 @@ def in_top_k(targets, predictions, k):
     ``tf.math.in_top_k``'s rule: target ``t`` of row ``i`` is in when fewer than ``k`` scores are strictly
     greater than ``predictions[i, t]``, so ties at the boundary are all in. A row with a non-finite score, or a
     target outside ``[0, C)``, is out. ``k >= C`` puts every target in, ``k <= 0`` none.
+
+    TF's ``InTopKV2`` kernel takes float32 predictions only, and Keras does not cast them: float64, float16,
+    bfloat16, integer or bool scores fail there, so they raise a ``TypeError`` naming ``y_pred`` here.
     """
+    if predictions.dtype != np.float32:
+        raise TypeError(f"`y_pred` must be float32 scores: TF's in_top_k (InTopKV2) takes float32 only, and "
+                        f"Keras does not cast them. Received: y_pred.dtype={predictions.dtype}")
     targets = np.asarray(targets)
     num_classes = predictions.shape[-1]
     inside = (targets >= 0) & (targets < num_classes)

@@ -30,7 +30,9 @@ class FBetaScore(Metric):
         name: default ``"fbeta_score"``.
         dtype: the dtype of the inputs, the state and the result (unlike the confusion metrics).
 
-    Inputs must be 2-D (batch, classes); ``sample_weight`` is (batch,). State: ``true_positives``,
+    Inputs must be 2-D (batch, classes); ``sample_weight`` is (batch,), or, with ``"micro"``, anything that
+    broadcasts once expanded at axis 1 (Keras's arithmetic: an (N, C) weight pairs every row with every weight
+    row, and the micro total sums them all); a scalar raises, as in Keras. State: ``true_positives``,
     ``false_positives``, ``false_negatives``, ``intermediate_weights``, each (classes,) or () for micro, made
     at the first batch.
     """
@@ -90,14 +92,26 @@ class FBetaScore(Metric):
         y_pred = y_pred.astype(self.dtype)
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight).astype(self.dtype)
-            if sample_weight.shape not in ((), (len(y_true),)):
-                raise ValueError(f"`sample_weight` must be a scalar or (batch_size,)={len(y_true)}, "
-                                 f"got sample_weight.shape={sample_weight.shape}.")
+            if sample_weight.ndim == 0:
+                raise ValueError("`sample_weight` must have a batch axis: Keras's F-score expands it at axis 1, "
+                                 "which a scalar lacks. Received: a scalar sample_weight.")
+        variable_shape = self.true_positives.shape
 
         def weighted_sum(value):
+            """Keras's ``sum(value · expand_dims(sample_weight, 1), axis)``: a (N,) weight scales rows; other
+            shapes broadcast as they fall ((N, C) gives (N, N, C), which only ``"micro"``'s total sum can take)."""
             if sample_weight is not None:
-                value = value * np.expand_dims(sample_weight, -1)
-            return np.sum(value, axis=self.axis)
+                try:
+                    value = value * np.expand_dims(sample_weight, 1)
+                except ValueError:
+                    raise ValueError(f"`sample_weight` of shape {sample_weight.shape}, expanded at axis 1, does "
+                                     f"not broadcast to y_pred.shape={value.shape}.") from None
+            total = np.sum(value, axis=self.axis)
+            if total.shape != variable_shape:
+                raise ValueError(f"`sample_weight` of shape {sample_weight.shape} gives per-class sums of shape "
+                                 f"{total.shape}, not the state's {variable_shape} (average={self.average!r}: "
+                                 f"only a (batch_size,) weight, or any broadcastable one with 'micro').")
+            return total
 
         self.true_positives.assign(self.true_positives + weighted_sum(y_pred * y_true))
         self.false_positives.assign(self.false_positives + weighted_sum(y_pred * (1 - y_true)))

@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 
 from .. import config
+from ..ops import flush_subnormal
 from ..utils.argument_validation import check_positive_int
 from . import metrics_utils
 from .metric import Metric
@@ -134,7 +135,8 @@ class BinaryIoU(IoU):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_true = np.asarray(y_true).astype(self.dtype)
-        y_pred = (np.asarray(y_pred).astype(np.float32) >= np.float32(self.threshold)).astype(self.dtype)
+        y_pred = flush_subnormal(np.asarray(y_pred).astype(np.float32))   # TF's cast flushes: -1e-40 is >= 0
+        y_pred = (y_pred >= np.float32(self.threshold)).astype(self.dtype)
         super().update_state(y_true, y_pred, sample_weight)
 
     def get_config(self):

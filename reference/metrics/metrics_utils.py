@@ -24,6 +24,7 @@ from enum import Enum
 import numpy as np
 
 from .. import config
+from ..ops import flush_subnormal
 from ..losses.loss import squeeze_or_expand_to_same_rank
 
 NEG_INF = -1e10
@@ -96,9 +97,11 @@ def check_class_id(class_id, num_classes):
 
 def filter_top_k(x, k):
     """``x`` with all but the ``k`` largest values of its last axis set to :data:`NEG_INF` (Keras's
-    ``_filter_top_k``): ``x·mask + NEG_INF·(1 - mask)``. Ties go to the lower index, as ``tf.math.top_k``."""
-    if not 1 <= k <= x.shape[-1]:
-        raise ValueError(f"`top_k` must be in [1, {x.shape[-1]}] for y_pred with {x.shape[-1]} classes, "
+    ``_filter_top_k``): ``x·mask + NEG_INF·(1 - mask)``. Ties go to the lower index, as ``tf.math.top_k``.
+    ``k = 0`` keeps none (``tf.math.top_k`` takes it: every prediction becomes a negative, and Precision and
+    Recall give 0); a ``k`` below 0 or above the number of classes fails in ``top_k``, here with a ``ValueError``."""
+    if not 0 <= k <= x.shape[-1]:
+        raise ValueError(f"`top_k` must be in [0, {x.shape[-1]}] for y_pred with {x.shape[-1]} classes, "
                          f"got top_k={k}.")
     top = np.argsort(-x, axis=-1, kind="stable")[..., :k]
     mask = np.zeros_like(x)
@@ -120,6 +123,9 @@ def update_confusion_matrix_variables(variables_to_update, y_true, y_pred, thres
     Args:
         variables_to_update: ``{key: Variable}`` for some of :data:`CONFUSION_MATRIX`; all of one dtype, in
             which the inputs are compared and summed (Keras casts to it, so int and bool inputs work).
+            The cast scores, the weights and the updated counts are flushed (:func:`~reference.ops.flush_subnormal`)
+            as TF's cast, multiply and add leave them: a float64 score of 1e-40 is 0 in float32, not above a
+            threshold of 0, and a count of subnormal weights is 0, which ``divide_no_nan`` turns into a 0 ratio.
         y_true: labels, any nonzero is a positive; the shape of ``y_pred`` up to a trailing 1.
         y_pred: scores, of any shape.
         thresholds: a list of floats (or ``[NEG_INF]`` with ``top_k``).
@@ -137,7 +143,7 @@ def update_confusion_matrix_variables(variables_to_update, y_true, y_pred, thres
     if invalid or not variables_to_update:
         raise ValueError(f"`variables_to_update` keys must be among {CONFUSION_MATRIX}, got {list(variables_to_update)}.")
     dtype = next(iter(variables_to_update.values())).dtype
-    y_true, y_pred = np.asarray(y_true).astype(dtype), np.asarray(y_pred).astype(dtype)
+    y_true, y_pred = np.asarray(y_true).astype(dtype), flush_subnormal(np.asarray(y_pred).astype(dtype))
     thresholds = np.asarray(thresholds)
     with_epsilon = bool(thresholds[0] < 0 or thresholds[-1] > 1)  # AUC's endpoints -ε and 1+ε
     thresholds = thresholds.astype(dtype)
@@ -171,10 +177,12 @@ def update_confusion_matrix_variables(variables_to_update, y_true, y_pred, thres
     weights = sample_weight
     if label_weights is not None:
         weights = label_weights.astype(dtype) if weights is None else weights * label_weights.astype(dtype)
+    if weights is not None:
+        weights = flush_subnormal(weights)
     update = _bucketed_counts if thresholds_distributed_evenly else _compared_counts
     counts = update(y_true, y_pred, thresholds, weights, set(variables_to_update), with_epsilon)
     for key, variable in variables_to_update.items():
-        variable.assign(variable + counts[key])
+        variable.assign(flush_subnormal(variable + counts[key]))
 
 
 def _compared_counts(y_true, y_pred, thresholds, weights, keys, with_epsilon):

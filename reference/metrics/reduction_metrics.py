@@ -104,30 +104,18 @@ class Mean(Metric):
         self.count.assign_add(np.asarray(num_samples, dtype=self.dtype))
 
     def result(self):
-        return ops.divide_no_nan(self.total.value, self.count.value)
-
-
-def _promote_integers(y_true, y_pred):
-    """Integer or boolean ``y_pred`` (and ``y_true`` with it) in ``floatx``, as Keras's ops compute them.
-
-    Keras's loss functions convert ``y_true`` to ``y_pred``'s dtype, and its ``ops.mean``, ``ops.maximum(1.0 - ...)``
-    and the rest promote integers to ``floatx``; ``reference.losses`` follows ``tf.reduce_mean``, which keeps them
-    (``mean([0, 1]) == 0``). So ``y_true`` goes to ``y_pred``'s integer dtype first (a float label is truncated,
-    as in Keras), then both to ``floatx``.
-    """
-    y_pred = np.asarray(y_pred)
-    if y_pred.dtype.kind in "biu":
-        y_true = np.asarray(y_true).astype(y_pred.dtype).astype(config.floatx())
-        y_pred = y_pred.astype(config.floatx())
-    return y_true, y_pred
+        return ops.divide_no_nan(self.total.value, ops.flush_subnormal(self.count.value))  # TF's sum flushes
 
 
 class MeanMetricWrapper(Mean):
     """The mean of ``fn(y_true, y_pred, **kwargs)`` over all samples seen: a per-sample function as a metric.
 
-    ``update_state(y_true, y_pred, sample_weight)`` is :class:`Mean`'s on ``fn(y_true, y_pred)``. Wrapping one of
+    ``update_state(y_true, y_pred, sample_weight)`` is :class:`Mean`'s on ``fn(y_true, y_pred)``: the inputs go to
+    ``fn`` as given, and only its values are cast to the metric's dtype (Keras's wrapper casts nothing first). So
+    integer or bool inputs meet ``fn``'s own rules: a loss function computes in the integer dtype or fails where
+    Keras's does (the integer MAPE divides by ``max(|y|, int(ε)) = |y|``: a zero target gives inf). Wrapping one of
     :mod:`reference.losses`' functions marks the metric as one to minimize (``_direction = "down"``, read by
-    ``EarlyStopping(mode="auto")``), and integer predictions are promoted to ``floatx`` first, as Keras's ops do.
+    ``EarlyStopping(mode="auto")``).
 
     Args:
         fn: the function, ``fn(y_true, y_pred, **kwargs)`` -> one value per sample.
@@ -145,8 +133,6 @@ class MeanMetricWrapper(Mean):
             self._direction = "down"
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        if self._is_loss:
-            y_true, y_pred = _promote_integers(y_true, y_pred)
         return super().update_state(self._fn(y_true, y_pred, **self._fn_kwargs), sample_weight=sample_weight)
 
     def get_config(self):

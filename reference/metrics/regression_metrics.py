@@ -10,7 +10,8 @@ import warnings
 
 import numpy as np
 
-from .. import losses
+from .. import config, losses
+from ..ops import flush_subnormal
 from ..losses.loss import squeeze_or_expand_to_same_rank
 from ..utils.numerical_utils import normalize
 from .metric import Metric
@@ -106,9 +107,13 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     """``Σⱼ ŷⱼ·yⱼ / (‖ŷ‖·‖y‖)`` along ``axis``, one value per sample: the metric's own, +1 for the same direction.
 
     Each side is :func:`~reference.utils.numerical_utils.normalize`\\ d, so a zero vector gives 0, not NaN
-    (``reference.losses.cosine_similarity``, the loss, is its negative).
+    (``reference.losses.cosine_similarity``, the loss, is its negative). Keras normalizes with ``rsqrt``, a
+    float-only kernel, so integer or bool ``y_pred`` raises a ``TypeError`` naming it.
     """
     y_pred = np.asarray(y_pred)
+    if not config.is_float_dtype(y_pred.dtype):
+        raise TypeError("`y_pred` must be floating-point: Keras's cosine_similarity normalizes it with rsqrt, a "
+                        f"float-only kernel. Received: y_pred.dtype={y_pred.dtype}")
     y_true = np.asarray(y_true, dtype=y_pred.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     return np.sum(normalize(y_true, axis=axis) * normalize(y_pred, axis=axis), axis=axis)
@@ -226,7 +231,7 @@ class R2Score(Metric):
             raise ValueError("R2Score has seen no data: its per-output state is made by the first `update_state`.")
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = self.sum / self.count
-            total = self.squared_sum - self.sum * mean
+            total = flush_subnormal(self.squared_sum - self.sum * mean)   # TF's subtract flushes; 0 decides
             raw_scores = 1 - self.total_mse / total
             raw_scores = np.where(np.isinf(raw_scores), raw_scores.dtype.type(0), raw_scores)
             if self.class_aggregation == "uniform_average":
