@@ -125,9 +125,8 @@ def _mape_scale(sample, kwargs):
 
 
 def _floats_only(dtype):
-    """Regression samples without integer inputs: on integers Keras computes these losses in integer arithmetic
-    (``log_cosh`` raises, ``huber`` rounds to 0, MAPE's ε casts to 0 and divides by it), where the reference,
-    like Keras's float path, converts to ``floatx`` first. A documented divergence, not drawn."""
+    """Regression samples without integer inputs: on integers Keras's ``log_cosh`` raises and ``huber`` computes
+    in integer arithmetic, which the parity rows of those loss functions pin; the streaming rows take floats."""
     return S.regression_metric(dtype, integers=False)
 
 
@@ -198,7 +197,7 @@ ROWS = [
     _function_row("mean_squared_error", S.regression_metric, size=_elements),
     MetricInfo("RootMeanSquaredError", S.regression_metric, size=_elements),
     MetricInfo("MeanAbsoluteError", S.regression_metric, size=_elements, needs="mean_absolute_error"),
-    MetricInfo("MeanAbsolutePercentageError", _floats_only, size=_elements, scale=_mape_scale,
+    MetricInfo("MeanAbsolutePercentageError", S.regression_metric, size=_elements, scale=_mape_scale,
                needs="mean_absolute_percentage_error"),
     MetricInfo("MeanSquaredLogarithmicError", S.regression_metric, tol="cross_entropy", size=_elements,
                needs="mean_squared_logarithmic_error"),
@@ -229,7 +228,7 @@ ROWS = [
                   tol="cross_entropy", size=_elements, scale=_crossentropy_scale,
                   needs="categorical_focal_crossentropy"),
     _function_row("mean_absolute_error", S.regression_metric, size=_elements, needs="mean_absolute_error"),
-    _function_row("mean_absolute_percentage_error", _floats_only, size=_elements, scale=_mape_scale,
+    _function_row("mean_absolute_percentage_error", S.regression_metric, size=_elements, scale=_mape_scale,
                   needs="mean_absolute_percentage_error"),
     _function_row("mean_squared_logarithmic_error", S.regression_metric, tol="cross_entropy", size=_elements,
                   needs="mean_squared_logarithmic_error"),

@@ -903,16 +903,17 @@ CONFUSION_THRESHOLDS = (None, 0.5, 0.0, 1.0, [0.25, 0.75], [0.75, 0.25, 0.5], [0
 
 def confusion_scores(dtype, shape, out_of_range=False):
     """Scores in [0, 1] (optionally [-0.5, 1.5]) that often sit exactly on a threshold or a bucket edge
-    (0, 0.25, 0.5, 0.75, 1, 0.1·k) or tie with each other."""
-    pinned = specials(dtype, 0.0, 1.0, 0.5, 0.25, 0.75, 0.1, 0.3, 0.7)
+    (0, 0.25, 0.5, 0.75, 1, 0.1·k) or tie with each other; in float64 also ±1e-40, subnormal once Keras casts
+    them to ``floatx()`` (TF's cast flushes them to 0, so they are not above a threshold of 0)."""
+    pinned = specials(dtype, 0.0, 1.0, 0.5, 0.25, 0.75, 0.1, 0.3, 0.7, *float32_subnormals(dtype))
     elements = st.one_of(probability_values(dtype), pinned, *([floats(dtype, -0.5, 1.5)] if out_of_range else []))
-    return _in_float32(st.one_of(arrays(dtype, shape, elements), tied_scores(dtype, shape)))
+    return st.one_of(arrays(dtype, shape, elements), tied_scores(dtype, shape))
 
 
-def _in_float32(strategy):
-    """Float arrays with no entry subnormal in float32: Keras counts confusions in ``floatx()``, where TF flushes
-    them (a float64 score of 3e-43 is 0 to TF, above a threshold of 0 to NumPy; found by CI)."""
-    return strategy.map(lambda a: flush_subnormals(a, np.float32) if a is not None and a.dtype.kind == "f" else a)
+def float32_subnormals(dtype):
+    """Values that are normal in ``dtype`` but subnormal in float32 (none for float32 itself: a subnormal *input*
+    is the documented ``subnormal-inputs`` departure), for the metrics that cast to ``floatx()`` and decide."""
+    return (1e-40, -1e-40, 3e-43) if np.dtype(dtype) == np.float64 else ()
 
 
 def binary_labels(dtype, shape):
@@ -928,8 +929,9 @@ def confusion_weights(dtype, n, exact=False):
     """``None`` or weights (N,) / (N, 1), >= 0 with exact zeros; ``exact``: from {0, 0.5, 1, 2, 3} only, so that
     every weighted count is exact on both sides (the ``...At...`` metrics compare rates with a constraint, and
     one ulp would flip it)."""
-    elements = specials(dtype, 0.0, 0.5, 1.0, 2.0, 3.0) if exact else weight_values(dtype)
-    return _in_float32(st.one_of(st.none(), arrays(dtype, (n,), elements), arrays(dtype, (n, 1), elements)))
+    elements = specials(dtype, 0.0, 0.5, 1.0, 2.0, 3.0) if exact else st.one_of(
+        weight_values(dtype), specials(dtype, 1e-40) if float32_subnormals(dtype) else st.nothing())
+    return st.one_of(st.none(), arrays(dtype, (n,), elements), arrays(dtype, (n, 1), elements))
 
 
 @st.composite
@@ -961,8 +963,8 @@ def confusion_logits(draw, dtype):
     also a valid score to bucket, clipped to [0, 1])."""
     sample = draw(confusion_classes(dtype, int_scores=False))  # Keras's sigmoid rejects int logits
     if draw(st.booleans()):
-        sample["y_pred"] = draw(_in_float32(arrays(dtype, sample["y_pred"].shape,
-                                                   st.one_of(floats(dtype, -6, 6), specials(dtype, 0.0, 1.0, -1.0)))))
+        sample["y_pred"] = draw(arrays(dtype, sample["y_pred"].shape, st.one_of(
+            floats(dtype, -6, 6), specials(dtype, 0.0, 1.0, -1.0, -100.0))))   # sigmoid(-100) is 4e-44: flushed
     return sample
 
 
@@ -971,9 +973,9 @@ def confusion_thresholds():
 
 
 def precision_recall_kwargs():
-    """``thresholds``, ``top_k`` (1..3) and ``class_id`` (0..2), alone or together."""
+    """``thresholds``, ``top_k`` (0..3: 0 keeps no prediction) and ``class_id`` (0..2), alone or together."""
     return st.fixed_dictionaries({}, optional={"thresholds": confusion_thresholds(),
-                                               "top_k": st.integers(1, CONFUSION_CLASSES),
+                                               "top_k": st.integers(0, CONFUSION_CLASSES),
                                                "class_id": st.integers(0, CONFUSION_CLASSES - 1)})
 
 
