@@ -4,11 +4,13 @@ Each test builds the same small model on both sides, copies TensorFlow's
 initial weights into the reference (``set_weights``), trains on a tiny
 synthetic dataset with ``shuffle=False`` and the same batch size, and compares
 ``history.history`` key by key (same keys, same order) under the ``"fit"``
-tolerance, whose size is the number of optimizer steps taken. TensorFlow runs
-Keras's default graph mode (``tf.function``), so these tests also pin down
-the reference's graph-mode behaviours: the loss computed from the logits
-behind a softmax or sigmoid, and the per-output loss trackers that count
-batches when the last one is partial.
+tolerance, whose size is the number of optimizer steps taken. Each runs both
+sides in Keras's default graph mode (``tf.function``) and with
+``compile(run_eagerly=True)``, which differ where the numbers do: traced, a
+loss of an untagged softmax or sigmoid (``tf.nn.softmax``, ``ops.softmax``) is
+computed from the logits behind it, eagerly from the clipped probabilities;
+traced, the per-output loss trackers count batches when the last one is
+partial, eagerly they weight each by its size.
 """
 
 import numpy as np
@@ -28,6 +30,11 @@ from tf_impl.floatx import use_floatx  # noqa: E402
 def dtype(request):
     with use_floatx(request.param):
         yield request.param
+
+
+@pytest.fixture(params=[False, True], ids=["graph", "eager"])
+def run_eagerly(request):
+    return request.param
 
 
 def assert_logs_match(ref_logs, tf_logs, dtype, steps, what):
@@ -96,14 +103,39 @@ class RefTwoHeads(rk.Model):
         return {"b": self.b(h), "a": self.a(h)} if self.as_dict else [self.a(h), self.b(h)]
 
 
+class TFUntagged(keras.Model):
+    """Dense, then ``tf.nn.softmax`` or ``tf.nn.sigmoid``: an op no logits are attached to (unlike Keras's own)."""
+
+    def __init__(self, units, activation):
+        super().__init__()
+        self.dense = keras.layers.Dense(units)
+        self.activation = {"softmax": tf.nn.softmax, "sigmoid": tf.nn.sigmoid}[activation]
+
+    def call(self, x):
+        return self.activation(self.dense(x))
+
+
+class RefUntagged(rk.Model):
+    """:class:`TFUntagged` in the reference: ``ops.softmax``/``ops.sigmoid`` mirror ``tf.nn``'s."""
+
+    def __init__(self, units, activation):
+        super().__init__()
+        self.dense = layers.Dense(units)
+        self.activation = {"softmax": rk.ops.softmax, "sigmoid": rk.ops.sigmoid}[activation]
+
+    def call(self, x):
+        return self.activation(self.dense(x))
+
+
 # --- tests ---------------------------------------------------------------------------------------
 
 
-def test_single_output_fit_evaluate_predict(dtype):
+def test_single_output_fit_evaluate_predict(dtype, run_eagerly):
     """Softmax head, sparse CE, plain and weighted accuracy, class weights, validation split, partial batches."""
     x, y = classification_data(dtype, 45)
     tf_model, ref_model = paired(*mlps(), x)
-    kwargs = dict(loss="sparse_categorical_crossentropy", metrics=["accuracy"], weighted_metrics=["acc"])
+    kwargs = dict(loss="sparse_categorical_crossentropy", metrics=["accuracy"], weighted_metrics=["acc"],
+                  run_eagerly=run_eagerly)
     tf_model.compile(keras.optimizers.Adam(0.02), **kwargs)
     ref_model.compile(rk.optimizers.Adam(0.02), **kwargs)
     fit = dict(batch_size=8, epochs=3, validation_split=0.2, shuffle=False, class_weight={0: 2.0, 2: 0.5}, verbose=0)
@@ -118,7 +150,7 @@ def test_single_output_fit_evaluate_predict(dtype):
                   op="fit", dtype=dtype, size=steps, what="predict")
 
 
-def test_two_outputs_with_loss_weights_metrics_and_sample_weights(dtype):
+def test_two_outputs_with_loss_weights_metrics_and_sample_weights(dtype, run_eagerly):
     x, ya = classification_data(dtype, 37, classes=4, seed=1)
     rng = np.random.default_rng(2)
     yb = rng.integers(0, 2, 37).astype(dtype)
@@ -127,7 +159,7 @@ def test_two_outputs_with_loss_weights_metrics_and_sample_weights(dtype):
     tf_model, ref_model = paired(TFTwoHeads(), RefTwoHeads(), x)
     kwargs = dict(loss={"a": "sparse_categorical_crossentropy", "b": "binary_crossentropy"},
                   loss_weights={"a": 1.0, "b": 0.5}, metrics={"a": ["accuracy"], "b": ["accuracy", "mse"]},
-                  weighted_metrics={"b": ["accuracy"]})
+                  weighted_metrics={"b": ["accuracy"]}, run_eagerly=run_eagerly)
     tf_model.compile(keras.optimizers.Adam(0.02), **kwargs)
     ref_model.compile(rk.optimizers.Adam(0.02), **kwargs)
     fit = dict(batch_size=8, epochs=3, shuffle=False, sample_weight=weights, validation_data=val, verbose=0)
@@ -141,11 +173,12 @@ def test_two_outputs_with_loss_weights_metrics_and_sample_weights(dtype):
                   what="evaluate list")
 
 
-def test_dict_outputs_with_per_output_metric_list_and_the_default_optimizer():
+def test_dict_outputs_with_per_output_metric_list_and_the_default_optimizer(run_eagerly):
     x, ya = classification_data("float32", 30, classes=4, seed=3)
     yb = np.random.default_rng(4).integers(0, 2, 30).astype("float32")
     tf_model, ref_model = paired(TFTwoHeads(as_dict=True), RefTwoHeads(as_dict=True), x)
-    kwargs = dict(loss=["sparse_categorical_crossentropy", "binary_crossentropy"], metrics=["accuracy", "mse"])
+    kwargs = dict(loss=["sparse_categorical_crossentropy", "binary_crossentropy"], metrics=["accuracy", "mse"],
+                  run_eagerly=run_eagerly)
     tf_model.compile(**kwargs)                                              # "rmsprop"
     ref_model.compile(**kwargs)
     fit = dict(batch_size=6, epochs=2, shuffle=False, verbose=0)
@@ -155,7 +188,7 @@ def test_dict_outputs_with_per_output_metric_list_and_the_default_optimizer():
     assert_logs_match(ref_logs, tf_logs, "float32", 2 * 5, "fit")
 
 
-def test_sigmoid_head_binary_metrics():
+def test_sigmoid_head_binary_metrics(run_eagerly):
     """Labels (N,) against a (N, 1) sigmoid: Keras expands the labels; accuracy resolves to BinaryAccuracy.
 
     float32 only: head ``b`` of the two-output test covers the binary cross-entropy in float64.
@@ -167,8 +200,10 @@ def test_sigmoid_head_binary_metrics():
     metrics = lambda m: ["accuracy", "false_negatives", "mse", m.BinaryAccuracy(threshold=0.7, name="acc_0.7"),
                          m.FalseNegatives(thresholds=[0.0, 0.5, 1.0], name="fn_even"),
                          m.FalseNegatives(thresholds=[0.25, 0.75], name="fn_pair")]
-    tf_model.compile(keras.optimizers.SGD(0.2, momentum=0.5), "binary_crossentropy", metrics=metrics(keras.metrics))
-    ref_model.compile(rk.optimizers.SGD(0.2, momentum=0.5), "binary_crossentropy", metrics=metrics(rk.metrics))
+    tf_model.compile(keras.optimizers.SGD(0.2, momentum=0.5), "binary_crossentropy", metrics=metrics(keras.metrics),
+                     run_eagerly=run_eagerly)
+    ref_model.compile(rk.optimizers.SGD(0.2, momentum=0.5), "binary_crossentropy", metrics=metrics(rk.metrics),
+                      run_eagerly=run_eagerly)
     # No validation here: Keras logs a multi-threshold FalseNegatives as its accumulator variable itself, so
     # validation, which reuses the metric, overwrites the training value in Keras's history (a Keras bug the
     # reference does not copy: its logs hold the training counts).
@@ -181,20 +216,23 @@ def test_sigmoid_head_binary_metrics():
                       "evaluate")
 
 
-def test_regression_with_mean_squared_error():
+def test_regression_with_mean_squared_error(run_eagerly):
     x, _ = classification_data("float32", 24, seed=6)
     y = np.stack([x[:, 0] - x[:, 1], 0.5 * x[:, 2]], axis=1)
     tf_model = keras.Sequential([keras.layers.Dense(2)])
     ref_model = rk.Sequential([layers.Dense(2)])
     paired(tf_model, ref_model, x)
-    tf_model.compile(keras.optimizers.SGD(0.05), "mse", metrics=["mse", keras.metrics.mean_squared_error])
-    ref_model.compile(rk.optimizers.SGD(0.05), "mse", metrics=["mse", rk.losses.mean_squared_error])
+    tf_model.compile(keras.optimizers.SGD(0.05), "mse", metrics=["mse", keras.metrics.mean_squared_error],
+                     run_eagerly=run_eagerly)
+    ref_model.compile(rk.optimizers.SGD(0.05), "mse", metrics=["mse", rk.losses.mean_squared_error],
+                      run_eagerly=run_eagerly)
     fit = dict(batch_size=5, epochs=3, shuffle=False, validation_split=0.25, verbose=0)
     assert_logs_match(ref_model.fit(x, y, **fit).history, tf_model.fit(x, y, **fit).history, "float32", 3 * 4, "fit")
 
 
-def test_a_saturated_softmax_is_trained_from_its_logits(dtype):
-    """softmax([60, 0, 0]) with label 1: Keras's graph takes the loss from the logits (~60), not 16.118."""
+def test_a_saturated_softmax_is_trained_from_its_logits(dtype, run_eagerly):
+    """softmax([60, 0, 0]) with label 1: ``Dense(activation="softmax")`` tags its output with its logits, so Keras
+    takes the loss from them (~60, not 16.118) traced and eagerly alike."""
     x, _ = classification_data(dtype, 20, seed=7)
     y = np.ones(20, dtype=int)
     tf_model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
@@ -204,19 +242,52 @@ def test_a_saturated_softmax_is_trained_from_its_logits(dtype):
     weights = [np.zeros((5, 3), dtype), np.array([60.0, 0.0, 0.0], dtype)]
     tf_model.set_weights(weights)
     ref_model.set_weights(weights)
-    tf_model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
-    ref_model.compile(rk.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
+    tf_model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy", run_eagerly=run_eagerly)
+    ref_model.compile(rk.optimizers.SGD(0.1), "sparse_categorical_crossentropy", run_eagerly=run_eagerly)
     fit = dict(batch_size=8, epochs=2, shuffle=False, verbose=0)
     tf_logs = tf_model.fit(x, y, **fit).history
     assert min(tf_logs["loss"]) > 50                                        # far above the clip's 16.118
     assert_logs_match(ref_model.fit(x, y, **fit).history, tf_logs, dtype, 2 * 3, "fit")
 
 
-def test_early_stopping_stops_at_the_same_epoch_with_the_same_weights():
+@pytest.mark.parametrize("activation, loss", [("softmax", "sparse_categorical_crossentropy"),
+                                              ("softmax", "categorical_crossentropy"),
+                                              ("sigmoid", "binary_crossentropy")])
+def test_an_untagged_saturated_output_is_scored_from_its_logits_only_when_traced(dtype, run_eagerly, activation,
+                                                                                 loss):
+    """Logits offset by 40: a wrong class costs ~40 from the logits (traced), -log(1e-7) = 16.118 clipped (eager).
+
+    Eagerly the clip also stops the gradient of every saturated probability, so the weights move only when traced.
+    """
+    units = 3 if activation == "softmax" else 1
+    x, labels = classification_data(dtype, 24, classes=max(units, 2), seed=9)
+    y = np.eye(units, dtype=dtype)[labels] if loss == "categorical_crossentropy" else labels
+    tf_model, ref_model = paired(TFUntagged(units, activation), RefUntagged(units, activation), x)
+    weights = [0.1 * tf_model.get_weights()[0], np.array([40.0, 0.0, 0.0][:units], dtype)]
+    tf_model.set_weights(weights)
+    ref_model.set_weights(weights)
+    tf_model.compile(keras.optimizers.SGD(0.1), loss, metrics=["accuracy"], run_eagerly=run_eagerly)
+    ref_model.compile(rk.optimizers.SGD(0.1), loss, metrics=["accuracy"], run_eagerly=run_eagerly)
+    fit = dict(batch_size=8, epochs=2, shuffle=False, verbose=0)
+    tf_logs = tf_model.fit(x, y, **fit).history
+    worst = -np.log(1e-7) if run_eagerly else 40.0                  # what one wrong sample costs
+    wrong = labels == 0 if activation == "sigmoid" else labels != 0  # the bias says 1 (sigmoid), class 0 (softmax)
+    assert abs(tf_logs["loss"][0] - worst * np.mean(wrong)) < 0.5, tf_logs["loss"]
+    assert_logs_match(ref_model.fit(x, y, **fit).history, tf_logs, dtype, 2 * 3, "fit")
+    tf_eval = tf_model.evaluate(x, y, batch_size=8, verbose=0, return_dict=True)
+    assert_logs_match(ref_model.evaluate(x, y, batch_size=8, verbose=0, return_dict=True), tf_eval, dtype, 2 * 3,
+                      "evaluate")
+    for ref_w, tf_w in zip(ref_model.get_weights(), tf_model.get_weights()):
+        assert_parity(ref_w, tf_w, op="fit", dtype=dtype, size=2 * 3, scale=40.0, what="weights")
+
+
+def test_early_stopping_stops_at_the_same_epoch_with_the_same_weights(run_eagerly):
     x, y = classification_data("float32", 32, seed=8)
     tf_model, ref_model = paired(*mlps(), x)
-    tf_model.compile(keras.optimizers.SGD(2.0), "sparse_categorical_crossentropy", metrics=["accuracy"])
-    ref_model.compile(rk.optimizers.SGD(2.0), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    tf_model.compile(keras.optimizers.SGD(2.0), "sparse_categorical_crossentropy", metrics=["accuracy"],
+                     run_eagerly=run_eagerly)
+    ref_model.compile(rk.optimizers.SGD(2.0), "sparse_categorical_crossentropy", metrics=["accuracy"],
+                      run_eagerly=run_eagerly)
     fit = dict(batch_size=8, epochs=12, validation_split=0.25, shuffle=False, verbose=0)
     tf_logs = tf_model.fit(x, y, callbacks=[keras.callbacks.EarlyStopping(
         "val_loss", patience=2, restore_best_weights=True)], **fit).history

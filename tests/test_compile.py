@@ -77,7 +77,7 @@ def test_no_effect_arguments_are_validated(kwargs, message):
         mlp().compile("sgd", loss="mse", **kwargs)
 
 
-def test_no_effect_arguments_are_recorded_and_jit_yields_to_run_eagerly():
+def test_execution_arguments_are_recorded_and_jit_yields_to_run_eagerly():
     model = mlp()
     model.compile("sgd", loss="mse", run_eagerly=False, steps_per_execution=4, jit_compile=True,
                   auto_scale_loss=False)
@@ -86,6 +86,58 @@ def test_no_effect_arguments_are_recorded_and_jit_yields_to_run_eagerly():
     with pytest.warns(UserWarning, match="`jit_compile` cannot also be True"):
         model.compile("sgd", loss="mse", run_eagerly=True, jit_compile=True)
     assert model.jit_compile is False
+
+
+class SaturatedSoftmax(rk.Model):
+    """``ops.softmax`` (``tf.nn.softmax``, untagged) of logits ``[100, 0, 0]`` for every input."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(3)
+
+    def call(self, x):
+        return rk.ops.softmax(self.dense(x))
+
+
+def saturated_softmax(run_eagerly):
+    model = SaturatedSoftmax()
+    model.build((None, 5))
+    model.set_weights([np.zeros((5, 3), "float32"), np.array([100.0, 0.0, 0.0], "float32")])
+    model.compile(optimizers.SGD(0.1), "sparse_categorical_crossentropy", run_eagerly=run_eagerly)
+    return model
+
+
+@pytest.mark.parametrize("run_eagerly, loss, bias", [
+    (False, [100.0, 99.8], [99.8, 0.2]),           # traced: the loss of the logits, and its gradient
+    (True, [16.118095, 16.118095], [100.0, 0.0]),   # eager: -log(1e-7) of the clipped probability, no gradient
+])
+def test_run_eagerly_decides_whether_a_softmax_is_scored_from_its_logits(run_eagerly, loss, bias):
+    """Keras 3.15.1's numbers for label 1 against softmax([100, 0, 0]): evaluate, then two epochs of SGD(0.1)."""
+    x, y = np.zeros((4, 5), "float32"), np.ones(4, int)
+    model = saturated_softmax(run_eagerly)
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), loss[0], rtol=1e-6)
+    np.testing.assert_allclose(model.fit(x, y, epochs=2, verbose=0).history["loss"], loss, rtol=1e-6)
+    np.testing.assert_allclose(model.get_weights()[1][:2], bias, rtol=1e-6)
+
+
+def test_the_step_functions_keep_the_mode_they_were_made_in():
+    """As Keras's: ``model.run_eagerly`` set after a first ``evaluate``/``fit`` changes nothing until ``compile``."""
+    x, y = np.zeros((4, 5), "float32"), np.ones(4, int)
+    model = saturated_softmax(run_eagerly=False)
+    model.run_eagerly = True
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), 16.118095, rtol=1e-6)
+    model.run_eagerly = False
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), 16.118095, rtol=1e-6)
+    np.testing.assert_allclose(model.fit(x, y, verbose=0).history["loss"], [100.0])
+    model.run_eagerly = True
+    np.testing.assert_allclose(model.fit(x, y, verbose=0).history["loss"], [99.8], rtol=1e-6)
+
+
+def test_train_step_called_directly_runs_eagerly():
+    """Outside ``fit`` no function traces the step, so its softmax is scored from clipped probabilities."""
+    x, y = np.zeros((4, 5), "float32"), np.ones(4, int)
+    logs = saturated_softmax(run_eagerly=False).train_step((x, y, None))
+    np.testing.assert_allclose(logs["loss"], 16.118095, rtol=1e-6)
 
 
 def test_steps_per_execution_changes_no_number(data):

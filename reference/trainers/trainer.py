@@ -27,27 +27,35 @@ TensorFlow backend (``keras/src/trainers/trainer.py``,
 * **``class_weight``** becomes per-sample weights ``class_weight.get(class, 1.0)``
   (class = the label, rounded; ``argmax`` of a one-hot row; a trailing axis
   of 1 squeezed), for training only, never validation.
-* **Softmax/sigmoid outputs feed the cross-entropies as logits.** Keras runs
-  its steps under ``tf.function``, where ``_get_logits`` replaces
-  probabilities made by a ``Softmax`` (``Sigmoid``) op with the op's input
-  and computes the loss from logits, with no clipping. The reference's
-  ``train_step``/``test_step`` run inside :func:`reference.ops.remember_logits`,
-  so a model ending in ``ops.softmax(x)`` (``tf.nn.softmax``) gives the
-  numbers of Keras's default (graph-mode) ``fit``, whatever
-  ``from_logits=False`` says. Outside ``fit`` and ``evaluate`` (a
-  hand-written tape loop, a loss called directly) its probabilities are
-  used, as eager TensorFlow does; ``Dense(..., activation="softmax")`` and
+* **Graph or eager: where a softmax's probabilities go.** Keras runs its
+  steps under ``tf.function`` unless ``compile(run_eagerly=True)``. Traced,
+  a tensor knows the op that made it, and ``_get_logits``
+  (keras/src/backend/tensorflow/nn.py) replaces probabilities made by a
+  ``Softmax`` (``Sigmoid``) op with the op's input, so the cross-entropies
+  compute the loss from logits, with no clipping; eagerly it skips them
+  (an ``EagerTensor`` has no op) and the loss is taken from the clipped
+  probabilities. ``fit`` and ``evaluate`` run the steps through
+  :meth:`make_train_function`/:meth:`make_test_function`, which, unless
+  ``run_eagerly``, run them inside :func:`reference.ops.remember_logits`: a
+  model ending in ``ops.softmax(x)`` (``tf.nn.softmax``) with logits
+  ``[100, 0, 0]`` and label 1 costs 100 by default and ``-log(1e-7) =
+  16.118`` with ``run_eagerly=True``, as in Keras. ``train_step`` and
+  ``test_step`` called directly run eagerly, as Keras's do outside its
+  function. ``Dense(..., activation="softmax")`` and
   ``activations.softmax(x)`` tag their output with its logits, as Keras
-  does, so they take the logits path everywhere (:func:`reference.ops.tag_logits`).
+  does, so they take the logits path in both modes
+  (:func:`reference.ops.tag_logits`). Tracing also hides the batch size
+  when the data ends in a partial batch, which the per-output loss
+  trackers see (:class:`~reference.trainers.compile_utils.CompileLoss`); an
+  eager step always knows it.
 * **Logs** are dicts of Python floats with sorted keys, as Keras's
   ``pythonify_logs`` leaves them: ``"loss"``, each metric's name, with
   several outputs ``"<output>_loss"`` and ``"<output>_<metric>"``, and the
   ``"val_"`` versions of all of them.
 
-Arguments that only steer TensorFlow's execution (``run_eagerly``,
-``steps_per_execution``, ``jit_compile``) are validated and recorded but
-change nothing: the reference has one execution mode, and it reproduces
-Keras's default graph mode.
+Arguments that only steer TensorFlow's speed (``steps_per_execution``,
+``jit_compile``) are validated and recorded but change nothing: XLA
+compiles the same traced step.
 
 **Mixed precision.** Under a ``"mixed_float16"`` policy (the model's,
 ``reference.config.set_dtype_policy("mixed_float16")`` before building it),
@@ -108,6 +116,8 @@ class Trainer:
     _compile_loss = None
     _compile_metrics = None
     _loss_tracker = None
+    train_function = None
+    test_function = None
 
     # --- compile ---------------------------------------------------------------
 
@@ -132,7 +142,10 @@ class Trainer:
                 categorical accuracy from the shapes. Not weighted by
                 ``sample_weight``/``class_weight``.
             weighted_metrics: the same, weighted by ``sample_weight`` or ``class_weight``.
-            run_eagerly: bool. No effect (see the module docstring).
+            run_eagerly: bool. ``False``: the steps run as Keras's ``tf.function``
+                (cross-entropies of a softmax/sigmoid output take its logits);
+                ``True``: eagerly (they take the clipped probabilities). See
+                the module docstring.
             steps_per_execution: positive int. No effect: every batch runs,
                 and calls the batch callbacks, one at a time.
             jit_compile: bool or ``"auto"``. No effect. As in Keras, ``True``
@@ -163,7 +176,7 @@ class Trainer:
         if metrics is not None or weighted_metrics is not None:
             self._compile_metrics = CompileMetrics(metrics, weighted_metrics, output_names=output_names)
         if jit_compile == "auto":
-            jit_compile = False  # Keras's "auto" is False on CPU-only machines and when run_eagerly
+            jit_compile = False  # Keras's "auto" is False when run_eagerly and on CPU-only machines
         if jit_compile and run_eagerly:
             warnings.warn("If `run_eagerly` is True, then `jit_compile` cannot also be True. "
                           "Disabling `jit_compile`.", stacklevel=2)
@@ -172,6 +185,7 @@ class Trainer:
         self.jit_compile = bool(jit_compile)
         self.steps_per_execution = int(steps_per_execution)
         self.auto_scale_loss = bool(auto_scale_loss)
+        self.train_function = self.test_function = None
         self.stop_training = False
         self._loss_tracker = metrics_module.Mean(name="loss")
         self.compiled = True
@@ -238,28 +252,27 @@ class Trainer:
         (the loss itself, unless the optimizer scales it: see the module docstring's mixed precision).
         """
         x, y, sample_weight = data
-        with ops.remember_logits():
-            with GradientTape() as tape:
-                y_pred = self(x)
-                loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
-                self._loss_tracker.update_state(loss, sample_weight=len(x))
-                scaling = isinstance(self.optimizer, optimizers.LossScaleOptimizer)
-                if scaling:                            # Keras calls every optimizer's scale_loss; the base has none yet
-                    loss = self.optimizer.scale_loss(loss)
-            trainable = self.trainable_weights
-            if trainable:
-                # a float16 overflow under loss scaling is expected: the optimizer skips the step, halves the scale
-                with np.errstate(over="ignore", invalid="ignore") if scaling else contextlib.nullcontext():
-                    grads = tape.gradient(loss, trainable)
-                self.optimizer.apply_gradients(zip(grads, trainable))
-            else:
-                warnings.warn("The model does not have any trainable weights.", stacklevel=2)
-            return self.compute_metrics(x, y, y_pred, sample_weight)
+        with GradientTape() as tape:
+            y_pred = self(x)
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+            self._loss_tracker.update_state(loss, sample_weight=len(x))
+            scaling = isinstance(self.optimizer, optimizers.LossScaleOptimizer)
+            if scaling:                                # Keras calls every optimizer's scale_loss; the base has none yet
+                loss = self.optimizer.scale_loss(loss)
+        trainable = self.trainable_weights
+        if trainable:
+            # a float16 overflow under loss scaling is expected: the optimizer skips the step, halves the scale
+            with np.errstate(over="ignore", invalid="ignore") if scaling else contextlib.nullcontext():
+                grads = tape.gradient(loss, trainable)
+            self.optimizer.apply_gradients(zip(grads, trainable))
+        else:
+            warnings.warn("The model does not have any trainable weights.", stacklevel=2)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
         """Loss and metrics of ``data = (x, y, sample_weight)``, no update; returns the running logs."""
         x, y, sample_weight = data
-        with ops.remember_logits(), stop_recording():
+        with stop_recording():
             y_pred = self(x)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
             self._loss_tracker.update_state(loss, sample_weight=len(x))
@@ -269,6 +282,22 @@ class Trainer:
         """The model's outputs on ``data = (x, ...)``."""
         with stop_recording():
             return self(data[0])
+
+    def make_train_function(self, force=False):
+        """The function ``fit`` runs on each batch: :meth:`train_step`, traced unless ``run_eagerly``.
+
+        As Keras's, it is made once after ``compile`` (``force=True`` remakes it), so setting
+        ``model.run_eagerly`` counts only before the first ``fit``.
+        """
+        if self.train_function is None or force:
+            self.train_function = StepFunction(self.train_step, traced=not self.run_eagerly)
+        return self.train_function
+
+    def make_test_function(self, force=False):
+        """The function ``evaluate`` runs on each batch: :meth:`test_step`, traced unless ``run_eagerly``."""
+        if self.test_function is None or force:
+            self.test_function = StepFunction(self.test_step, traced=not self.run_eagerly)
+        return self.test_function
 
     # --- fit / evaluate / predict --------------------------------------------
 
@@ -311,16 +340,17 @@ class Trainer:
         batches = ArrayBatches(x, y, sample_weight, batch_size=batch_size, shuffle=shuffle, class_weight=class_weight)
         callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                  verbose=verbose, epochs=epochs, steps=batches.num_batches)
+        train_function = self.make_train_function()
         self.stop_training = False
         callbacks.on_train_begin()
         logs, training_logs = {}, None
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
-            with self._batch_size_known(batches):
+            with self._batch_size_known(batches, train_function):
                 for step, batch in enumerate(batches):
                     callbacks.on_train_batch_begin(step)
-                    logs = self.train_step(batch)
+                    logs = train_function(batch)
                     callbacks.on_train_batch_end(step, logs)
                     if self.stop_training:
                         break
@@ -361,15 +391,16 @@ class Trainer:
         if not isinstance(callbacks, CallbackList):
             callbacks = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
                                      steps=num_batches)
+        test_function = self.make_test_function()
         self.stop_evaluating = False
         callbacks.on_test_begin()
         self.reset_metrics()
-        with self._batch_size_known(batches):
+        with self._batch_size_known(batches, test_function):
             for step, batch in enumerate(batches):
                 if step == num_batches:
                     break
                 callbacks.on_test_batch_begin(step)
-                logs = self.test_step(batch)
+                logs = test_function(batch)
                 callbacks.on_test_batch_end(step, logs)
                 if self.stop_evaluating:
                     break
@@ -402,13 +433,13 @@ class Trainer:
         return map_structure(lambda *parts: np.concatenate(parts), *outputs)
 
     @contextlib.contextmanager
-    def _batch_size_known(self, batches):
-        """Tell the compiled loss whether Keras's traced step would know the batch size (no partial batch)."""
+    def _batch_size_known(self, batches, function):
+        """Tell the compiled loss whether Keras's step knows the batch size: eager always, traced unless partial."""
         if self._compile_loss is None:
             yield
             return
         saved = self._compile_loss.batch_size_is_static
-        self._compile_loss.batch_size_is_static = batches.num_samples % batches.batch_size == 0
+        self._compile_loss.batch_size_is_static = not function.traced or batches.num_samples % batches.batch_size == 0
         try:
             yield
         finally:
@@ -426,6 +457,25 @@ class Trainer:
         results = [logs[name] for name in names if name in logs]
         results += [logs[key] for key in sorted(logs) if key not in names]
         return results[0] if len(results) == 1 else results
+
+
+class StepFunction:
+    """A step as Keras's TF trainer runs it: traced by ``tf.function`` or, with ``run_eagerly=True``, eagerly.
+
+    What tracing changes in the numbers: a traced step runs inside :func:`reference.ops.remember_logits`, so the
+    cross-entropies find the logits behind a ``Softmax``/``Sigmoid`` op as Keras's ``_get_logits`` does in a
+    graph; and ``traced`` tells :meth:`Trainer._batch_size_known` that the batch size may be unknown.
+    """
+
+    def __init__(self, step, traced):
+        self.step = step
+        self.traced = traced
+
+    def __call__(self, data):
+        if not self.traced:
+            return self.step(data)
+        with ops.remember_logits():
+            return self.step(data)
 
 
 # --- data -------------------------------------------------------------------------
