@@ -18,7 +18,10 @@ the gradient of the input images, as TF would not either).
 
 An array computed outside the tape's sight, e.g. with ``np.mean`` instead of
 ``reference.ops.reduce_mean``, is not in the records: asking for its gradient
-raises a ``ValueError`` saying so, never a silent zero.
+raises a ``ValueError`` saying so, where TF returns ``None`` for every source
+(the departure ``unrecorded-target``). A recorded target that depends on none
+of the sources gets TF's answer: ``None`` for each, or zeros with
+``unconnected_gradients="zero"``.
 """
 
 import contextlib
@@ -98,8 +101,8 @@ class GradientTape:
         _active_tapes.remove(self)
 
     def watch(self, array):
-        """Track ``array`` (or each array of a list) like a trainable variable."""
-        for a in array if isinstance(array, (list, tuple)) else [array]:
+        """Track ``array`` (or each array of a nested list, tuple or dict) like a trainable variable."""
+        for a in _flatten(array):
             if not isinstance(a, np.ndarray):
                 raise TypeError(f"`watch` takes NumPy arrays; got {type(a).__name__}.")
             self._tracked[id(a)] = a
@@ -119,14 +122,15 @@ class GradientTape:
 
         Args:
             target: an array computed inside this tape by recorded ops.
-            sources: an array or a (nested-free) list/tuple of arrays.
+            sources: an array, or a nested list, tuple or dict of arrays; the
+                gradients come back in the same structure (``tf.nest``'s).
             output_gradients: the upstream gradient ``dL/dtarget``; ones by default.
             unconnected_gradients: ``"none"`` (TF's default) returns ``None`` for
-                a source the target does not depend on; ``"zero"`` returns zeros.
+                a source the target does not depend on, ``"zero"`` zeros of its
+                shape, even when that is every source.
 
         Raises:
-            ValueError: if ``target`` was not recorded by this tape, or if it
-                depends on none of the sources.
+            ValueError: if ``target`` was not recorded by this tape.
             RuntimeError: on a second call to a non-persistent tape.
         """
         if unconnected_gradients not in ("none", "zero"):
@@ -134,8 +138,7 @@ class GradientTape:
         if self._used and not self.persistent:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of gradients.")
         self._used = True
-        single = not isinstance(sources, (list, tuple))
-        sources = [sources] if single else list(sources)
+        structure, sources = sources, _flatten(sources)
         # a watched array is its own target too (TF: the gradient of a watched x, or of cast(x, x.dtype)
         # which returns x itself, with respect to x is dy); found by the parity suite's `cast` row
         if not any(output is target for output, *_ in reversed(self._records)) and not self._is_tracked(target):
@@ -155,13 +158,28 @@ class GradientTape:
                     key = id(x)
                     grads[key] = grads[key] + dx if key in grads else dx
         result = [grads.get(id(s)) for s in sources]
-        if all(g is None for g in result):
-            raise ValueError(
-                "`target` does not depend on any of `sources`: every gradient would be None. "
-                "Check that the sources are the arrays used in the forward pass (e.g. `model.variables`)."
-            )
         if unconnected_gradients == "zero":
             result = [np.zeros_like(s) if g is None else g for s, g in zip(sources, result)]
         if not self.persistent:
             self._records, self._tracked = [], {}
-        return result[0] if single else result
+        return _pack_like(structure, iter(result))
+
+
+def _flatten(structure):
+    """The arrays of a nested list, tuple or dict, in ``tf.nest.flatten``'s order (a dict's by sorted key)."""
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in _flatten(structure[key])]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in _flatten(item)]
+    return [structure]
+
+
+def _pack_like(structure, leaves):
+    """``leaves`` (an iterator, :func:`_flatten`'s order) in ``structure``'s shape: ``tf.nest.pack_sequence_as``."""
+    if isinstance(structure, dict):
+        packed = {key: _pack_like(structure[key], leaves) for key in sorted(structure)}
+        return {key: packed[key] for key in structure}
+    if isinstance(structure, (list, tuple)):
+        items = [_pack_like(item, leaves) for item in structure]
+        return type(structure)(*items) if hasattr(structure, "_fields") else type(structure)(items)  # namedtuple
+    return next(leaves)

@@ -61,13 +61,40 @@ def test_loss_computed_outside_the_tape_is_an_error():
         tape.gradient(loss, x)
 
 
-def test_target_independent_of_sources_is_an_error():
-    a, b = np.ones(2), np.ones(2)
+@pytest.mark.parametrize("unconnected, expected", [("none", [None, None]), ("zero", [np.zeros(2), np.zeros((1, 3))])])
+def test_a_target_independent_of_every_source_gets_tf_s_none_or_zeros(unconnected, expected):
+    a, b, c = np.ones(2), np.ones(2), np.ones((1, 3))
     with rk.GradientTape() as tape:
+        tape.watch([a, b, c])
+        y = ops.reduce_sum(a)
+    grads = tape.gradient(y, [b, c], unconnected_gradients=unconnected)
+    assert len(grads) == 2
+    for g, e in zip(grads, expected):
+        assert g is None if e is None else (np.array_equal(g, e) and g.shape == e.shape)
+
+
+def test_a_single_unconnected_source_gets_a_single_answer():
+    a, b = np.ones(2), np.ones(3)
+    with rk.GradientTape(persistent=True) as tape:
         tape.watch([a, b])
         y = ops.reduce_sum(a)
-    with pytest.raises(ValueError, match="does not depend on any of `sources`"):
-        tape.gradient(y, [b])
+    assert tape.gradient(y, b) is None
+    np.testing.assert_array_equal(tape.gradient(y, b, unconnected_gradients="zero"), np.zeros(3))
+
+
+def test_nested_sources_come_back_in_their_structure():
+    a, b = np.array([1.0, 2.0]), np.ones((1, 1))
+    with rk.GradientTape(persistent=True) as tape:
+        tape.watch({"a": a, "b": [b]})
+        y = ops.reduce_sum(ops.multiply(a, 2.0))
+    grads = tape.gradient(y, {"b": [b, (a,)], "a": a})
+    assert list(grads) == ["b", "a"] and isinstance(grads["b"], list) and isinstance(grads["b"][1], tuple)
+    assert grads["b"][0] is None
+    np.testing.assert_array_equal(grads["b"][1][0], [2.0, 2.0])
+    np.testing.assert_array_equal(grads["a"], [2.0, 2.0])
+    da, db = tape.gradient(y, (a, b), unconnected_gradients="zero")
+    np.testing.assert_array_equal(db, np.zeros((1, 1)))
+    assert tape.gradient(y, []) == []
 
 
 def test_non_persistent_tape_refuses_a_second_call_and_persistent_allows_it():
