@@ -16,37 +16,50 @@ from .tolerances import TRAJECTORY_STEPS
 
 
 def report_main(argv):
+    from . import report
+
     parser = argparse.ArgumentParser(
         prog="python -m parity_tests report",
-        description="Measure the float32 reference and float32 TensorFlow against a float64 oracle, op by op; "
-                    "train both side by side in eager and tf.function mode; write a Markdown report with PNGs.")
-    parser.add_argument("--out", required=True, metavar="DIR", help="folder for README.md and the PNGs")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the op inputs, the weights and the batches "
+        description="Measure every row of the parity tables (ops and their gradients, metrics, optimizer "
+                    "trajectories, schedules): the float32 reference and float32 Keras-TF against a float64 oracle; "
+                    "train both side by side in eager and tf.function mode; write README.md, parity.json and PNGs.")
+    parser.add_argument("--out", required=True, metavar="DIR", help="folder for README.md, parity.json and the PNGs")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the inputs, the weights and the batches "
                                                             "(default: 0)")
-    parser.add_argument("--draws", type=positive_int, default=20, help="input draws per op (default: 20)")
+    parser.add_argument("--draws", type=positive_int, default=None,
+                        help="draws per row in every table (default: " +
+                             ", ".join(f"{n} per {t} row" for t, n in report.DRAWS.items()) + ")")
+    parser.add_argument("--only", metavar="REGEX", default=None,
+                        help="measure only the rows whose id (the pytest id of its test) matches REGEX")
     parser.add_argument("--steps", type=positive_int, default=TRAJECTORY_STEPS,
-                        help=f"training steps per trajectory (default: {TRAJECTORY_STEPS})")
+                        help=f"training steps per trajectory (default: {TRAJECTORY_STEPS}, the target's horizon)")
     parser.add_argument("--data", metavar="PATH", default=None,
                         help="MNIST for the trajectories (default: $MNIST_PATH, then the Keras cache)")
     parser.add_argument("--no-trajectory", dest="trajectory", action="store_false",
-                        help="only the op table: no training, no MNIST needed")
+                        help="only the tables: no training, no MNIST needed")
     args = parser.parse_args(argv)
+
+    import re
+
+    import keras
 
     from tf_impl import tf
 
-    from . import report
-
-    keras = tf.keras
     command = "python -m parity_tests report " + shlex.join(argv)
+    draws = {t: args.draws or n for t, n in report.DRAWS.items()}
+    only = re.compile(args.only).search if args.only else None
     start = time.perf_counter()
-    print(f"measuring {len(report.op_db.REPORT_ROWS)} op rows, {args.draws} draws each ...", flush=True)
-    op_rows = report.measure_ops(draws=args.draws, seed=args.seed, tf=tf, keras=keras)
+    print(f"measuring every row ({', '.join(f'{n} draws per {t} row' for t, n in draws.items())}) ...", flush=True)
+    rows = report.measure_all(draws, args.seed, tf, keras, only,
+                              on_table=lambda name, n: print(f"  {n} {name} rows, "
+                                                             f"{time.perf_counter() - start:.0f} s", flush=True))
     trajectories = None
     if args.trajectory:
         print(f"training {args.steps} steps in eager and in tf.function mode ...", flush=True)
         trajectories = report.run_trajectories(args.steps, seed=args.seed, data_path=args.data)
-    path = report.write_report(args.out, op_rows, trajectories, report.environment(tf, keras), command, args.seed)
-    print(f"wrote {path} in {time.perf_counter() - start:.0f} s")
+    path = report.write_report(args.out, rows, trajectories, report.stamp(command, tf, keras), args.seed, draws,
+                               seconds=time.perf_counter() - start)
+    print(f"wrote {path} and {report.JSON_NAME} in {time.perf_counter() - start:.0f} s")
     return 0
 
 
@@ -83,7 +96,29 @@ def pages_main(argv):
     return 0
 
 
-COMMANDS = {"report": report_main, "departures": departures_main, "pages": pages_main}
+def differential_main(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m parity_tests differential",
+        description="Random configurations of every loss, activation, metric, optimizer and schedule, on the "
+                    "reference and on Keras: counts of agreements and every disagreement.")
+    parser.add_argument("--cases", type=positive_int, default=200, help="cases per family (default: 200)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the configurations (default: 0)")
+    parser.add_argument("--family", action="append", default=None, help="only this family (repeatable)")
+    args = parser.parse_args(argv)
+
+    from . import differential
+
+    summary = differential.run(args.cases, args.seed, args.family)
+    findings = [o for o in summary.outcomes if o.verdict not in ("agree", "both raise")]
+    for o in findings:
+        print(f"{o.verdict:9} {o.family}/{o.name}: {o.call}\n          {o.detail}")
+    for family, counts in summary.counts().items():
+        print(f"{family:12} " + ", ".join(f"{v} {n}" for v, n in sorted(counts.items())))
+    return 1 if findings else 0
+
+
+COMMANDS = {"report": report_main, "departures": departures_main, "pages": pages_main,
+            "differential": differential_main}
 
 
 def main(argv=None):
