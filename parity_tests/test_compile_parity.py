@@ -4,8 +4,12 @@ The resolution tests call Keras's own ``keras.src.trainers.compile_utils``
 (``get_metric``, ``get_loss``) on arrays of the drawn shapes and compare the
 class and name it picks with the reference's. The structure tests compile
 the same multi-output model on both sides and compare the log keys (and
-values) of one epoch, and which configurations both reject.
+values) of one epoch, traced and eagerly, and which configurations both
+reject. The execution tests compare how ``run_eagerly`` and ``jit_compile``
+resolve.
 """
+
+import warnings
 
 import numpy as np
 import pytest
@@ -85,11 +89,11 @@ def _two_output_data(n=10):
             [rng.integers(0, 4, n), rng.integers(0, 2, n).astype("float32")])
 
 
-def _fit_both(as_dict, compile_kwargs, y_of=lambda y: y):
+def _fit_both(as_dict, compile_kwargs, y_of=lambda y: y, run_eagerly=False):
     x, y = _two_output_data()
     tf_model, ref_model = paired(TFTwoHeads(as_dict), RefTwoHeads(as_dict), x)
-    tf_model.compile(keras.optimizers.SGD(0.0), **compile_kwargs)
-    ref_model.compile(rk.optimizers.SGD(0.0), **compile_kwargs)
+    tf_model.compile(keras.optimizers.SGD(0.0), run_eagerly=run_eagerly, **compile_kwargs)
+    ref_model.compile(rk.optimizers.SGD(0.0), run_eagerly=run_eagerly, **compile_kwargs)
     fit = dict(batch_size=4, epochs=1, shuffle=False, verbose=0)
     return ref_model.fit(x, y_of(y), **fit).history, tf_model.fit(x, y_of(y), **fit).history
 
@@ -105,8 +109,10 @@ def _fit_both(as_dict, compile_kwargs, y_of=lambda y: y):
                 loss_weights={"a": 2.0, "b": 1.0}, metrics={"b": ["accuracy", "bce"]}),
      lambda y: {"a": y[0], "b": y[1][:, None]}),
 ])
-def test_multi_output_log_keys_and_values_match_keras(as_dict, compile_kwargs, y_of):
-    ref_logs, tf_logs = _fit_both(as_dict, compile_kwargs, y_of)
+@pytest.mark.parametrize("run_eagerly", [False, True], ids=["graph", "eager"])
+def test_multi_output_log_keys_and_values_match_keras(as_dict, compile_kwargs, y_of, run_eagerly):
+    """10 samples in batches of 4: the partial batch makes the per-output losses differ between the two modes."""
+    ref_logs, tf_logs = _fit_both(as_dict, compile_kwargs, y_of, run_eagerly)
     assert_logs_match(ref_logs, tf_logs, "float32", 0, "fit")
 
 
@@ -125,3 +131,23 @@ def test_both_reject_the_same_configurations(compile_kwargs):
         with pytest.raises(ValueError):
             model.compile(framework.optimizers.SGD(0.0), **compile_kwargs)
             model.fit(x, y, verbose=0)
+
+
+# --- execution ----------------------------------------------------------------------------------
+
+
+def _compiled(model, framework, **kwargs):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.compile(framework.optimizers.SGD(0.0), "mse", **kwargs)
+    return model.run_eagerly, model.jit_compile, [str(w.message) for w in caught if "jit_compile" in str(w.message)]
+
+
+@pytest.mark.parametrize("run_eagerly", [False, True])
+@pytest.mark.parametrize("jit_compile", ["auto", False, True])
+def test_run_eagerly_and_jit_compile_resolve_like_keras(run_eagerly, jit_compile):
+    """``"auto"`` is ``False`` eagerly and on this CPU-only machine; ``True`` with ``run_eagerly`` warns, then is False."""
+    x = np.zeros((2, 5), "float32")
+    tf_model, ref_model = paired(TFTwoHeads(), RefTwoHeads(), x)
+    assert _compiled(ref_model, rk, run_eagerly=run_eagerly, jit_compile=jit_compile) == \
+        _compiled(tf_model, keras, run_eagerly=run_eagerly, jit_compile=jit_compile)
