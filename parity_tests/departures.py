@@ -51,6 +51,28 @@ DEPARTURES = (
             "the reference flushes it (`reference.ops.flush_subnormal`).",
         test="parity_tests/test_ops.py::test_relu_gradient_at_a_subnormal_input",
     ),
+    Departure(
+        id="unrecorded-target",
+        names=("GradientTape.gradient",),
+        keras="`tf.GradientTape.gradient(target, sources)` for a target the tape never recorded (computed before "
+              "the tape, from nothing it watches, or a constant) returns `None` for every source, zeros with "
+              "`unconnected_gradients=\"zero\"`.",
+        reference="Raises a `ValueError`: the target was not recorded, with the likely cause (plain NumPy such as "
+                  "`np.mean` instead of `ops.reduce_mean`). A recorded target that depends on none of the sources "
+                  "gets TF's `None`s or zeros.",
+        why="The tape cannot see plain NumPy, so a loss computed with `np.mean` is an unrecorded target: TF's answer "
+            "would be silent `None`s, or zeros that train nothing.",
+        test="parity_tests/test_tape_parity.py::test_an_unrecorded_target_raises_where_tf_answers_none",
+    ),
+    Departure(
+        id="cce-negative-axis",
+        names=("CategoricalCrossentropy", "categorical_crossentropy"),
+        keras="`from_logits=True` with a negative `axis` other than -1 (e.g. -2) raises `InvalidArgumentError` "
+              "(TF's `softmax_cross_entropy_with_logits` builds `range(0, axis)` from the negative axis).",
+        reference="Computes the loss along that axis, the value Keras gives for the same axis written as positive.",
+        why="A bug, not a rule: the positive axis works in Keras, and a negative axis is valid everywhere else.",
+        test="parity_tests/test_losses.py::test_categorical_crossentropy_from_logits_on_a_negative_inner_axis",
+    ),
 )
 
 

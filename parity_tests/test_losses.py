@@ -134,3 +134,105 @@ def test_clip_bounds_pass_the_gradient(dtype):
                   what="gradient at the clip bounds", inputs={"y_true": np.array([0]), "y_pred": y_pred},
                   ref="rk.losses.sparse_categorical_crossentropy(y_true, y_pred)",
                   tf="keras.losses.sparse_categorical_crossentropy(y_true, y_pred)")
+
+
+# --- input dtypes: what Keras's loss code does with integer, half-precision and policy inputs ------------------
+
+
+def test_circle_leaves_out_a_loss_tf_flushes_to_zero():
+    """One sample's loss is 8.3e-41, a float32 subnormal: TF flushes it to 0, so Keras's mask ``loss > 0`` drops it
+    and the mean divides by 2 nonzero losses, not 3."""
+    y_true = np.int32([1, 0, 1, 0])
+    y_pred = np.float32([[1.2, 1.6], [1.3, -0.4], [-0.1, -0.3], [1.4, 0.9]])
+    want = np.float32(61.016006)
+    assert np.asarray(keras.losses.Circle(margin=1.0)(y_true, y_pred)) == pytest.approx(want, rel=1e-6)
+    assert rk.losses.Circle(margin=1.0)(y_true, y_pred) == pytest.approx(want, rel=1e-6)
+
+
+# a float y_true meeting an integer y_pred is truncated to it: (0.5, 2.7, 1.0) -> (0, 2, 1) against (0, 3, 1)
+INTEGER_Y_PRED = {"mean_squared_error": (1 / 3, "float32"), "mean_absolute_error": (1 / 3, "float32"),
+                  "huber": (0.0, "float32"), "mean_squared_logarithmic_error": (0.02758699, "float32"),
+                  "mean_absolute_percentage_error": (np.nan, "float64")}
+RAISES_ON_INTEGER_Y_PRED = ("hinge", "squared_hinge", "categorical_hinge", "log_cosh", "kl_divergence", "poisson",
+                            "cosine_similarity", "binary_crossentropy", "categorical_crossentropy", "dice", "tversky",
+                            "binary_focal_crossentropy", "categorical_focal_crossentropy")
+
+
+@pytest.mark.parametrize("name", sorted(INTEGER_Y_PRED))
+@pytest.mark.parametrize("int_dtype", ["int32", "int64"])
+def test_loss_functions_compute_in_an_integer_y_pred_dtype(name, int_dtype):
+    """The function forms convert ``y_true`` to ``y_pred``'s dtype: integer arithmetic, as Keras's."""
+    y_true, y_pred = np.array([[0.5, 2.7, 1.0]]), np.array([[0, 3, 1]], dtype=int_dtype)
+    value, dtype = INTEGER_Y_PRED[name]
+    for side, fn in (("tensorflow", getattr(keras.losses, name)), ("reference", getattr(rk.losses, name))):
+        out = np.asarray(fn(y_true, y_pred))
+        assert out.dtype == dtype, f"{side}: {name} returns {out.dtype}, expected {dtype}"
+        np.testing.assert_allclose(out, [value], rtol=1e-6, err_msg=f"{side}: {name}")
+
+
+@pytest.mark.parametrize("name", RAISES_ON_INTEGER_Y_PRED)
+def test_loss_functions_refuse_an_integer_y_pred_where_keras_fails(name):
+    y_true, y_pred = np.array([[0.5, 2.7, 1.0]]), np.int32([[0, 3, 1]])
+    with pytest.raises((TypeError, tf.errors.InvalidArgumentError)):
+        getattr(keras.losses, name)(y_true, y_pred)
+    with pytest.raises(TypeError, match="y_pred"):
+        getattr(rk.losses, name)(y_true, y_pred)
+
+
+@pytest.mark.parametrize("name", ["mean_squared_error", "mean_absolute_error", "huber", "mean_absolute_percentage_error"])
+def test_loss_functions_refuse_a_bool_y_pred_where_keras_fails(name):
+    y_true, y_pred = np.array([[0.5, 2.7, 1.0]]), np.array([[False, True, True]])
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        getattr(keras.losses, name)(y_true, y_pred)
+    with pytest.raises(TypeError, match="y_pred"):
+        getattr(rk.losses, name)(y_true, y_pred)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_msle_promotes_half_precision_to_float32(dtype):
+    """Keras's ε is a float32 tensor: ``maximum(y_pred, ε)`` promotes float16 and bfloat16 to float32."""
+    y_true, y_pred = (np.asarray(np.array(v, np.float32), dtype=rk.config.standardize_dtype(dtype))
+                      for v in ([[0.5, 2.7]], [[0.1, 3.0]]))
+    out = np.asarray(keras.losses.mean_squared_logarithmic_error(y_true, y_pred))
+    ref = rk.losses.mean_squared_logarithmic_error(y_true, y_pred)
+    assert out.dtype == ref.dtype == np.float32
+    assert_parity(ref, out, op="transcendental", dtype="float32", size=2, what="msle on half-precision inputs")
+
+
+POLICIES = ["mixed_float16", "mixed_bfloat16", "float16", "bfloat16"]
+
+
+@pytest.mark.parametrize("policy", POLICIES + ["DTypePolicy(mixed_float16)"])
+@pytest.mark.parametrize("row_name", sorted(n for n in rk.losses.ALL_CLASSES if n in op_db.BY_NAME))
+def test_every_loss_class_computes_in_its_policy_compute_dtype(row_name, policy):
+    """``dtype=`` takes a policy name or a ``DTypePolicy``; the loss computes in its compute dtype (Keras's
+    ``Loss.__init__``), here on the row's first pinned class example."""
+    row = op_db.BY_NAME[row_name]
+    sample = row.pinned("float32")[0]
+    name = policy.removeprefix("DTypePolicy(").removesuffix(")")
+    ref_policy = rk.dtype_policies.DTypePolicy(name) if policy.startswith("DTypePolicy") else name
+    tf_policy = keras.DTypePolicy(name) if policy.startswith("DTypePolicy") else name
+    code = "dtype=y_pred.dtype.name"
+    assert code in row.ref and code in row.tf, row.name
+    ref = np.asarray(eval(row.ref.replace(code, "dtype=policy"), {"rk": rk, "np": np, "policy": ref_policy, **sample}))
+    out = eval(row.tf.replace(code, "dtype=policy"),
+               {"tf": tf, "keras": keras, "np": np, "policy": tf_policy,
+                **{k: tf.constant(v) if isinstance(v, np.ndarray) else v for k, v in sample.items()}}).numpy()
+    compute = rk.dtype_policies.DTypePolicy(name).compute_dtype
+    assert ref.dtype == out.dtype == rk.config.standardize_dtype(compute), (ref.dtype, out.dtype)
+    op, size, scale = row.forward_tolerance(sample)
+    assert_parity(ref.astype(np.float32), out.astype(np.float32), op="half_precision", dtype=compute, size=size + 8,
+                  scale=scale, what=f"{row.name} with dtype={policy}", **dict(zip(("inputs", "ref", "tf"), row.repro(sample))))
+
+
+def test_categorical_crossentropy_from_logits_on_a_negative_inner_axis():
+    """Departure ``cce-negative-axis``: Keras raises (TF's ``softmax_cross_entropy_with_logits`` builds a range
+    from 0 to the negative axis); the reference computes the loss on that axis, as for the positive axis."""
+    y_true = np.float32([[[1, 0], [0, 1]], [[0, 1], [1, 0]]])
+    logits = np.float32([[[1, 2], [3, -1]], [[0.5, 0], [2, 1]]])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Range"):
+        keras.losses.CategoricalCrossentropy(from_logits=True, axis=-2)(y_true, logits)
+    on_axis_1 = np.asarray(keras.losses.CategoricalCrossentropy(from_logits=True, axis=1)(y_true, logits))
+    ref = rk.losses.CategoricalCrossentropy(from_logits=True, axis=-2)(y_true, logits)
+    assert_parity(ref, on_axis_1, op="cross_entropy", dtype="float32", size=4, scale=4,
+                  what="axis=-2 against Keras's axis=1")

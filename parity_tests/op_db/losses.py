@@ -138,7 +138,9 @@ ROWS = [
            sample=lambda d: S.regression(d), tol="reduction",
            size=lambda s: s["y_pred"].size + 2, scale=mse_scale,
            grad_wrt=("y_pred",), grad_size=lambda s: 4, grad_scale=mse_grad_scale,
-           fd_sample=lambda: S.regression("float64", fd=True)),
+           fd_sample=lambda: S.regression("float64", fd=True),
+           examples=({"y_true": [[0.5, 2.7]], "y_pred": [[0.1, 3.0]], "sample_weight": None,
+                      "reduction": "sum_over_batch_size"},)),
     # the rest of keras.losses (issue 11) --------------------------------------------------
 ]
 
@@ -297,5 +299,5 @@ ROWS += [
            sample=lambda d: S.ctc_loss(d, False).map(_with_lengths), tol="cross_entropy",
            size=lambda s: int(np.size(s["y_pred"])) + 2, scale=K.term_scale(K.ctc_term), grad_wrt=("y_pred",),
            grad_scale=K.slope_scale(K.ctc_slope), fd_sample=lambda: S.ctc_loss("float64", False, True).map(_with_lengths),
-           fd_sides=("reference",), dtypes=("float32",)),
+           fd_sides=(), dtypes=("float32",)),   # float32 whatever the input, on both sides
 ]

@@ -10,13 +10,17 @@ batch itself), with the cosine distances ``d = max(1 - x·rᵀ, 0)``, margin ``m
 
 (the paper's formula on similarities ``s = 1 - d``, written on distances as Keras does). Every step is a
 recorded op. A sample without positives or without negatives has a ``logsumexp`` of ``-inf`` and a loss of
-0; Keras masks the zero losses (``loss > 0``), so the mean divides by the number of nonzero ones.
+0; Keras masks the zero losses (``loss > 0``), so the mean divides by the number of nonzero ones. A loss that
+is a subnormal number (8e-41 in float32) is 0 for TF, which flushes it, so it is left out too.
+
+An integer ``y_pred`` is multiplied in integers by Keras, then meets the float ``0.0`` of the clip at 0 and goes
+on in float32; the reference computes in float32 from the start (the same values for embeddings below 2²⁴).
 """
 
 import numpy as np
 
 from .. import ops
-from .loss import LossFunctionWrapper, _as_array, set_keras_mask
+from .loss import LossFunctionWrapper, _as_array, convert_y_pred, promoted_by_float32, set_keras_mask
 
 
 def build_pos_neg_masks(query_labels, key_labels, remove_diagonal=True):
@@ -41,7 +45,8 @@ def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal
         gamma: the scale ``γ``.
         margin: the relaxation ``m``.
     """
-    y_pred = _as_array(y_pred)
+    y_pred = convert_y_pred(y_pred, "circle", accepts="fiu")
+    y_pred = _as_array(y_pred, promoted_by_float32(y_pred.dtype)) if y_pred.dtype.kind in "iu" else y_pred
     y_true = np.asarray(y_true).astype(np.int32)
     ref_embeddings = y_pred if ref_embeddings is None else _as_array(ref_embeddings, dtype=y_pred.dtype)
     ref_labels = y_true if ref_labels is None else np.asarray(ref_labels).astype(np.int32)
@@ -63,7 +68,7 @@ def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal
     p_loss = ops.reduce_logsumexp(ops.where(positive, pos_wdists, minus_inf), axis=1)
     n_loss = ops.reduce_logsumexp(ops.where(negative, neg_wdists, minus_inf), axis=1)
     loss = ops.softplus(ops.add(p_loss, n_loss))
-    return set_keras_mask(loss, loss > 0)
+    return set_keras_mask(loss, ops.flush_subnormal(loss) > 0)   # TF flushed a subnormal loss to 0
 
 
 class Circle(LossFunctionWrapper):

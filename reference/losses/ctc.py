@@ -15,8 +15,8 @@ moves start→label 1, start→blank 0, label k→blank k, blank k→label k+1, 
 
 **TF's departures.** "Impossible" is not ``-inf``: TF's initial and final log-probabilities use
 ``log_0 = float32(log 1e-307) = -706.89``, so a label sequence that cannot fit in T frames costs about
-``707 + …``, a large finite number, and its gradient is finite. Keras computes float64 inputs in float32
-(TF's dense CTC raises on float64) and casts the loss back.
+``707 + …``, a large finite number, and its gradient is finite. Everything is computed in float32, float64 and
+float16 logits included (Keras casts them, as TF's dense CTC refuses float64), and the loss cast back.
 
 **The backward** (TF's custom gradient, not the derivative of the code above): with the per-frame state
 posteriors ``γₜ(s) ∝ αₜ(s)·βₜ₊₁(s)`` summed onto the classes they emit::
@@ -30,7 +30,7 @@ import numpy as np
 
 from .. import ops
 from ..tape import record
-from .loss import LossFunctionWrapper, _as_array
+from .loss import LossFunctionWrapper, _as_array, promoted_by_float32
 
 LOG_0 = float(np.float32(np.log(1e-307)))  # TF's stand-in for log 0 in the initial and final states
 
@@ -69,13 +69,19 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
         output_length: the logit lengths (B,); frames after them are ignored.
         mask_index: the blank class.
 
-    Returns the loss (B,) in ``output``'s dtype, computed in it (float64 included, which TF refuses; see
-    :func:`ctc` for Keras's float32 cast). Backward: see the module docstring.
+    Returns the loss (B,), computed in float32 whatever ``output``'s dtype, as Keras's TensorFlow backend does
+    (TF's dense CTC casts half precision to float32 and refuses float64, so Keras casts float64 logits to float32
+    itself), and returned in ``result_type(output.dtype, float32)``: float64 for float64 logits, else float32.
+    Backward: see the module docstring.
     """
-    target = np.asarray(target).astype(np.int64)
-    if target.ndim != 2 or output.ndim != 3 or target.shape[0] != output.shape[0]:
-        raise ValueError(f"`target` must be (batch, max_length) and `output` (batch, frames, classes) with the "
-                         f"same batch: got target.shape={target.shape}, output.shape={output.shape}.")
+    output = _as_array(output)
+    result_dtype = promoted_by_float32(output.dtype)
+    loss = _ctc_loss_float32(target, ops.cast(output, np.float32), target_length, output_length, mask_index)
+    return ops.cast(loss, result_dtype)
+
+
+def _ctc_loss_float32(target, output, target_length, output_length, mask_index):
+    """:func:`ctc_loss` on float32 logits, with its backward."""
     dtype = output.dtype
     batch, frames, classes = output.shape
     logits = np.transpose(output, (1, 0, 2))         # time major, as TF works
@@ -140,8 +146,7 @@ def ctc(y_true, y_pred):
     (B, T, C), one value per sample; see the module docstring.
 
     As Keras's ``ctc``: every sample uses all T frames, and its label length is the *number of nonzero
-    labels* (a 0 inside a sequence shortens it, it does not split it). Float64 logits are computed in float32,
-    as Keras's TensorFlow backend does, and the loss is cast back.
+    labels* (a 0 inside a sequence shortens it, it does not split it). Computed in float32 (:func:`ctc_loss`).
     """
     y_true = np.asarray(y_true)
     y_pred = _as_array(y_pred)
@@ -151,13 +156,9 @@ def ctc(y_true, y_pred):
     if y_pred.ndim != 3:
         raise ValueError(f"Logits `y_pred` are expected to be a tensor of shape `(batch_size, max_length, "
                          f"num_classes)`. Received: y_pred.shape={y_pred.shape}")
-    result_dtype = np.result_type(y_pred.dtype, np.float32)
-    compute_dtype = np.float32 if result_dtype == np.float64 else result_dtype
     batch, frames = y_pred.shape[:2]
     target_length = np.sum(y_true != 0, axis=-1).astype(np.int32)
-    loss = ctc_loss(y_true.astype(np.int32), ops.cast(y_pred, compute_dtype), target_length,
-                    np.full(batch, frames, np.int32), mask_index=0)
-    return ops.cast(loss, result_dtype)
+    return ctc_loss(y_true.astype(np.int32), y_pred, target_length, np.full(batch, frames, np.int32), mask_index=0)
 
 
 class CTC(LossFunctionWrapper):

@@ -12,7 +12,7 @@ import weakref
 
 import numpy as np
 
-from .. import config, ops
+from .. import config, dtype_policies, ops
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -38,6 +38,35 @@ def _as_array(x, dtype=None):
     if isinstance(x, np.ndarray) and config.is_float_dtype(x.dtype):
         return ops.cast(x, dtype)
     return np.asarray(x, dtype=dtype or config.floatx())
+
+
+def convert_y_pred(y_pred, loss, accepts="f"):
+    """``y_pred`` as a loss *function* takes it: Keras's ``ops.convert_to_tensor(y_pred)``, with no dtype.
+
+    A float ndarray is kept as is (float16 stays float16), an integer or bool one keeps its dtype (Python ints
+    become int32, as TF converts them; Python floats ``floatx``). Keras then converts ``y_true`` to that dtype
+    (``convert_to_tensor(y_true, dtype=y_pred.dtype)``), so a float ``y_true`` meets an integer ``y_pred``
+    truncated. ``accepts``: the dtype kinds (``"f"``, ``"i"`` and ``"u"`` integers, ``"b"`` bool) for which
+    Keras's arithmetic goes through; for any other, Keras fails on a float constant cast to the integer dtype or
+    on a float-only kernel, and the reference raises a ``TypeError`` naming ``y_pred``.
+    """
+    if not isinstance(y_pred, np.ndarray):
+        array = np.asarray(y_pred)
+        y_pred = array.astype(np.int32) if array.dtype.kind in "iu" else _as_array(y_pred) \
+            if array.dtype.kind != "b" else array
+    kind = "f" if config.is_float_dtype(y_pred.dtype) else y_pred.dtype.kind
+    if kind not in accepts:
+        raise TypeError(f"`{loss}` needs a floating-point `y_pred`, as Keras's does (it fails on a float constant "
+                        f"or a float-only op in {y_pred.dtype}). Received: y_pred.dtype={y_pred.dtype}")
+    return y_pred
+
+
+def promoted_by_float32(dtype):
+    """The dtype in which an input of ``dtype`` meets a float32 constant *tensor* in Keras's code (such as
+    ``convert_to_tensor(backend.epsilon())``): float64 stays float64, everything else (float16, bfloat16, integers,
+    bool) becomes float32, as Keras's type promotion (``backend.result_type``) has it. NumPy would keep float16.
+    """
+    return np.dtype(np.float64) if np.dtype(dtype) == np.float64 else np.dtype(np.float32)
 
 
 def check_broadcastable(y_true, y_pred):
@@ -148,7 +177,7 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     if reduction == "sum":
         return loss
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        divisor = np.sum(sample_weight, dtype=values.dtype)
+        divisor = ops.flush_subnormal(np.sum(sample_weight, dtype=values.dtype))   # TF's sum flushes
     else:
         divisor = np.asarray(values.size, dtype=values.dtype)
     if divisor == 0:
@@ -163,7 +192,9 @@ class Loss:
         reduction: ``"sum_over_batch_size"`` (default), ``"sum"``, ``"mean"``,
             ``"mean_with_sample_weight"``, or ``None``/``"none"``.
         name: a name for the loss.
-        dtype: the dtype of the computation; ``None`` means ``floatx()``.
+        dtype: the dtype of the computation: a dtype name, a policy name such as ``"mixed_float16"`` or a
+            :class:`~reference.dtype_policies.DTypePolicy`, whose ``compute_dtype`` is used (Keras's rule);
+            ``None`` means ``floatx()``.
 
     Like Keras, the call converts ``y_true`` *and* ``y_pred`` to ``dtype``
     first, so integer labels pass through a float cast.
@@ -172,7 +203,8 @@ class Loss:
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
         self.reduction = standardize_reduction(reduction)
         self.name = name or type(self).__name__.lower()
-        self.dtype = config.standardize_dtype(dtype).name
+        self._dtype_policy = dtype_policies.get(dtype or config.floatx())
+        self.dtype = config.standardize_dtype(self._dtype_policy.compute_dtype).name
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         y_pred = _as_array(y_pred, self.dtype)

@@ -25,7 +25,7 @@ differentiable. Where Keras departs from the textbook formula, so do we:
 import numpy as np
 
 from .. import config, ops
-from .loss import Loss, LossFunctionWrapper, _as_array, check_broadcastable, set_keras_mask
+from .loss import Loss, LossFunctionWrapper, _as_array, check_broadcastable, convert_y_pred, set_keras_mask
 
 
 def _sparse_crossentropy_kernel(target, output, from_logits, axis):
@@ -70,7 +70,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     then divides by the number of valid entries, not by the batch size. The mask is reshaped to the loss's
     shape, ``y_pred.shape`` without the class axis, so labels (N, 1) against (N, C) work (keras#19825).
     """
-    y_pred = _as_array(y_pred)
+    y_pred = convert_y_pred(y_pred, "sparse_categorical_crossentropy")
     y_true = np.asarray(y_true)
     if y_true.ndim == y_pred.ndim and y_true.ndim and y_true.shape[axis] == 1:
         y_true = np.squeeze(y_true, axis=axis)
@@ -122,7 +122,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
     With probabilities, Keras normalises ``p̂ / Σ p̂`` along ``axis`` first, then clips to ``[ε, 1 - ε]``.
     """
-    y_pred, from_logits = ops.get_logits(_as_array(y_pred), from_logits, "Softmax", "categorical_crossentropy")
+    y_pred, from_logits = ops.get_logits(convert_y_pred(y_pred, "categorical_crossentropy"), from_logits,
+                                         "Softmax", "categorical_crossentropy")
     y_true = _as_array(y_true, dtype=y_pred.dtype)
     _check_class_axis(y_true, y_pred, axis)
     y_true = _smooth_categorical(y_true, label_smoothing, y_pred.dtype)
@@ -148,7 +149,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
     Keras's arithmetic: logits go through a softmax (no fused logits path here), then *every* row is
     normalised by its sum and clipped to ``[ε, 1 - ε]``; the focal factor is computed from the clipped ``p̂``.
     """
-    y_pred = _as_array(y_pred)
+    y_pred = convert_y_pred(y_pred, "categorical_focal_crossentropy")
     y_true = _as_array(y_true, dtype=y_pred.dtype)
     _check_class_axis(y_true, y_pred, axis)
     dtype = y_pred.dtype
@@ -227,7 +228,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     from logits ``x``, the stable ``max(x, 0) - x z + log(1 + e^-|x|)``. One
     value per sample: shape ``y_pred.shape`` without ``axis``.
     """
-    y_pred = _as_array(y_pred)
+    y_pred = convert_y_pred(y_pred, "binary_crossentropy")
     y_true = _smooth_binary(_as_array(y_true, dtype=y_pred.dtype), label_smoothing)
     return ops.reduce_mean(_binary_crossentropy_kernel(y_true, y_pred, from_logits), axis=axis)
 
@@ -249,7 +250,7 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
     Keras's ``ops.sigmoid`` tags its output with its logits (``_keras_logits``) and the backend's
     ``binary_crossentropy`` finds them.
     """
-    y_pred = _as_array(y_pred)
+    y_pred = convert_y_pred(y_pred, "binary_focal_crossentropy")
     dtype = y_pred.dtype.type
     y_true = _smooth_binary(_as_array(y_true, dtype=y_pred.dtype), label_smoothing)
     if from_logits:
@@ -273,7 +274,7 @@ def kl_divergence(y_true, y_pred):
     The clip on ``y`` makes ``0 · log 0`` into ``ε log(ε / p̂)`` (tiny, not 0), and the clip on ``p̂`` caps a
     confident mistake; neither side is renormalised.
     """
-    y_pred = _as_array(y_pred)
+    y_pred = convert_y_pred(y_pred, "kl_divergence")
     y_true = _as_array(y_true, dtype=y_pred.dtype)
     check_broadcastable(y_true, y_pred)
     eps = config.epsilon()
@@ -288,7 +289,7 @@ def poisson(y_true, y_pred):
     ``ε = 1e-7`` is *added* inside the log (no clip), so ``p̂ = 0`` costs ``-y log ε``; a negative ``p̂ < -ε``
     gives NaN, as in TF.
     """
-    y_pred = _as_array(y_pred)
+    y_pred = convert_y_pred(y_pred, "poisson")
     y_true = _as_array(y_true, dtype=y_pred.dtype)
     check_broadcastable(y_true, y_pred)
     eps = np.asarray(config.epsilon(), dtype=y_pred.dtype)

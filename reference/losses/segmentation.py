@@ -9,17 +9,17 @@ ops of :mod:`reference.ops`.
 import numpy as np
 
 from .. import config, ops
-from .loss import LossFunctionWrapper, _as_array
+from .loss import LossFunctionWrapper, _as_array, convert_y_pred
 
 
-def _inputs(y_true, y_pred):
-    y_pred = _as_array(y_pred)
+def _inputs(y_true, y_pred, loss):
+    y_pred = convert_y_pred(y_pred, loss)
     return _as_array(y_true, dtype=y_pred.dtype), y_pred
 
 
 def dice(y_true, y_pred, axis=None):
     """``loss = 1 - 2 Σ y·ŷ / (Σ y + Σ ŷ + ε)`` over ``axis`` (``None``: all axes)."""
-    y_true, y_pred = _inputs(y_true, y_pred)
+    y_true, y_pred = _inputs(y_true, y_pred, "dice")
     intersection = ops.reduce_sum(ops.multiply(y_true, y_pred), axis=axis)
     denominator = ops.add(ops.add(ops.reduce_sum(y_true, axis=axis), ops.reduce_sum(y_pred, axis=axis)),
                           np.asarray(config.epsilon(), dtype=y_pred.dtype))
@@ -34,7 +34,7 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     Keras's names are swapped against the paper's: its ``fp`` is ``Σ(1 - ŷ)·y``, the paper's false negatives,
     so ``alpha`` weighs the missed foreground. With ``α = β = 0.5`` it is :func:`dice` (up to where ε sits).
     """
-    y_true, y_pred = _inputs(y_true, y_pred)
+    y_true, y_pred = _inputs(y_true, y_pred, "tversky")
     one = y_pred.dtype.type(1)
     intersection = ops.reduce_sum(ops.multiply(y_true, y_pred), axis=axis)
     fp = ops.reduce_sum(ops.multiply(ops.subtract(one, y_pred), y_true), axis=axis)
