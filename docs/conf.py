@@ -36,6 +36,7 @@ exclude_patterns = ["_build", "_static", "_templates", "**/.ipynb_checkpoints"]
 
 extensions = ["myst_parser", "sphinx.ext.mathjax", "sphinx-mathjax-offline"]
 myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_dmath_double_inline = True  # `$$...$$` inside a paragraph is display math, as on GitHub
 myst_heading_anchors = 4  # GitHub's slugs, so `page.md#4-kerass-auc-...` links work on both
 
 html_theme = "pydata_sphinx_theme"
