@@ -80,3 +80,43 @@ def test_gradients_match_finite_differences_float64(row, data):
         assert_parity(along, fd, op="finite_difference", dtype="float64", size=y.size, scale=scale,
                       what=f"{row.name}: directional derivative along a random direction ({side} vs finite differences)",
                       inputs=inputs, ref=ref_code, tf=tf_code, names=(side, "finite differences"))
+
+
+# --- half precision: TF's gradient registrations, operation for operation ----------------------------------------
+
+_SATURATED = {"y_true": [[1.0, 1.0]], "y_pred": [[0.5, 0.0]]}    # y_pred 0 is clipped: its gradient must be an exact 0
+HALF_PRECISION_CASES = [
+    # (id, reference code, Keras code, inputs, the gradient wrt y_pred Keras 3.15.1 on TF 2.21 returns)
+    *((f"{name}-saturated", f"rk.losses.{name}(y_true, y_pred)", f"keras.losses.{name}(y_true, y_pred)", _SATURATED, grad)
+      for name, grad in (("binary_crossentropy", [[-1.0, 0.0]]), ("binary_focal_crossentropy", [[-0.5967, -15.945]]),
+                         ("categorical_crossentropy", [[0.0, 2.0]]), ("categorical_focal_crossentropy", [[0.0, 0.0]]),
+                         ("kl_divergence", [[-2.0, 0.0]]))),
+    *((f"{cls}-class-saturated", f"rk.losses.{cls}(dtype='float16')(y_true, y_pred)",
+       f"keras.losses.{cls}(dtype='float16')(y_true, y_pred)", _SATURATED, grad)
+      for cls, grad in (("BinaryCrossentropy", [[-1.0, 0.0]]), ("CategoricalCrossentropy", [[0.0, 2.0]]),
+                        ("KLDivergence", [[-2.0, 0.0]]))),
+    # Log's gradient is dy·reciprocal(x): reciprocal(1.2e-7) is inf in float16, and dy = 0 there makes it NaN
+    ("poisson-zero", "rk.losses.poisson(y_true, y_pred)", "keras.losses.poisson(y_true, y_pred)",
+     {"y_true": [[0.0, 1.0]], "y_pred": [[0.0, 0.5]]}, [[np.nan, -0.5]]),
+    # RsqrtGrad rounds (dy·y)·y², not y³ (which overflows float16 from y = 40)
+    ("cosine_similarity-small-norm", "rk.losses.cosine_similarity(y_true, y_pred)",
+     "keras.losses.cosine_similarity(y_true, y_pred)", {"y_true": [[0.0010023]], "y_pred": [[-0.010696]]}, [[0.0625]]),
+    ("cosine_similarity-small-norms", "rk.losses.cosine_similarity(y_true, y_pred)",
+     "keras.losses.cosine_similarity(y_true, y_pred)",
+     {"y_true": [[-0.017014, -0.031464]], "y_pred": [[-0.0099258, -0.017975]]}, [[-0.3438, 0.25]]),
+]
+
+
+@pytest.mark.parametrize("ref, tf_code, inputs, expected",
+                         [pytest.param(*case[1:], id=case[0]) for case in HALF_PRECISION_CASES])
+def test_half_precision_loss_gradients_are_tfs_bit_for_bit(ref, tf_code, inputs, expected):
+    """float16 gradients where a saturated or tiny input sends ``inf`` through a backward: TF selects zeros
+    (``Minimum``/``Maximum``), multiplies by a reciprocal (``Log``) and rounds ``RsqrtGrad`` in its own order,
+    so its NaNs, infinities and zeros sit where the reference's must."""
+    row = op_db.OpInfo("half", ref, tf_code, sample=None, tol="exact", grad_wrt=("y_pred",))
+    sample = Sample(inputs).astype("float16")
+    dy = np.ones(row.run_ref(sample).shape, dtype=np.float16)
+    g_tf = row.tf_grads(sample, dy, tf, keras)[0]
+    g_ref = row.ref_grads(sample, dy)[0]
+    np.testing.assert_array_equal(g_tf, np.asarray(expected, dtype=np.float16))
+    np.testing.assert_array_equal(g_ref, g_tf)

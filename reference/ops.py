@@ -53,6 +53,15 @@ def _in_dtype(y, dtype):
     return y if y.dtype == dtype else y.astype(dtype)
 
 
+def keras_cast(value, dtype):
+    """Keras's ``ops.cast(value, dtype)`` of a Python float: ``tf.cast`` makes it a float32 tensor first.
+
+    In float64, ``0.999`` becomes ``0.9990000128746033``; in float32 it is the plain conversion; into an integer
+    dtype it is truncated toward 0 (and wraps, as TF's cast does).
+    """
+    return np.dtype(dtype).type(np.float32(value))
+
+
 def flush_subnormal(x):
     """``x`` with its subnormal entries set to 0, as TensorFlow's CPU kernels leave a result (flush-to-zero).
 
@@ -128,13 +137,15 @@ def multiply(a, b):
 
 
 def divide(a, b):
-    """``y = a / b``. Backward: ``da = dy / b``, ``db = -dy * a / b²`` (unbroadcast)."""
-    y = np.divide(a, b)
+    """``y = a / b``, as ``tf.divide`` (``RealDiv``).
 
+    Backward (TF's ``_RealDivGrad``): ``da = dy / b``, ``db = dy · ((-a / b) / b)`` (unbroadcast), in that order:
+    ``(-a / b) / b`` overflows to ``inf`` in float16 for ``a = 1, b = 1e-3`` even when ``dy`` is small.
+    """
     def backward(dy, needs):
         return (_unbroadcast(dy / b, np.shape(a)) if needs[0] else None,
-                _unbroadcast(-dy * y / b, np.shape(b)) if needs[1] else None)
-    return record(y, (a, b), backward)
+                _unbroadcast(dy * (np.negative(a) / b / b), np.shape(b)) if needs[1] else None)
+    return record(np.divide(a, b), (a, b), backward)
 
 
 def divide_no_nan(a, b):
@@ -164,8 +175,12 @@ def square(x):
 
 
 def log(x):
-    """``y = ln x``. Backward: ``dx = dy / x``."""
-    return record(np.log(x), (x,), lambda dy, needs: (dy / x,))
+    """``y = ln x``, as ``tf.math.log``.
+
+    Backward (TF's ``_LogGrad``): ``dx = dy · reciprocal(x)``, a product, not ``dy / x``: where ``1/x``
+    overflows (float16 ``x`` below 6e-5) the gradient is ``±inf``, and ``NaN`` where ``dy = 0`` there.
+    """
+    return record(np.log(x), (x,), lambda dy, needs: (dy * np.reciprocal(x),))
 
 
 def exp(x):
@@ -209,13 +224,15 @@ def clip_by_value(x, clip_value_min, clip_value_max):
 
     Backward: ``dx = dy`` where ``lo <= x <= hi``, else 0. TF builds the clip
     from ``Minimum`` and ``Maximum``, whose gradients go to ``x`` on ties, so
-    the gradient still flows at exactly ``x == lo`` or ``x == hi``.
+    the gradient still flows at exactly ``x == lo`` or ``x == hi``. Those gradients
+    *select* (``_MaximumMinimumGrad``'s ``where``): a clipped entry gets an exact 0
+    even where ``dy`` is infinite or NaN (``0·inf`` would be NaN).
     """
     lo = np.asarray(clip_value_min, dtype=x.dtype)
     hi = np.asarray(clip_value_max, dtype=x.dtype)
 
     def backward(dy, needs):
-        return (dy * ((x >= lo) & (x <= hi)),)
+        return (np.where((x >= lo) & (x <= hi), dy, np.zeros((), dy.dtype)),)
     return record(np.clip(x, lo, hi).astype(x.dtype, copy=False), (x,), backward)
 
 
@@ -293,17 +310,19 @@ def power(a, b):
 def rsqrt(x):
     """``y = 1 / √x``, as ``tf.math.rsqrt`` (``inf`` at 0, silently).
 
-    Backward (TF's ``RsqrtGrad`` kernel): ``dx = -½ · y³ · dy``, and exactly 0 where ``dy = 0``, even at
-    ``y = inf`` (Eigen's ``scalar_rsqrt_gradient_op`` tests ``dy == 0`` first; ``0 · inf`` would be NaN). Keras's
-    L2 normalisation relies on it: a zero vector's ``rsqrt(0)`` is capped by a ``minimum`` that sends it no
-    gradient.
+    Backward (TF's ``RsqrtGrad`` kernel, ``scalar_rsqrt_gradient_op`` in ``cwise_ops_gradients.h``):
+    ``dx = (-½ · (dy · y)) · (y · y)``, each product rounded in ``x``'s dtype, and exactly 0 where ``dy = 0``,
+    even at ``y = inf`` (the kernel tests ``dy == 0`` first; ``0 · inf`` would be NaN). Keras's L2 normalisation
+    relies on it: a zero vector's ``rsqrt(0)`` is capped by a ``minimum`` that sends it no gradient. The order
+    matters in float16: ``y³`` overflows from ``y = 40``, where ``(dy · y) · y²`` may not.
     """
     with np.errstate(divide="ignore"):
         y = np.reciprocal(np.sqrt(x))
 
     def backward(dy, needs):
-        with np.errstate(invalid="ignore"):
-            return (np.where(dy == 0, 0, dy * (y * y * y) * x.dtype.type(-0.5)).astype(x.dtype, copy=False),)
+        half = x.dtype.type(-0.5)
+        with np.errstate(invalid="ignore", over="ignore"):
+            return (np.where(dy == 0, np.zeros((), x.dtype), half * (dy * y) * (y * y)).astype(x.dtype, copy=False),)
     return record(y, (x,), backward)
 
 
@@ -312,7 +331,9 @@ def softplus(x):
 
     TF's kernel (``softplus_op.h``) takes ``t = log(ε_dtype) + 2`` (-13.94 in float32, -34.04 in float64) and
     returns ``x`` for ``x > -t``, ``eˣ`` for ``x < t``, ``log1p(eˣ)`` between: no overflow for large ``x``.
-    Backward (``SoftplusGrad``): ``dx = dy / (1 + e⁻ˣ) = dy · σ(x)``.
+    Backward (TF's ``_SoftplusGrad``): ``dx = dy · σ(x)``, a product with the sigmoid, not ``dy / (1 + e⁻ˣ)``:
+    in float16 ``e⁻ˣ`` overflows from ``x = -11.1``, where ``σ(x)`` is still a (subnormal) number, and an
+    infinite ``dy`` times it stays infinite.
     """
     t = np.log(np.finfo(x.dtype).eps) + 2
     with np.errstate(over="ignore"):
@@ -320,8 +341,8 @@ def softplus(x):
         y = np.where(x > -t, x, np.where(x < t, e, np.log1p(e))).astype(x.dtype, copy=False)
 
     def backward(dy, needs):
-        with np.errstate(over="ignore"):
-            return (dy / (1 + np.exp(-x)),)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return (dy * _logistic(x),)
     return record(y, (x,), backward)
 
 
@@ -340,12 +361,15 @@ def reduce_sum(x, axis=None, keepdims=False):
 def reduce_mean(x, axis=None, keepdims=False):
     """``y = (1/n) Σ x`` over ``axis`` (``tf.reduce_mean``; the handbook's batch mean).
 
-    Backward: ``dx = dy / n`` broadcast back to ``x.shape``, where ``n`` is the
-    number of elements averaged.
+    Backward (TF's ``_MeanGrad``): ``dx = dy / n`` broadcast back to ``x.shape``, where ``n`` is the
+    number of elements averaged as a constant of ``x``'s dtype: in float16 ``n = 2049`` is 2048, and from
+    65,520 on it is ``inf`` (the gradient 0); in bfloat16 257 is 256.
     """
     total = x.sum(axis=axis, keepdims=keepdims, dtype=np.float32 if x.dtype in _HALF else None)
-    n = total.dtype.type(x.size // max(total.size, 1))       # then one division: np.mean, exactly
-    y = np.asarray(total / n, dtype=x.dtype)                  # half precision: divided in float32, as TF
+    count = x.size // max(total.size, 1)
+    y = np.asarray(total / total.dtype.type(count), dtype=x.dtype)   # one division: np.mean exactly; half: in float32
+    with np.errstate(over="ignore"):
+        n = x.dtype.type(count)
 
     def backward(dy, needs):
         if not keepdims and axis is not None:
@@ -366,7 +390,7 @@ def reduce_max(x, axis=None, keepdims=False):
         if not keepdims and axis is not None:
             dy = np.expand_dims(dy, axis)
         indicators = (x == y).astype(x.dtype)
-        return (indicators / indicators.sum(axis=axis, keepdims=True) * dy,)
+        return (indicators / _sum(indicators, axis=axis, keepdims=True) * dy,)
     return record(y if keepdims else np.asarray(np.max(x, axis=axis)), (x,), backward)
 
 
@@ -374,35 +398,84 @@ def reduce_logsumexp(x, axis=None, keepdims=False):
     """``y = m + log Σ exp(x - m)`` over ``axis``, ``m = max x`` (0 where the max is not finite), as
     ``tf.math.reduce_logsumexp``.
 
-    TF builds it from ops, with ``m`` behind a ``stop_gradient``; the backward is theirs:
-    ``dx = dy · exp(x - m) / Σ exp(x - m)``, the softmax along ``axis``. Entries at ``-inf`` get 0;
-    a row entirely at ``-inf`` gives ``y = -inf`` and ``dx = dy·0/0``, NaN, as in TF.
+    TF builds it from ops, with ``m`` behind a ``stop_gradient``; the backward is theirs, ``Log``'s then
+    ``Exp``'s: ``dx = (dy · reciprocal(Σ exp(x - m))) · exp(x - m)``, the softmax along ``axis``. Entries at
+    ``-inf`` get 0; a row entirely at ``-inf`` gives ``y = -inf`` and ``dx = (dy·inf)·0``, NaN, as in TF.
     """
     raw_max = np.max(x, axis=axis, keepdims=True)
     m = np.where(np.isfinite(raw_max), raw_max, 0).astype(x.dtype, copy=False)
     e = np.exp(x - m)
-    total = e.sum(axis=axis, keepdims=True)
+    total = _sum(e, axis=axis, keepdims=True)
     with np.errstate(divide="ignore"):
         y = np.log(total) + m
 
     def backward(dy, needs):
         if not keepdims and axis is not None:
             dy = np.expand_dims(dy, axis)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return (dy / total * e,)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return (dy * np.reciprocal(total) * e,)
     return record(y if keepdims else np.asarray(np.squeeze(y, axis=axis)), (x,), backward)
 
 
 # --- activations ------------------------------------------------------------
+#
+# Each op takes the input dtypes its TF kernel registers, and raises a TypeError naming ``x`` and its dtype on the
+# others, where TF raises: ``Softmax``, ``Sigmoid``, ``Elu``, ... take floats only (half, bfloat16, float,
+# double); ``Relu`` and ``Relu6`` also integers, computing in them; no kernel here takes bool.
+
+FLOATS, REALS, SIGNED = "floats", "floats and integers", "floats and signed integers"
+"""The dtype sets of the activation kernels (:func:`check_kernel_dtype`)."""
+
+
+def check_kernel_dtype(x, op, takes=FLOATS):
+    """``x``, if TF's ``op`` (a kernel, or a Keras composition with a float constant) takes its dtype (``takes``:
+    :data:`FLOATS`, :data:`REALS` or :data:`SIGNED`); else a ``TypeError`` naming ``x``, its dtype and ``op``."""
+    kind = "f" if is_float(x.dtype) else x.dtype.kind
+    if not (kind == "f" or (takes == REALS and kind in "iu") or (takes == SIGNED and kind == "i")):
+        raise TypeError(f"{op}: `x` has dtype {x.dtype}, and {op} takes {takes} only (TF raises on it).")
+    return x
+
+
+def is_float(dtype):
+    """Whether ``dtype`` is a float dtype, bfloat16 included (NumPy's kind of it is ``"V"``)."""
+    return dtype.kind == "f" or dtype in _HALF
+
+
+def operand(value, dtype, name):
+    """The Python scalar ``value`` as TF converts it to meet an array of ``dtype`` (``x - 0.5``, ``tf.where(c, x, 0)``).
+
+    Into a float dtype any number converts; into an integer dtype only a Python int (wrapping, as TF's does);
+    into bool only a bool. Elsewhere TF raises (``Cannot convert 0.5 to EagerTensor of dtype int32``), and so does
+    this, a ``TypeError`` naming the argument ``name``. A NumPy scalar of ``dtype`` passes as it is.
+    """
+    dtype = np.dtype(dtype)
+    if isinstance(value, np.generic) and value.dtype == dtype or is_float(dtype):
+        return dtype.type(value)
+    if dtype.kind in "iu" and isinstance(value, int) and not isinstance(value, bool):
+        return np.array(value).astype(dtype)[()]
+    if dtype == bool and isinstance(value, (bool, np.bool_)):
+        return np.bool_(value)
+    raise TypeError(f"`{name}`={value!r} cannot meet an input of dtype {dtype}: TF does not convert a Python "
+                    f"{type(value).__name__} to {dtype}.")
+
+
+def check_axis(x, axis, op):
+    """``axis`` for an op along one axis of ``x``: an int in ``[-rank, rank)``, else a ``ValueError`` naming
+    ``axis`` (NumPy's reductions would take axis 0 or -1 of a 0-d array; TF's kernels do not)."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise ValueError(f"{op}: `axis` must be an int, got axis={axis!r}.")
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"{op}: `axis` {axis} is out of range for an input of rank {x.ndim} (shape {x.shape}).")
+    return axis
 
 
 def relu(x):
-    """``y = max(x, 0)``, as ``tf.nn.relu``.
+    """``y = max(x, 0)``, as ``tf.nn.relu``; integer inputs stay integers (``Relu`` has integer kernels).
 
     Backward: ``dx = dy · [x > 0]``. At exactly ``x = 0`` the gradient is 0,
     TF's convention (``ReluGrad`` tests ``features > 0``).
     """
-    y = np.maximum(x, 0)
+    y = np.maximum(check_kernel_dtype(x, "Relu", REALS), x.dtype.type(0))
     return record(y, (x,), lambda dy, needs: (dy * (y > 0),))
 
 
@@ -412,10 +485,16 @@ def softmax(x, axis=-1):
     Subtracting the max changes nothing mathematically and keeps ``exp`` from
     overflowing for large logits.
 
+    ``axis`` may also be a tuple of axes, or ``None`` for all of them (Keras's reshaped softmax); a single axis
+    must exist (TF's kernel takes no axis of a 0-d input).
+
     Backward: ``dx = y · (dy - Σⱼ dyⱼ yⱼ)`` along ``axis``.
     """
+    check_kernel_dtype(x, "Softmax")
+    if axis is not None and not isinstance(axis, tuple):
+        check_axis(x, axis, "softmax")
     e = np.exp(x - x.max(axis=axis, keepdims=True))
-    y = e / _sum(e, axis=axis, keepdims=True)
+    y = np.asarray(e / _sum(e, axis=axis, keepdims=True))
 
     def backward(dy, needs):
         return (y * (dy - _sum(dy * y, axis=axis, keepdims=True)),)
@@ -424,7 +503,7 @@ def softmax(x, axis=-1):
 
 def sigmoid(x):
     """``y = 1 / (1 + e⁻ˣ)``, computed without overflow. Backward: ``dx = dy · y (1 - y)``."""
-    y = _logistic(x)
+    y = _logistic(check_kernel_dtype(x, "Sigmoid"))
     return _remember_logits(record(y, (x,), lambda dy, needs: (dy * y * (1 - y),)), x, "Sigmoid")
 
 
@@ -444,7 +523,7 @@ def relu6(x):
     Backward: ``dx = dy · [0 < y < 6]``: TF's ``Relu6Grad`` tests the output, so the gradient is 0 at
     exactly ``x = 0`` and at exactly ``x = 6``.
     """
-    y = np.minimum(np.maximum(x, 0), 6)
+    y = np.minimum(np.maximum(check_kernel_dtype(x, "Relu6", REALS), x.dtype.type(0)), x.dtype.type(6))
     return record(y, (x,), lambda dy, needs: (dy * ((y > 0) & (y < 6)),))
 
 
@@ -452,11 +531,13 @@ def leaky_relu(x, alpha=0.2):
     """``y = x`` for ``x > 0``, else ``α x``, as ``tf.nn.leaky_relu`` (a select, so also for ``α > 1``).
 
     TF's ``alpha`` is a float32 attribute of the op: in float64 the slope 0.2 is ``float32(0.2) =
-    0.20000000298023224``, and so it is here (found by the parity suite).
+    0.20000000298023224`` (:func:`keras_cast`). ``tf.nn.leaky_relu`` casts an integer input to float32 first.
 
     Backward: ``dx = dy`` for ``x > 0``, else ``α dy``: at exactly 0 the slope is ``α`` (``LeakyReluGrad``).
     """
-    alpha = x.dtype.type(np.float32(alpha))
+    if x.dtype.kind in "iu":
+        x = cast(x, np.float32)
+    alpha = keras_cast(alpha, check_kernel_dtype(x, "LeakyRelu").dtype)
     pos = x > 0
     return record(np.where(pos, x, x * alpha), (x,), lambda dy, needs: (np.where(pos, dy, dy * alpha),))
 
@@ -471,7 +552,7 @@ def elu(x, alpha=1.0):
     ``g = dy`` for ``x > 0``, else ``α dy``; then ``dx = g (e + 1)`` where ``e < 0``, else ``g``. At exactly
     0 that is ``α dy``.
     """
-    pos = x > 0
+    pos = check_kernel_dtype(x, "Elu") > 0
     with np.errstate(over="ignore"):
         e = np.where(x < 0, np.exp(x) - 1, x)
     y = e if alpha == 1 else np.where(pos, e, alpha * e)
@@ -492,7 +573,7 @@ def selu(x):
 
     Backward: ``SeluGrad`` tests the output: ``dx = dy (y + λα)`` where ``y < 0``, else ``λ dy`` (at 0: ``λ dy``).
     """
-    scale, scale_alpha = x.dtype.type(SELU_SCALE), x.dtype.type(SELU_SCALE_ALPHA)
+    scale, scale_alpha = check_kernel_dtype(x, "Selu").dtype.type(SELU_SCALE), x.dtype.type(SELU_SCALE_ALPHA)
     with np.errstate(over="ignore"):
         y = np.where(x < 0, scale_alpha * (np.exp(x) - 1), scale * x)
     return record(y, (x,), lambda dy, needs: (np.where(y < 0, dy * (y + scale_alpha), dy * scale),))
@@ -506,7 +587,7 @@ def celu(x, alpha=1.0):
 
         dx = dy·[x >= 0] + [x <= 0]·(α dy) eᵐ / α,    m = min(x, 0) / α
     """
-    m = np.minimum(x, 0) / alpha
+    m = np.minimum(check_kernel_dtype(x, "Expm1"), 0) / alpha
     y = np.maximum(x, 0) + alpha * np.expm1(m)
 
     def backward(dy, needs):
@@ -525,11 +606,14 @@ def gelu(x, approximate=False):
 
     TF writes two of its constants as ``tf.cast(0.044715, dtype)`` and ``tf.cast(0.7071067811865476, dtype)``:
     the Python float becomes a float32 tensor first, so in float64 they are ``float32(0.044715)`` and
-    ``float32(1/√2)`` (a relative difference of ~1e-9 in the result; found by the parity suite), and here too.
+    ``float32(1/√2)`` (:func:`keras_cast`; a relative difference of ~1e-9 in the result), and here too.
+    A non-float input is a ``ValueError``, as TF's.
     NumPy has no ``erfc``; Python's ``math.erfc`` is applied element by element (in float64, then rounded).
     """
+    if not is_float(x.dtype):
+        raise ValueError(f"gelu: `x` must be a floating-point array (TF's check on `features`), got x.dtype={x.dtype}.")
     half_x = 0.5 * x
-    coeff, sqrt_half = x.dtype.type(np.float32(0.044715)), x.dtype.type(np.float32(0.7071067811865476))
+    coeff, sqrt_half = keras_cast(0.044715, x.dtype), keras_cast(0.7071067811865476, x.dtype)
     if approximate:
         inner = 0.7978845608028654 * (x + coeff * np.power(x, 3))
         t = np.tanh(inner)
@@ -562,19 +646,20 @@ def silu(x):
 
     Backward, TF's custom gradient: ``dx = dy · σ(x) (1 + x (1 - σ(x)))``.
     """
-    s = _logistic(x)
+    s = _logistic(check_kernel_dtype(x, "Silu"))
     return record(x * s, (x,), lambda dy, needs: (dy * (s * (1.0 + x * (1.0 - s))),))
 
 
 def tanh(x):
     """``y = tanh x``, as ``tf.nn.tanh``. Backward: ``dx = dy (1 - y²)`` (``TanhGrad``)."""
-    y = np.tanh(x)
+    y = np.tanh(check_kernel_dtype(x, "Tanh"))
     return record(y, (x,), lambda dy, needs: (dy * (1 - y * y),))
 
 
 def softsign(x):
     """``y = x / (1 + |x|)``, as ``tf.nn.softsign``. Backward: ``dx = dy / (1 + |x|)²`` (``SoftsignGrad``)."""
-    return record(x / (np.abs(x) + 1), (x,), lambda dy, needs: (dy / np.square(np.abs(x) + 1),))
+    y = check_kernel_dtype(x, "Softsign") / (np.abs(x) + 1)
+    return record(y, (x,), lambda dy, needs: (dy / np.square(np.abs(x) + 1),))
 
 
 def log_sigmoid(x):
@@ -582,14 +667,17 @@ def log_sigmoid(x):
 
     Backward: ``dx = dy σ(-x)``.
     """
-    return negative(softplus(negative(x)))
+    return negative(softplus(negative(check_kernel_dtype(x, "Softplus"))))
 
 
 def log_softmax(x, axis=-1):
     """``yᵢ = sᵢ - log Σⱼ exp(sⱼ)``, ``s = x - max x``, along ``axis``, as ``tf.nn.log_softmax``.
 
-    Backward (``LogSoftmaxGrad``): ``dx = dy - (Σⱼ dyⱼ) · exp(y)`` along ``axis``.
+    ``axis`` as in :func:`softmax`. Backward (``LogSoftmaxGrad``): ``dx = dy - (Σⱼ dyⱼ) · exp(y)`` along ``axis``.
     """
+    check_kernel_dtype(x, "LogSoftmax")
+    if axis is not None and not isinstance(axis, tuple):
+        check_axis(x, axis, "log_softmax")
     shifted = x - x.max(axis=axis, keepdims=True)
     y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
     return record(y, (x,), lambda dy, needs: (dy - dy.sum(axis=axis, keepdims=True) * np.exp(y),))
@@ -608,6 +696,7 @@ def sparsemax(x, axis=-1):
     gradient is the reverse cumulative sum, and the sort's (``TopKV2``) scatters it back to where each
     ``zⱼ`` came from, ties in index order. So ``dx = g - unsort(revcumsum(S · Σ g / k))``.
     """
+    check_axis(check_kernel_dtype(x, "Sparsemax"), axis, "sparsemax")
     order = np.argsort(-x, axis=axis, kind="stable")          # descending, ties in index order, as TopKV2
     z = np.take_along_axis(x, order, axis)
     c = np.cumsum(z, axis=axis)
@@ -636,8 +725,7 @@ def glu(x, axis=-1):
 
     Backward: ``da = dy σ(b)``, ``db = (dy a) σ(b) (1 - σ(b))``, concatenated along ``axis``.
     """
-    if not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"glu: `axis` {axis} is out of range for an input of rank {x.ndim}.")
+    check_axis(check_kernel_dtype(x, "Sigmoid"), axis, "glu")
     if x.shape[axis] % 2:
         raise ValueError(f"glu: the size of `axis` must be divisible by 2, got x.shape={x.shape} with axis={axis}.")
     a, b = np.split(x, 2, axis=axis)
@@ -654,7 +742,7 @@ def squareplus(x, b=4):
     Backward, as TF differentiates it (``Sqrt``: ``0.5 g / √``; ``Square``: ``2x``), with ``g = dy / 2``:
     ``dx = g + (0.5 g / √(x² + b)) · 2x``.
     """
-    root = np.sqrt(np.square(x) + x.dtype.type(b))
+    root = np.sqrt(np.square(check_kernel_dtype(x, "Sqrt")) + x.dtype.type(b))
 
     def backward(dy, needs):
         g = dy / 2
@@ -665,25 +753,30 @@ def squareplus(x, b=4):
 def soft_shrink(x, threshold=0.5):
     """``y = x - λ`` for ``x > λ``, ``x + λ`` for ``x < -λ``, else 0 (Keras's nested ``tf.where``; ``λ`` = threshold).
 
-    Backward: ``dx = dy`` where ``|x| > λ``, else 0: at exactly ``±λ`` the gradient is 0.
+    An integer input stays integer, with an integer ``threshold``; a float one meeting it raises, as in TF
+    (:func:`operand`). Backward: ``dx = dy`` where ``|x| > λ``, else 0: at exactly ``±λ`` the gradient is 0.
     """
-    y = np.where(x > threshold, x - threshold, np.where(x < -threshold, x + threshold, np.zeros((), x.dtype)))
-    return record(y, (x,), lambda dy, needs: (np.where((x > threshold) | (x < -threshold), dy, 0),))
+    above = check_kernel_dtype(x, "Greater", REALS) > operand(threshold, x.dtype, "threshold")
+    below = x < operand(-threshold, x.dtype, "threshold")
+    t = operand(threshold, x.dtype, "threshold")
+    y = np.where(above, x - t, np.where(below, x + t, np.zeros((), x.dtype)))
+    return record(y, (x,), lambda dy, needs: (np.where(above | below, dy, 0),))
 
 
 def hard_shrink(x, threshold=0.5):
     """``y = x`` where ``|x| > λ``, else 0 (Keras's ``tf.where``). Backward: ``dx = dy·[|x| > λ]`` (0 at ``±λ``)."""
-    keep = np.abs(x) > threshold
+    keep = np.abs(check_kernel_dtype(x, "Abs", SIGNED)) > operand(threshold, x.dtype, "threshold")
     return record(np.where(keep, x, np.zeros((), x.dtype)), (x,), lambda dy, needs: (np.where(keep, dy, 0),))
 
 
 def threshold(x, threshold, default_value):
     """``y = x`` where ``x > threshold``, else ``default_value`` (Keras's ``tf.where``).
 
+    Both Python scalars meet ``x`` as TF converts them (:func:`operand`): an integer input takes integers.
     Backward: ``dx = dy·[x > threshold]`` (0 at exactly the threshold); ``default_value`` is a constant.
     """
-    keep = x > threshold
-    y = np.where(keep, x, np.asarray(default_value, dtype=x.dtype))
+    keep = check_kernel_dtype(x, "Greater", REALS) > operand(threshold, x.dtype, "threshold")
+    y = np.where(keep, x, operand(default_value, x.dtype, "default_value"))
     return record(y, (x,), lambda dy, needs: (np.where(keep, dy, 0),))
 
 
@@ -693,7 +786,8 @@ def sparse_plus(x):
     Backward: ``dx = dy (x + 1)/2`` inside, ``dy`` for ``x >= 1``, 0 for ``x <= -1``; at exactly -1 the
     gradient is 0 and at exactly 1 it is ``dy`` (both also the derivative: the pieces meet smoothly).
     """
-    y = np.where(x <= -1, np.zeros((), x.dtype), np.where(x < 1, (1 / 4) * np.power(x + 1, 2), x))
+    y = np.where(check_kernel_dtype(x, "sparse_plus") <= -1, np.zeros((), x.dtype),
+                 np.where(x < 1, (1 / 4) * np.power(x + 1, 2), x))
 
     def backward(dy, needs):
         return (np.where(x <= -1, 0, np.where(x < 1, (1 / 4) * dy * 2 * (x + 1), dy)),)
@@ -705,7 +799,7 @@ def sparse_sigmoid(x):
 
     Backward: ``dx = dy/2`` for ``-1 < x < 1``, else 0: at exactly ±1 the gradient is 0.
     """
-    inside = (x > -1) & (x < 1)
+    inside = (check_kernel_dtype(x, "sparse_sigmoid") > -1) & (x < 1)   # its tf.constant(0.0, x.dtype)
     y = np.where(x <= -1, np.zeros((), x.dtype), np.where(x >= 1, np.ones((), x.dtype), 0.5 * (x + 1)))
     return record(y, (x,), lambda dy, needs: (np.where(inside, 0.5 * dy, 0),))
 
