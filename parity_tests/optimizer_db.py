@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import numpy as np
 from hypothesis import strategies as st
 
 from . import strategies as S
@@ -152,6 +153,11 @@ ROWS = [
 
 BY_NAME = {row.name: row for row in ROWS}
 
+BASE_SLOTS = {"model_variables_moving_average": "_model_variables_moving_average",
+              "accumulated_gradients": "_accumulated_gradients"}
+"""The base class's per-variable state (EMA averages, gradient accumulators), compared beside a row's ``slots``
+when the row draws the base-class options."""
+
 # --- the base-class options -------------------------------------------------------------------
 
 CLIPPING = ("clipnorm", "clipvalue", "global_clipnorm")
@@ -252,6 +258,17 @@ SCHEDULE_ROWS = [
 ]
 
 SCHEDULE_BY_NAME = {row.name: row for row in SCHEDULE_ROWS}
+
+
+def float64_schedule_kwargs(kwargs):
+    """``kwargs`` with the initial learning rate (or the values) as ``np.float64``: Keras then computes the
+    schedule in float64 (from a Python float it computes in float32)."""
+    kwargs = dict(kwargs)
+    if "initial_learning_rate" in kwargs:
+        kwargs["initial_learning_rate"] = np.float64(kwargs["initial_learning_rate"])
+    else:
+        kwargs["values"] = [np.float64(v) for v in kwargs["values"]]
+    return kwargs
 
 
 # --- slot paths -------------------------------------------------------------------------------

@@ -36,8 +36,7 @@ _PROFILE_EXAMPLES = settings().max_examples
 TRAJECTORY_EXAMPLES = max(1, _PROFILE_EXAMPLES // TRAJECTORY_SHARE)
 SCHEDULE_EXAMPLES = max(3, _PROFILE_EXAMPLES // 10)
 
-BASE_SLOTS = {"model_variables_moving_average": "_model_variables_moving_average",
-              "accumulated_gradients": "_accumulated_gradients"}
+BASE_SLOTS = db.BASE_SLOTS
 
 
 def _params(rows):
@@ -161,14 +160,7 @@ def test_option_matches_keras(option, dtype, data):
 def _schedule_kwargs(kwargs, dtype):
     """In float64, the initial learning rate (or the first value) as ``np.float64``: Keras then computes in
     float64 (a Python float makes it float32)."""
-    if dtype == "float32":
-        return kwargs
-    kwargs = dict(kwargs)
-    if "initial_learning_rate" in kwargs:
-        kwargs["initial_learning_rate"] = np.float64(kwargs["initial_learning_rate"])
-    else:
-        kwargs["values"] = [np.float64(v) for v in kwargs["values"]]
-    return kwargs
+    return kwargs if dtype == "float32" else db.float64_schedule_kwargs(kwargs)
 
 
 @pytest.mark.parametrize("dtype", ("float32", "float64"))

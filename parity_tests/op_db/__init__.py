@@ -57,6 +57,10 @@ PINNED = object()
 parametrization and then checks the row's :attr:`OpInfo.examples` (``@example`` cannot depend on the row)."""
 
 
+KERAS_NAME = r"\bkeras\.(?:losses|activations|metrics)\.\w+"
+"""A ``keras.<family>.<Name>`` in a row's TF code: the name the row covers (the parity report reads it per row)."""
+
+
 def covered_keras_names():
     """Every ``keras.<family>.<Name>`` that some row's TF code calls (read by ``test_coverage.py``)."""
-    return {match for row in ROWS for match in re.findall(r"\bkeras\.(?:losses|activations|metrics)\.\w+", row.tf)}
+    return {match for row in ROWS for match in re.findall(KERAS_NAME, row.tf)}
