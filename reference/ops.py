@@ -920,8 +920,9 @@ def remember_logits():
     their outputs with ``_keras_logits``, which works eagerly too; ``tf.nn.softmax``
     does not.)
 
-    NumPy arrays know no producer, so the reference's ``train_step`` and
-    ``test_step`` run inside this block, where the two ops file
+    NumPy arrays know no producer, so ``fit`` and ``evaluate`` run their
+    steps inside this block (unless ``compile(run_eagerly=True)``, as
+    Keras's eager steps see probabilities), where the two ops file
     ``output -> logits`` and :func:`get_logits` looks them up. Outside it
     nothing is remembered and the cross-entropies see plain probabilities,
     as an eager ``tf.nn.softmax`` output is seen. Only the very array the op
