@@ -58,7 +58,37 @@ def accuracy(y_true, y_pred):
 
 
 class Accuracy(MeanMetricWrapper):
-    """How often predictions equal labels exactly: the streamed mean of :func:`accuracy`.
+    r"""How often predictions equal labels exactly: the streamed mean of :func:`accuracy`.
+
+    Formula:
+
+    $$
+    a_{ij} = \mathbb{1}\big[\, y_{ij} = \hat y_{ij} \,\big], \qquad
+    \mathrm{result} = \frac{\sum_i w_i \frac{1}{d}\sum_{j=1}^{d} a_{ij}}{\sum_i w_i}
+    $$
+
+    where $y_{ij}$ and $\hat y_{ij}$ are the $j$-th of the $d$ elements of sample $i$ of ``y_true`` (cast to
+    ``y_pred``'s dtype first) and ``y_pred``, $\mathbb{1}[\cdot]$ is 1 when true and 0 otherwise, $w_i$ the
+    ``sample_weight`` (1 without), and the sums run over every sample seen since the last reset (0 when
+    $\sum_i w_i = 0$).
+
+    Keras vs the textbook:
+
+    * Exact equality, after ``y_true`` is cast to ``y_pred``'s dtype: a float label 1.5 against integer predictions
+      is truncated to 1 and matches a prediction of 1.
+    * The shapes are not checked: after the rank rule the two broadcast, so labels (2, 1) against predictions (1, 2)
+      compare every label with every prediction.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.Accuracy()
+    >>> m.update_state([[1], [2], [3], [4]], [[0], [2], [3], [4]])
+    >>> float(m.result())                                    # 3 of 4 equal
+    0.75
+    >>> float(rk.metrics.Accuracy()([1.5], np.int32([1])))   # 1.5 cast to int32 is 1
+    1.0
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -73,10 +103,32 @@ class Accuracy(MeanMetricWrapper):
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
-    """``1[ŷ == y]`` element-wise, with ``ŷ = 1[y_pred > threshold]`` cast to ``y_true``'s dtype; in ``floatx``.
+    r"""``1[ŷ == y]`` element-wise, with ``ŷ = 1[y_pred > threshold]`` cast to ``y_true``'s dtype; in ``floatx``.
 
-    The threshold is a ``floatx`` number (0.7 is 0.69999999 in float32, also against float64 scores); a
-    prediction exactly at it counts as negative; float labels other than 0 and 1 never match.
+    Formula:
+
+    $$
+    a_{ij} = \mathbb{1}\Big[\, y_{ij} = \mathbb{1}\big[\hat y_{ij} > \tau\big] \,\Big]
+    $$
+
+    one value per *element*, where $y_{ij}$ is ``y_true``, $\hat y_{ij}$ is ``y_pred``, $\tau$ is ``threshold``
+    rounded to ``floatx``, and $\mathbb{1}[\cdot]$ is 1 when true, 0 otherwise. :class:`BinaryAccuracy` averages
+    the $a_{ij}$ per sample, then over the samples (weighted).
+
+    Keras vs the textbook:
+
+    * The comparison is strict: a score exactly at $\tau$ is a negative.
+    * $\tau$ is a ``floatx`` number (0.7 is 0.69999999 in float32, also against float64 scores).
+    * The label is compared, not thresholded: a soft label (0.5) never matches.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_true = np.float32([1., 0., 1., 0.5])
+    >>> y_pred = np.float32([0.7, 0.5, 0.3, 0.9])
+    >>> rk.metrics.binary_accuracy(y_true, y_pred)   # 0.5 is at the threshold: a negative, as labelled
+    array([1., 1., 0., 0.], dtype=float32)
     """
     y_pred = np.asarray(y_pred)
     y_true = np.asarray(y_true)
@@ -89,6 +141,18 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
 
 class BinaryAccuracy(MeanMetricWrapper):
     """How often ``1[y_pred > threshold]`` equals the 0/1 label: the streamed mean of :func:`binary_accuracy`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.BinaryAccuracy(threshold=0.)      # logits: positive above 0
+    >>> m.update_state(np.float32([[1., 1.], [0., 0.]]), np.float32([[2., 0.], [-1., -3.]]))
+    >>> float(m.result())            # the logit 0 is not above 0: 3 of 4 elements right
+    0.75
+    >>> m.update_state(np.float32([[1., 1.]]), np.float32([[5., 5.]]), sample_weight=[2.])
+    >>> float(m.result())            # per-sample means 0.5, 1 and 1, weighted 1, 1, 2: (0.5 + 1 + 2) / 4
+    0.875
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -105,10 +169,34 @@ class BinaryAccuracy(MeanMetricWrapper):
 
 
 def categorical_accuracy(y_true, y_pred):
-    """``1[argmax y_pred == argmax y_true]`` per sample (over the last axis), in ``floatx``.
+    r"""``1[argmax y_pred == argmax y_true]`` per sample (over the last axis), in ``floatx``.
 
     Ties go to the first maximal index, in both. When ``y_true`` has one axis more than ``y_pred`` (its argmax
     then has ``y_pred``'s rank), its trailing axis is squeezed and the matches reshaped back, as Keras does.
+
+    Formula:
+
+    $$
+    a_i = \mathbb{1}\Big[\, \operatorname*{argmax}_j \hat y_{ij} = \operatorname*{argmax}_j y_{ij} \,\Big]
+    $$
+
+    where $y_{ij}$ is ``y_true`` (one-hot, or any scores), $\hat y_{ij}$ is ``y_pred``, $j$ runs over the last
+    axis, $\operatorname{argmax}$ returns the *first* maximal index, and $\mathbb{1}[\cdot]$ is 1 when true.
+    :class:`CategoricalAccuracy` averages the $a_i$ over the samples (weighted).
+
+    Keras vs the textbook:
+
+    * Ties are not shared: the first maximal index wins, so scores (0.4, 0.2, 0.4) predict class 0 only and a label
+      on class 2 scores 0, where :func:`top_k_categorical_accuracy` with ``k=1`` scores it 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_true = np.float32([[0, 1, 0], [0, 0, 1]])
+    >>> y_pred = np.float32([[0.1, 0.6, 0.3], [0.4, 0.2, 0.4]])
+    >>> rk.metrics.categorical_accuracy(y_true, y_pred)    # row 2's tie goes to index 0, not 2
+    array([1., 0.], dtype=float32)
     """
     y_pred = np.asarray(y_pred)
     shapes = np.shape(y_true), y_pred.shape
@@ -125,6 +213,8 @@ def categorical_accuracy(y_true, y_pred):
 class CategoricalAccuracy(MeanMetricWrapper):
     """How often ``argmax(y_pred)`` equals ``argmax`` of the one-hot label: the mean of :func:`categorical_accuracy`.
 
+    The per-sample matches are averaged over every sample seen, weighted by ``sample_weight`` (:class:`Mean`).
+
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
     """
@@ -138,12 +228,35 @@ class CategoricalAccuracy(MeanMetricWrapper):
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
-    """``1[argmax y_pred == y_true]`` per sample, in ``floatx``.
+    r"""``1[argmax y_pred == y_true]`` per sample, in ``floatx``.
 
     ``y_true`` holds class ids, cast to ``y_pred``'s dtype (a float label 1.5 never matches); with ``y_pred``'s
     rank and a trailing 1 it is squeezed, and a trailing 1 of the matches is squeezed at the end. Ties in
     ``y_pred`` go to the first maximal index. Other shapes broadcast: labels (2, 1) against scores (1, 2, 3)
     compare each of the 2 labels with each of the 2 argmaxes.
+
+    Formula:
+
+    $$
+    a_i = \mathbb{1}\Big[\, \operatorname*{argmax}_j \hat y_{ij} = y_i \,\Big]
+    $$
+
+    where $y_i$ is the class id of ``y_true`` (in ``y_pred``'s dtype), $\hat y_{ij}$ is ``y_pred``, $j$ runs over
+    the last axis, $\operatorname{argmax}$ returns the *first* maximal index, and $\mathbb{1}[\cdot]$ is 1 when
+    true. :class:`SparseCategoricalAccuracy` averages the $a_i$ over the samples (weighted).
+
+    Keras vs the textbook:
+
+    * Ties are not shared: the first maximal index wins (scores (0.4, 0.2, 0.4) predict class 0 only).
+    * The label is compared as a number in ``y_pred``'s dtype: a float label 1.5 never matches, and is no error.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_pred = np.float32([[0.1, 0.6, 0.3], [0.4, 0.2, 0.4], [0., 1., 0.]])
+    >>> rk.metrics.sparse_categorical_accuracy(np.float32([1, 2, 1.5]), y_pred)   # row 2's tie goes to 0
+    array([1., 0., 0.], dtype=float32)
     """
     y_pred = np.asarray(y_pred)
     y_true = np.asarray(y_true, dtype=y_pred.dtype)
@@ -165,6 +278,20 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     """How often ``argmax(y_pred)`` equals the integer label: the handbook's test metric.
 
     The streamed mean of :func:`sparse_categorical_accuracy`.
+
+    The per-sample matches are averaged over every sample seen, weighted by ``sample_weight`` (:class:`Mean`).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.SparseCategoricalAccuracy()
+    >>> m.update_state([2, 1], np.float32([[0.1, 0.6, 0.3], [0.05, 0.95, 0.]]))
+    >>> float(m.result())     # row 1 predicts 1, not 2; row 2 is right
+    0.5
+    >>> m.update_state([0], np.float32([[0.5, 0.5, 0.]]), sample_weight=[2.])
+    >>> float(m.result())     # the tie goes to index 0, a match weighing 2: (0 + 1 + 2) / (1 + 1 + 2)
+    0.75
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -188,11 +315,40 @@ def _flatten_for_top_k(y_true, y_pred):
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
-    """``1[argmax y_true is among the k highest scores of y_pred]`` per sample, in ``floatx``.
+    r"""``1[argmax y_true is among the k highest scores of y_pred]`` per sample, in ``floatx``.
 
     :func:`in_top_k`'s rule: ties at the k-th score all count as in, a row with a non-finite score is out, and
     ``k`` at least the number of classes gives 1 everywhere (no error). Samples may have extra axes: (N, T, C)
     gives (N, T) matches.
+
+    Formula:
+
+    $$
+    a_i = \mathbb{1}\Big[\, \big|\{\, j : \hat y_{ij} > \hat y_{i c_i} \,\}\big| < k \,\Big]
+          \cdot \mathbb{1}\big[\, \hat y_{ij} \text{ finite for every } j \,\big],
+    \qquad c_i = \operatorname*{argmax}_j y_{ij}
+    $$
+
+    where $y_{ij}$ is ``y_true`` (one-hot), $\hat y_{ij}$ the float32 scores ``y_pred``, $j$ runs over the $C$
+    classes of the last axis, $c_i$ is the first maximal index of the label, and $\mathbb{1}[\cdot]$ is 1 when
+    true: the labelled class is in when fewer than $k$ scores are strictly above its own (TF's ``in_top_k``).
+
+    Keras vs the textbook:
+
+    * Ties at the $k$-th score are all in: scores (0.4, 0.4, 0.2) put *both* classes 0 and 1 in the top 1, so the
+      top-1 accuracy can exceed :func:`categorical_accuracy`, whose argmax keeps class 0 only.
+    * A row with a NaN or infinite score scores 0, and $k \ge C$ gives 1 (no error).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_true = np.float32([[0, 0, 1], [0, 1, 0]])
+    >>> y_pred = np.float32([[0.1, 0.6, 0.3], [0.4, 0.4, 0.2]])
+    >>> rk.metrics.top_k_categorical_accuracy(y_true, y_pred, k=2)   # 0.3 is row 1's second highest
+    array([1., 1.], dtype=float32)
+    >>> rk.metrics.top_k_categorical_accuracy(y_true, y_pred, k=1)   # row 2: no score above 0.4, so in
+    array([0., 1.], dtype=float32)
     """
     y_pred = np.asarray(y_pred)
     y_true = np.argmax(np.asarray(y_true, dtype=y_pred.dtype), axis=-1)
@@ -203,6 +359,8 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the one-hot label is among the ``k`` highest scores: the mean of :func:`top_k_categorical_accuracy`.
+
+    The per-sample matches are averaged over every sample seen, weighted by ``sample_weight`` (:class:`Mean`).
 
     Args:
         k: how many of the highest scores count; default 5.
@@ -219,7 +377,35 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 
 
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
-    """``1[y_true is among the k highest scores of y_pred]`` per sample, in ``floatx``.
+    r"""``1[y_true is among the k highest scores of y_pred]`` per sample, in ``floatx``.
+
+    Formula:
+
+    $$
+    a_i = \begin{cases}
+    \mathbb{1}\big[\, |\{ j : \hat y_{ij} > \hat y_{i y_i} \}| < k \,\big]
+        \cdot \mathbb{1}\big[\, 0 \le y_i < C \text{ and every } \hat y_{ij} \text{ finite} \,\big]
+        & \text{scores,} \\
+    \mathbb{1}\big[\, y_i \in \{\hat y_{i1}, \dots, \hat y_{ik}\} \,\big] & \text{with } \texttt{from\_sorted\_ids}
+    \end{cases}
+    $$
+
+    where $y_i$ is the class id of ``y_true``, $\hat y_{ij}$ the float32 score of class $j$ in ``y_pred`` ($C$
+    classes) or, with ``from_sorted_ids``, the $j$-th best class id, and $\mathbb{1}[\cdot]$ is 1 when true.
+
+    Keras vs the textbook:
+
+    * Ties at the $k$-th score are all in (TF's ``in_top_k``): scores (0.4, 0.4, 0.2) put classes 0 and 1 in the
+      top 1.
+    * A row with a NaN or infinite score, or a label outside $[0, C)$, scores 0; $k \ge C$ gives 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_pred = np.float32([[0.1, 0.6, 0.3], [0.4, 0.4, 0.2], [0.2, 0.3, np.nan]])
+    >>> rk.metrics.sparse_top_k_categorical_accuracy([2, 1, 1], y_pred, k=1)   # 0.6 > 0.3; a tie; a NaN row
+    array([0., 1., 0.], dtype=float32)
 
     Args:
         y_true: class ids (N,) or (N, 1), cast to int32 (float ids are truncated).
@@ -245,6 +431,8 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the integer label is among the ``k`` highest scores: the mean of
     :func:`sparse_top_k_categorical_accuracy`.
+
+    The per-sample matches are averaged over every sample seen, weighted by ``sample_weight`` (:class:`Mean`).
 
     Args:
         k: how many of the highest scores count; default 5.

@@ -13,9 +13,34 @@ from .reduction_metrics import MeanMetricWrapper
 
 
 def pearson_correlation(y_true, y_pred, axis=-1):
-    """``r = mean(z(y)·z(ŷ))`` along ``axis``, with ``z(x) = (x - mean x) / std(x - mean x)`` (population std).
+    r"""Pearson's correlation of ``y_true`` and ``y_pred`` within each sample, along ``axis``.
 
-    A constant ``y`` or ``ŷ`` along ``axis`` divides 0 by 0: NaN, as in Keras.
+    Formula:
+
+    $$
+    r_i = \frac{1}{d}\sum_{j=1}^{d} \frac{y_{ij} - \bar y_i}{\sigma(y_i)} \cdot
+          \frac{\hat y_{ij} - \bar{\hat y}_i}{\sigma(\hat y_i)}
+    $$
+
+    where $y_{ij}$ and $\hat y_{ij}$ are the $j$-th of the $d$ entries of sample $i$ of ``y_true`` and ``y_pred``
+    along ``axis``, $\bar y_i$ and $\bar{\hat y}_i$ their means, and $\sigma$ the population standard deviation
+    (divided by $d$) of the centred vector. :class:`PearsonCorrelation` averages the $r_i$ over the samples.
+
+    Keras vs the textbook:
+
+    * Pearson's $r$ (Pearson 1895) as a metric usually correlates the predictions with the targets *across
+      samples*; Keras correlates each sample's outputs with its targets, and the metric is the mean of those
+      per-sample coefficients. A model with one output gives every sample $0/0$: NaN.
+    * No $\epsilon$: a constant ``y_true`` or ``y_pred`` along ``axis`` gives NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> r = rk.metrics.pearson_correlation(np.float32([[0., 1., 2., 3.], [0., 1., 2., 3.], [1., 1., 1., 1.]]),
+    ...                                    np.float32([[0., 2., 4., 6.], [3., 2., 1., 0.], [0., 1., 2., 3.]]))
+    >>> print(np.round(r, 4))        # a rescaled copy, a reversed one, and a constant target (0/0)
+    [ 1. -1. nan]
     """
     y_pred = np.asarray(y_pred)
     y_true = np.asarray(y_true, dtype=y_pred.dtype)
@@ -29,11 +54,37 @@ def pearson_correlation(y_true, y_pred, axis=-1):
 
 
 def concordance_correlation(y_true, y_pred, axis=-1):
-    """Lin's ``ρc = 2·cov(y, ŷ) / (var y + var ŷ + (mean y - mean ŷ)² + ε)`` along ``axis``.
+    r"""Lin's concordance correlation of ``y_true`` and ``y_pred`` within each sample, along ``axis``.
 
-    As Keras: ``cov`` is ``mean((y - mean ŷ)·(ŷ - mean ŷ))``, with ``ŷ``'s mean where the textbook has ``y``'s;
-    since ``Σ (ŷ - mean ŷ) = 0`` that is the same covariance, up to rounding. The ``ε = epsilon()`` in the
-    denominator keeps two constant vectors at 0 instead of NaN.
+    Formula:
+
+    $$
+    \rho_{c,i} = \frac{1}{d}\sum_{j=1}^{d}
+        \frac{2\,(y_{ij} - \bar{\hat y}_i)(\hat y_{ij} - \bar{\hat y}_i)}
+             {\sigma^2(y_i) + \sigma^2(\hat y_i) + (\bar y_i - \bar{\hat y}_i)^2 + \epsilon}
+    $$
+
+    where $y_{ij}$ and $\hat y_{ij}$ are the $j$-th of the $d$ entries of sample $i$ of ``y_true`` and ``y_pred``
+    along ``axis``, $\bar y_i$ and $\bar{\hat y}_i$ their means, $\sigma^2$ the population variance (divided by
+    $d$), and $\epsilon$ = ``epsilon()``. :class:`ConcordanceCorrelation` averages the $\rho_{c,i}$ over the
+    samples.
+
+    Keras vs the textbook:
+
+    * Lin (1989, *Biometrics* 45) has $\rho_c = 2 s_{y\hat y} / (s_y^2 + s_{\hat y}^2 + (\bar y -
+      \bar{\hat y})^2)$ with $s_{y\hat y}$ centred on $\bar y$; Keras centres $y$ on $\bar{\hat y}$ instead. As
+      $\sum_j (\hat y_{ij} - \bar{\hat y}_i) = 0$ that is the same covariance, up to rounding.
+    * The $\epsilon$ in the denominator makes two equal constant vectors score 0, where Lin's is $0/0$.
+    * As :func:`pearson_correlation`: within each sample, not across samples.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> rho = rk.metrics.concordance_correlation(np.float32([[0., 2.], [0., 2.], [1., 1.]]),
+    ...                                          np.float32([[0., 2.], [1., 3.], [1., 1.]]))
+    >>> print(np.round(rho, 4))    # equal; shifted by 1: 2·1 / (1 + 1 + 1) = 2/3; equal constants: 0, not NaN
+    [1.     0.6667 0.    ]
     """
     y_pred = np.asarray(y_pred)
     y_true = np.asarray(y_true, dtype=y_pred.dtype)

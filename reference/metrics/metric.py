@@ -77,7 +77,50 @@ class Variable(np.lib.mixins.NDArrayOperatorsMixin):
 
 
 class Metric:
-    """Base class: ``update_state``, ``result``, ``reset_state``.
+    r"""Base class: ``update_state``, ``result``, ``reset_state``.
+
+    A metric is a fold over batches: its state starts at its initial value, each ``update_state`` folds one more
+    batch into it, and ``result`` reads a value off the state, at any time, without changing it. The subclasses
+    differ only in what the state holds (a sum, a count, four confusion counts, a confusion matrix...) and in the
+    two functions below.
+
+    Formula:
+
+    $$
+    s_0 = s_{\mathrm{init}}, \qquad s_b = u\big(s_{b-1},\, B_b\big), \qquad \mathrm{result}_b = r(s_b)
+    $$
+
+    where $B_b$ is the $b$-th batch given to ``update_state`` (its ``y_true``, ``y_pred`` and ``sample_weight``),
+    $u$ is ``update_state``, $r$ is ``result``, and $s_{\mathrm{init}}$ the variables' initial values (zeros
+    unless a subclass says otherwise); ``reset_state`` sets $s$ back to $s_{\mathrm{init}}$, and ``__call__`` is
+    $u$ then $r$.
+
+    Keras vs the textbook:
+
+    * Nothing to depart from: this is Keras's ``Metric`` contract. What it implies is worth knowing: a metric
+      whose $r$ is not linear in sums of the state (a root, a ratio, an argmax over thresholds) is *not* the mean
+      of its per-batch values: :class:`~reference.metrics.RootMeanSquaredError` is $\sqrt{\text{streamed mean}}$,
+      :class:`~reference.metrics.Precision` the ratio of the summed counts.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> class SumOfSquares(rk.metrics.Metric):
+    ...     def __init__(self, name="sum_of_squares"):
+    ...         super().__init__(name=name)
+    ...         self.total = self.add_variable(shape=(), name="total")
+    ...     def update_state(self, values):
+    ...         self.total.assign_add(np.sum(np.square(values)))
+    ...     def result(self):
+    ...         return self.total.numpy()
+    >>> m = SumOfSquares()
+    >>> m.update_state([1., 2.])
+    >>> float(m([2.]))          # 1² + 2² + 2², over both batches
+    9.0
+    >>> m.reset_state()         # back to the initial zeros
+    >>> float(m.result())
+    0.0
 
     Args:
         name: the metric's name; default its class name in snake_case, made unique like a Keras auto-name

@@ -10,7 +10,19 @@ from .reduction_metrics import MeanMetricWrapper
 
 
 class KLDivergence(MeanMetricWrapper):
-    """The mean of :func:`reference.losses.kl_divergence`, ``Σⱼ y log(y / ŷ)`` (both clipped to ``[ε, 1]``).
+    """The streamed (weighted) mean of :func:`reference.losses.kl_divergence`, one value per sample.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.KLDivergence()
+    >>> m.update_state(np.float32([[1., 0.]]), np.float32([[0.5, 0.5]]))
+    >>> print(np.round(m.result(), 4))   # log 2; the label's 0 is clipped to ε, adding ε·log(ε/0.5) ≈ -1.5e-6
+    0.6931
+    >>> m.update_state(np.float32([[0.5, 0.5]]), np.float32([[0.5, 0.5]]))
+    >>> print(np.round(m.result(), 4))   # the second sample's divergence is 0: (log 2 + 0) / 2
+    0.3466
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -24,7 +36,16 @@ class KLDivergence(MeanMetricWrapper):
 
 
 class Poisson(MeanMetricWrapper):
-    """The mean of :func:`reference.losses.poisson`, ``meanⱼ(ŷ - y log(ŷ + ε))``.
+    """The streamed (weighted) mean of :func:`reference.losses.poisson`, one value per sample.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.Poisson()
+    >>> m.update_state(np.float32([[0.], [1.]]), np.float32([[2.], [0.]]))
+    >>> print(np.round(m.result(), 4))   # (2 - 0) and (0 - 1·log(0 + ε)) = -log(1e-7) = 16.1181, averaged
+    9.059
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -38,7 +59,19 @@ class Poisson(MeanMetricWrapper):
 
 
 class BinaryCrossentropy(MeanMetricWrapper):
-    """The mean of :func:`reference.losses.binary_crossentropy` over all samples seen.
+    """The streamed (weighted) mean of :func:`reference.losses.binary_crossentropy` over all samples seen.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.BinaryCrossentropy()
+    >>> m.update_state(np.float32([[1.], [1.]]), np.float32([[0.5], [0.]]), sample_weight=[1., 0.])
+    >>> print(np.round(m.result(), 4))   # log 2; the clipped -log(ε) = 16.118 of the 0 weighs nothing
+    0.6931
+    >>> m.update_state(np.float32([[1.]]), np.float32([[0.]]))
+    >>> print(np.round(m.result(), 4))   # (log 2 + 16.1181) / 2: a prediction of 0 is clipped to ε, not inf
+    8.4056
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -59,7 +92,19 @@ class BinaryCrossentropy(MeanMetricWrapper):
 
 
 class CategoricalCrossentropy(MeanMetricWrapper):
-    """The mean of :func:`reference.losses.categorical_crossentropy` over all samples seen.
+    """The streamed (weighted) mean of :func:`reference.losses.categorical_crossentropy` over all samples seen.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.CategoricalCrossentropy()
+    >>> m.update_state(np.float32([[0., 1.]]), np.float32([[0.5, 0.5]]))
+    >>> print(np.round(m.result(), 4))   # -log 0.5 = log 2
+    0.6931
+    >>> m.update_state(np.float32([[0., 1.]]), np.float32([[3., 3.]]))
+    >>> print(np.round(m.result(), 4))   # scores (3, 3) are renormalised to (0.5, 0.5) first: log 2 again
+    0.6931
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -82,7 +127,17 @@ class CategoricalCrossentropy(MeanMetricWrapper):
 
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
-    """The mean of :func:`reference.losses.sparse_categorical_crossentropy` over all samples seen.
+    """The streamed (weighted) mean of :func:`reference.losses.sparse_categorical_crossentropy` over all samples
+    seen.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.SparseCategoricalCrossentropy()
+    >>> m.update_state(np.array([1, 0]), np.float32([[0.5, 0.5], [0., 1.]]))
+    >>> print(np.round(m.result(), 4))   # (log 2 + (-log ε)) / 2: the 0 is clipped to ε = 1e-7
+    8.4056
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.

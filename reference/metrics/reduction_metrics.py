@@ -1,13 +1,9 @@
 """The reduction metrics, mirroring ``keras/src/metrics/reduction_metrics.py``: ``Sum``, ``Mean`` and
 ``MeanMetricWrapper``, which every per-sample metric (accuracies, losses as metrics, ...) is built on.
 
-For the mean metrics the state is two scalars in the metric's dtype::
-
-    total += Σᵢ wᵢ·valueᵢ        count += Σᵢ wᵢ        result = total / count
-
-(``count`` adds the batch size when there are no weights; ``result`` is 0 when ``count`` is 0, Keras's
-``divide_no_nan``). Because only sums are kept, the result does not depend on how the data is split into
-batches, up to float rounding.
+For the mean metrics the state is two scalars in the metric's dtype, ``total`` and ``count`` (the formula is
+:class:`Mean`'s). Because only sums are kept, the result does not depend on how the data is split into batches, up
+to float rounding.
 """
 
 import numpy as np
@@ -55,10 +51,37 @@ def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
 
 
 class Sum(Metric):
-    """The (weighted) sum of the values given to ``update_state(values, sample_weight=None)``.
+    r"""The (weighted) sum of the values given to ``update_state(values, sample_weight=None)``.
 
-    ``total += Σᵢ wᵢ·valueᵢ``; values of rank > 1 are summed per sample first (``reduce_fn=np.sum``), and weights
-    of rank > 1 multiply before that sum. One state variable, ``total``, in the metric's dtype.
+    Values of rank > 1 are summed per sample first (``reduce_fn=np.sum``), and weights of rank > 1 multiply before
+    that sum. One state variable, ``total``, in the metric's dtype.
+
+    Formula:
+
+    $$
+    \mathrm{total} = \sum_{b} \sum_{i \in B_b} \sum_{j} w_{ij}\, x_{ij}
+    $$
+
+    where $B_b$ is the $b$-th batch, $x_{ij}$ the $j$-th element of sample $i$ of ``values`` (a scalar sample has
+    one), and $w_{ij}$ its weight: ``sample_weight`` broadcast to the values (1 without weights). ``result`` is
+    $\mathrm{total}$.
+
+    Keras vs the textbook:
+
+    * Keras computes the usual weighted sum; only the state's dtype rounds it (float32 by default: a running
+      float32 sum loses the small terms once $\mathrm{total}$ is large).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.Sum()
+    >>> m.update_state([[1., 2.], [3., 4.]], sample_weight=[1., 0.5])
+    >>> float(m.result())              # 1·(1 + 2) + 0.5·(3 + 4)
+    6.5
+    >>> m.update_state(np.zeros((0,)))   # an empty batch adds nothing
+    >>> float(m.result())
+    6.5
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -77,12 +100,44 @@ class Sum(Metric):
 
 
 class Mean(Metric):
-    """The (weighted) mean of the values given to ``update_state(values, sample_weight=None)``.
+    r"""The (weighted) mean of the values given to ``update_state(values, sample_weight=None)``.
 
-    ``total += Σᵢ wᵢ·valueᵢ``, ``count += Σᵢ wᵢ`` (the batch size without weights, 1 for a scalar), ``result =
-    total / count`` or 0 when ``count`` is 0. Values of rank > 1 are averaged per sample first
-    (``reduce_fn=np.mean``), so a (N, 3) batch counts N samples, not 3N. State: ``total`` and ``count``, in the
-    metric's dtype.
+    Values of rank > 1 are averaged per sample first (``reduce_fn=np.mean``), so a (N, 3) batch counts N samples,
+    not 3N. State: ``total`` and ``count``, in the metric's dtype.
+
+    Formula:
+
+    $$
+    \begin{aligned}
+    \mathrm{total} &= \sum_{b} \sum_{i \in B_b} \frac{1}{d_i}\sum_{j=1}^{d_i} w_{ij}\, x_{ij}, \qquad
+    \mathrm{count} = \sum_{b} \sum_{i \in B_b} \frac{1}{d_i}\sum_{j=1}^{d_i} w_{ij}, \\
+    \mathrm{result} &= \begin{cases} \mathrm{total} / \mathrm{count} & \mathrm{count} \neq 0 \\
+                                     0 & \mathrm{count} = 0 \end{cases}
+    \end{aligned}
+    $$
+
+    where $B_b$ is the $b$-th batch, $x_{ij}$ the $j$-th of the $d_i$ elements of sample $i$ of ``values`` (a
+    scalar batch is one sample), and $w_{ij}$ its weight: ``sample_weight`` broadcast to the values, 1 without
+    weights (then $\mathrm{count}$ grows by the batch size). With one weight per sample, $w_{ij} = w_i$ and the
+    result is $\sum_i w_i \bar x_i / \sum_i w_i$, $\bar x_i$ the mean of sample $i$.
+
+    Keras vs the textbook:
+
+    * The usual weighted mean, except that a zero $\mathrm{count}$ (no data, or every weight 0) gives 0, not
+      NaN: Keras's ``divide_no_nan``.
+
+    Example:
+
+    >>> import reference as rk
+    >>> m = rk.metrics.Mean()
+    >>> m.update_state([1., 3.])
+    >>> m.update_state([5.], sample_weight=[2.])
+    >>> float(m.result())                 # (1 + 3 + 2·5) / (1 + 1 + 2)
+    3.5
+    >>> m.reset_state()
+    >>> m.update_state([4.], sample_weight=[0.])
+    >>> float(m.result())                 # count 0: 0, not NaN
+    0.0
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -108,7 +163,7 @@ class Mean(Metric):
 
 
 class MeanMetricWrapper(Mean):
-    """The mean of ``fn(y_true, y_pred, **kwargs)`` over all samples seen: a per-sample function as a metric.
+    r"""The mean of ``fn(y_true, y_pred, **kwargs)`` over all samples seen: a per-sample function as a metric.
 
     ``update_state(y_true, y_pred, sample_weight)`` is :class:`Mean`'s on ``fn(y_true, y_pred)``: the inputs go to
     ``fn`` as given, and only its values are cast to the metric's dtype (Keras's wrapper casts nothing first). So
@@ -116,6 +171,35 @@ class MeanMetricWrapper(Mean):
     Keras's does (the integer MAPE divides by ``max(|y|, int(ε)) = |y|``: a zero target gives inf). Wrapping one of
     :mod:`reference.losses`' functions marks the metric as one to minimize (``_direction = "down"``, read by
     ``EarlyStopping(mode="auto")``).
+
+    Formula:
+
+    $$
+    \mathrm{result} = \frac{\sum_{b} \sum_{i \in B_b} w_i\, f(y_i, \hat y_i)}{\sum_{b} \sum_{i \in B_b} w_i}
+    \quad (0 \text{ when the denominator is } 0)
+    $$
+
+    where $f$ is ``fn`` with its ``**kwargs``, $y_i$ and $\hat y_i$ sample $i$ of ``y_true`` and ``y_pred`` in the
+    $b$-th batch $B_b$, and $w_i$ its ``sample_weight`` (1 without weights). When $f$ returns more than one value
+    per sample (the element-wise accuracies), $f(y_i, \hat y_i)$ and $w_i$ are :class:`Mean`'s per-sample means.
+
+    Keras vs the textbook:
+
+    * A loss used as a metric is not reduced as the loss is: the metric divides by the summed weights
+      $\sum_i w_i$, the loss (``reduction="sum_over_batch_size"``) by the batch size. With weights (1, 0) the
+      metric is the first sample's loss, the loss half of it.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.MeanMetricWrapper(fn=rk.losses.mean_absolute_error)
+    >>> m.update_state(np.float32([[0., 2.], [1., 1.]]), np.float32([[1., 0.], [1., 1.]]), sample_weight=[1., 0.])
+    >>> float(m.result())   # the first sample's |0 - 1| and |2 - 0|, averaged; the second weighs 0
+    1.5
+    >>> float(rk.losses.MeanAbsoluteError()(np.float32([[0., 2.], [1., 1.]]), np.float32([[1., 0.], [1., 1.]]),
+    ...                                     sample_weight=[1., 0.]))   # the loss divides by the batch size, 2
+    0.75
 
     Args:
         fn: the function, ``fn(y_true, y_pred, **kwargs)`` -> one value per sample.

@@ -19,7 +19,19 @@ from .reduction_metrics import Mean, MeanMetricWrapper
 
 
 class MeanSquaredError(MeanMetricWrapper):
-    """The mean of :func:`reference.losses.mean_squared_error`, ``meanⱼ (yⱼ - ŷⱼ)²`` per sample.
+    """The streamed (weighted) mean of :func:`reference.losses.mean_squared_error`, one value per sample.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.MeanSquaredError()
+    >>> m.update_state(np.float32([[0., 1.], [0., 0.]]), np.float32([[1., 1.], [2., 0.]]))
+    >>> float(m.result())   # per sample (1 + 0)/2 and (4 + 0)/2, averaged
+    1.25
+    >>> m.update_state(np.float32([[0., 0.]]), np.float32([[9., 9.]]), sample_weight=[0.])
+    >>> float(m.result())   # weight 0: neither the 81 nor the sample counts
+    1.25
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -34,7 +46,16 @@ class MeanSquaredError(MeanMetricWrapper):
 
 
 class MeanAbsoluteError(MeanMetricWrapper):
-    """The mean of :func:`reference.losses.mean_absolute_error`, ``meanⱼ |yⱼ - ŷⱼ|`` per sample.
+    """The streamed (weighted) mean of :func:`reference.losses.mean_absolute_error`, one value per sample.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.MeanAbsoluteError()
+    >>> m.update_state(np.float32([[0., 1.], [0., 0.]]), np.float32([[1., 1.], [-2., 0.]]), sample_weight=[3., 1.])
+    >>> float(m.result())   # per sample (1 + 0)/2 and (2 + 0)/2, weighted 3 and 1: (1.5 + 1) / 4
+    0.625
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -49,7 +70,21 @@ class MeanAbsoluteError(MeanMetricWrapper):
 
 
 class MeanAbsolutePercentageError(MeanMetricWrapper):
-    """The mean of :func:`reference.losses.mean_absolute_percentage_error`, ``100·meanⱼ |y - ŷ| / max(|y|, ε)``.
+    """The streamed (weighted) mean of :func:`reference.losses.mean_absolute_percentage_error`, one value per
+    sample.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.MeanAbsolutePercentageError()
+    >>> m.update_state(np.float32([[1., 2.]]), np.float32([[1.5, 1.]]))
+    >>> float(m.result())             # 100·(0.5/1 + 1/2)/2
+    50.0
+    >>> m.reset_state()
+    >>> m.update_state(np.float32([[0.]]), np.float32([[1.]]))
+    >>> print(f"{m.result():.3g}")   # a zero target divides by ε = 1e-7: 100·1/1e-7
+    1e+09
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -64,8 +99,20 @@ class MeanAbsolutePercentageError(MeanMetricWrapper):
 
 
 class MeanSquaredLogarithmicError(MeanMetricWrapper):
-    """The mean of :func:`reference.losses.mean_squared_logarithmic_error`,
-    ``meanⱼ (log(max(y, ε) + 1) - log(max(ŷ, ε) + 1))²``.
+    """The streamed (weighted) mean of :func:`reference.losses.mean_squared_logarithmic_error`, one value per
+    sample.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.MeanSquaredLogarithmicError()
+    >>> m.update_state(np.float32([[3.]]), np.float32([[0.]]))
+    >>> print(np.round(m.result(), 4))   # (log 4 - log 1)² = (2·log 2)²
+    1.9218
+    >>> m.update_state(np.float32([[3.]]), np.float32([[-5.]]))
+    >>> print(np.round(m.result(), 4))   # ŷ = -5 is clipped to ε first: the same error again
+    1.9218
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -80,10 +127,40 @@ class MeanSquaredLogarithmicError(MeanMetricWrapper):
 
 
 class RootMeanSquaredError(Mean):
-    """``√(Σᵢ wᵢ·eᵢ / Σᵢ wᵢ)`` with ``eᵢ = meanⱼ (ŷᵢⱼ - yᵢⱼ)²``: the root of the *streamed* mean squared error.
+    r"""The root of the *streamed* mean squared error, over every sample seen.
 
     The square root is taken at ``result``, over everything seen, so it is not the mean of the batches' RMSEs.
     ``y_true`` and ``y_pred`` are cast to the metric's dtype first. State: :class:`Mean`'s ``total`` and ``count``.
+
+    Formula:
+
+    $$
+    \mathrm{RMSE} = \sqrt{\frac{\sum_i w_i\, e_i}{\sum_i w_i}}, \qquad
+    e_i = \frac{1}{d}\sum_{j=1}^{d} \big(\hat y_{ij} - y_{ij}\big)^2
+    $$
+
+    where $y_{ij}$ and $\hat y_{ij}$ are the $j$-th of the $d$ elements of sample $i$ of ``y_true`` and ``y_pred``
+    (cast to the metric's dtype), $w_i$ its ``sample_weight`` (1 without), and $i$ runs over every sample seen
+    since the last reset; the fraction is 0 when $\sum_i w_i = 0$.
+
+    Keras vs the textbook:
+
+    * The root is taken of the pooled mean, at ``result``: the RMSE of everything seen, not the mean of the
+      batches' RMSEs (which would depend on how the data is batched).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.RootMeanSquaredError()
+    >>> m.update_state([0.], [3.])
+    >>> m.update_state(np.zeros(8), np.zeros(8))
+    >>> float(m.result())   # √((9 + 8·0) / 9) = 1, where the batches' RMSEs 3 and 0 average to 1.5
+    1.0
+    >>> m.reset_state()
+    >>> m.update_state([0.], [3.], sample_weight=[0.])
+    >>> float(m.result())   # no weight: 0, not NaN
+    0.0
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -104,7 +181,8 @@ class RootMeanSquaredError(Mean):
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):
-    """``Σⱼ ŷⱼ·yⱼ / (‖ŷ‖·‖y‖)`` along ``axis``, one value per sample: the metric's own, +1 for the same direction.
+    """The cosine of the angle between ``y_true`` and ``y_pred`` along ``axis``, one value per sample: the metric's
+    own, +1 for the same direction (the formula is :class:`CosineSimilarity`'s).
 
     Each side is :func:`~reference.utils.numerical_utils.normalize`\\ d, so a zero vector gives 0, not NaN
     (``reference.losses.cosine_similarity``, the loss, is its negative). Keras normalizes with ``rsqrt``, a
@@ -120,7 +198,34 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
 
 class CosineSimilarity(MeanMetricWrapper):
-    """The mean of :func:`cosine_similarity` over all samples seen.
+    r"""The streamed (weighted) mean of :func:`cosine_similarity` over all samples seen.
+
+    Formula:
+
+    $$
+    s_i = \sum_{j} \frac{y_{ij}}{\max(\lVert y_i \rVert, \epsilon)} \cdot \frac{\hat y_{ij}}{\max(\lVert \hat y_i \rVert, \epsilon)},
+    \qquad \mathrm{result} = \frac{\sum_i w_i s_i}{\sum_i w_i}
+    $$
+
+    where $y_i$ and $\hat y_i$ are sample $i$ of ``y_true`` and ``y_pred`` along ``axis`` (index $j$),
+    $\lVert\cdot\rVert$ the Euclidean norm, $\epsilon$ = ``epsilon()``, and $w_i$ the ``sample_weight`` (1
+    without). Keras computes $x \cdot \min(1/\sqrt{\sum_j x_j^2},\ 1/\epsilon)$, which is the same.
+
+    Keras vs the textbook:
+
+    * The cosine $\langle y, \hat y\rangle / (\lVert y\rVert\,\lVert\hat y\rVert)$ is undefined for a zero vector;
+      Keras's $\max(\cdot, \epsilon)$ makes it 0.
+    * The metric is $+\cos$; the loss :func:`reference.losses.cosine_similarity` is $-\cos$.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.CosineSimilarity()
+    >>> m.update_state(np.float32([[1., 0.], [1., 0.], [0., 1.], [0., 0.]]),
+    ...                np.float32([[2., 0.], [-5., 0.], [0., 7.], [1., 1.]]))
+    >>> float(m.result())   # cosines 1, -1, 1 and 0 for the zero vector: their mean
+    0.25
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -137,7 +242,29 @@ class CosineSimilarity(MeanMetricWrapper):
 
 
 class LogCoshError(MeanMetricWrapper):
-    """The mean of :func:`reference.losses.log_cosh`, ``meanⱼ log(cosh(ŷⱼ - yⱼ))``; Keras names it ``"logcosh"``.
+    r"""The streamed (weighted) mean of :func:`reference.losses.log_cosh`; Keras names it ``"logcosh"``.
+
+    Formula:
+
+    $$
+    \mathrm{result} = \frac{\sum_i w_i\, \ell_i}{\sum_i w_i}, \qquad \ell_i = \texttt{log\_cosh}(y_i, \hat y_i)
+    $$
+
+    where $\ell_i$ is the per-sample value of :func:`reference.losses.log_cosh` (its page has the formula) on sample
+    $i$ of ``y_true`` and ``y_pred``, $w_i$ its ``sample_weight`` (1 without), and $i$ runs over every sample seen
+    (0 when $\sum_i w_i = 0$).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.LogCoshError()
+    >>> m.update_state(np.float32([[0.]]), np.float32([[0.]]))
+    >>> float(m.result())                     # log cosh 0 = 0
+    0.0
+    >>> m.update_state(np.float32([[0.]]), np.float32([[100.]]))
+    >>> print(np.round(m.result(), 4))        # log cosh 100 = 100 - log 2 (cosh 100 itself would overflow float32)
+    49.6534
 
     Args:
         name, dtype: see :class:`~reference.metrics.metric.Metric`.
@@ -155,24 +282,59 @@ R2_CLASS_AGGREGATIONS = (None, "uniform_average", "variance_weighted_average")
 
 
 class R2Score(Metric):
-    """The coefficient of determination, per output column ``j`` then aggregated (Keras's, from TF-Addons).
+    r"""The coefficient of determination, per output column ``j`` then aggregated (Keras's, from TF-Addons).
 
-    Per column, over everything seen, with weights ``w``::
-
-        SSres_j = Σᵢ wᵢⱼ (yᵢⱼ - ŷᵢⱼ)²      SStot_j = Σᵢ wᵢⱼ yᵢⱼ² - (Σᵢ wᵢⱼ yᵢⱼ)² / Σᵢ wᵢⱼ
-        R²_j = 1 - SSres_j / SStot_j        (0 where that is ±inf: a constant column with errors)
-
-    then ``class_aggregation``: ``"uniform_average"`` (the mean of the ``R²_j``), ``"variance_weighted_average"``
-    (``Σ SStot_j·R²_j / Σ SStot_j``) or ``None`` (the vector). A constant column predicted exactly gives
-    ``0/0``: NaN, as in Keras. With ``num_regressors = p > 0`` the adjusted score ``1 - (1 - R²)(n - 1)/(n - p - 1)``,
-    where Keras's ``n`` counts *elements* seen (samples × outputs), not samples; when ``p >= n - 1`` it warns and
-    keeps the plain score.
+    Per column, over everything seen, then aggregated by ``class_aggregation``: ``"uniform_average"`` (the mean
+    of the columns' scores), ``"variance_weighted_average"`` or ``None`` (the vector); with ``num_regressors``
+    the adjusted score. A constant column predicted exactly gives ``0/0``: NaN, as in Keras.
 
     Inputs must be 2-D, (samples, outputs) (a (N,) label meets a (N, 1) prediction by the rank rule). Weights are
     a scalar, (N,) (per sample) or (N, outputs). ``y_true`` and ``y_pred`` are cast to the metric's ``dtype``,
     but the state (``num_samples``, then ``squared_sum``, ``sum``, ``residual`` and ``count``, one per output,
     made at the first update) is in ``floatx``, whatever ``dtype`` says, and so is the result: Keras's
     ``add_variable(dtype=None)``.
+
+    Formula:
+
+    $$
+    \begin{aligned}
+    \mathrm{SS}^{\mathrm{res}}_j &= \sum_i w_{ij}\,(y_{ij} - \hat y_{ij})^2, \qquad
+    \mathrm{SS}^{\mathrm{tot}}_j = \sum_i w_{ij}\, y_{ij}^2 - \frac{\big(\sum_i w_{ij}\, y_{ij}\big)^2}{\sum_i w_{ij}}, \\
+    R^2_j &= \begin{cases} 1 - \mathrm{SS}^{\mathrm{res}}_j / \mathrm{SS}^{\mathrm{tot}}_j
+              & \text{if that is finite (or NaN)} \\ 0 & \text{if it is } \pm\infty \end{cases}, \qquad
+    R^2 = \begin{cases} \frac{1}{m}\sum_j R^2_j & \texttt{"uniform\_average"} \\
+            \sum_j \mathrm{SS}^{\mathrm{tot}}_j R^2_j \,\big/ \sum_j \mathrm{SS}^{\mathrm{tot}}_j
+              & \texttt{"variance\_weighted\_average"} \end{cases} \\
+    R^2_{\mathrm{adj}} &= 1 - (1 - R^2)\,\frac{n - 1}{n - p - 1} \quad (p > 0 \text{ and } p < n - 1)
+    \end{aligned}
+    $$
+
+    where $y_{ij}$ and $\hat y_{ij}$ are output $j$ (of $m$) of sample $i$ of ``y_true`` and ``y_pred``, $i$ runs
+    over every sample seen, $w_{ij}$ is ``sample_weight`` (per sample or per element; 1 without), $p$ is
+    ``num_regressors`` and $n$ the number of *elements* seen (samples × outputs).
+
+    Keras vs the textbook:
+
+    * The adjusted $R^2$ (Ezekiel 1930) has $n$ = the number of observations; Keras's $n$ counts every
+      element, so with $m$ outputs it is $m$ times the number of samples and the adjustment is smaller.
+    * A constant column with any error ($\mathrm{SS}^{\mathrm{tot}}_j = 0$, $\mathrm{SS}^{\mathrm{res}}_j > 0$)
+      scores 0 instead of $-\infty$; predicted exactly, it is $0/0$: NaN.
+    * $\mathrm{SS}^{\mathrm{tot}}$ is the one-pass $\sum w y^2 - (\sum w y)^2/\sum w$, which cancels badly in
+      float32 when the mean is large against the spread.
+    * When $p \ge n - 1$ Keras warns and returns the plain $R^2$.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.R2Score()
+    >>> m.update_state(np.float32([[1.], [2.], [3.]]), np.float32([[1.], [2.], [4.]]))
+    >>> float(m.result())   # SSres = 1, SStot = 1 + 0 + 1 = 2: 1 - 1/2
+    0.5
+    >>> m = rk.metrics.R2Score()
+    >>> m.update_state(np.float32([[1.], [1.]]), np.float32([[1.], [2.]]))
+    >>> float(m.result())   # a constant target: 1 - 1/0 = -inf, reported as 0
+    0.0
 
     Args:
         class_aggregation: how the per-output scores combine, see above.
