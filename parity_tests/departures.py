@@ -73,6 +73,18 @@ DEPARTURES = (
         why="A bug, not a rule: the positive axis works in Keras, and a negative axis is valid everywhere else.",
         test="parity_tests/test_losses.py::test_categorical_crossentropy_from_logits_on_a_negative_inner_axis",
     ),
+    Departure(
+        id="muon-float64",
+        names=("Muon",),
+        keras="With float64 variables and `rms_rate` set (the default 0.2), the update of a matrix raises "
+              "`InvalidArgumentError`: `lr_adjust` multiplies the float64 update by "
+              "`sqrt(max(n, m))`, a float32 tensor, and TF refuses the mixed product. Vectors and `rms_rate=None` "
+              "work.",
+        reference="Computes the step in float64, the rule Keras applies in float32 (and to float64 vectors).",
+        why="A bug, not a rule: Keras casts every other constant of the step to the variable's dtype, and the "
+            "same optimizer runs on float64 vectors.",
+        test="parity_tests/test_optimizers.py::test_muon_computes_in_float64_where_keras_raises",
+    ),
 )
 
 

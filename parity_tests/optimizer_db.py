@@ -1,7 +1,7 @@
 """The optimizer table: one :class:`OptimizerInfo` row per optimizer, one :class:`ScheduleInfo` row per schedule.
 
-``parity_tests/test_optimizers.py`` runs over the rows: trajectories of >= 50 steps against Keras in float32
-and float64, with hypothesis-drawn hyperparameters, base-class options and gradient streams; every slot is
+``parity_tests/test_optimizers.py`` runs over the rows: trajectories of >= 50 steps against Keras with variables
+in float32, float64, float16 and bfloat16, with hypothesis-drawn hyperparameters, base-class options and gradient streams; every slot is
 compared after every step. The schedules are compared value by value over ranges of steps.
 
 **Adding an optimizer is adding a row**::
@@ -73,7 +73,7 @@ class OptimizerInfo:
     hyperparameters: Callable[[], Any]
     slots: dict
     tol: str = "optimizer"
-    dtypes: tuple = S.DTYPES
+    dtypes: tuple = S.OPTIMIZER_DTYPES
     options: bool = True
     keep: tuple = ()
     make: Callable = None
@@ -132,8 +132,8 @@ ROWS = [
                               adam_weight_decay=st.sampled_from([0.004, 0.0, 0.1]),
                               exclude_layers=st.sampled_from([None, ["var1"]]), exclude_embeddings=st.booleans()),
                   {"momentums": "momentums", "adam_velocities": "adam_velocities"}, tol="muon",
-                  dtypes=("float32",),
-                  note="float32 only: in float64 Keras fails (InvalidArgumentError: a float32 learning rate times the float64 update)"),
+                  dtypes=("float32", "float16", "bfloat16"),
+                  note="no float64: Keras fails there (departure muon-float64)"),
     OptimizerInfo("ScheduleFreeAdamW", _hp(beta_1=S.unit_interval(0.1, 0.99, [0.9]),
                                            beta_2=S.unit_interval(0.0, 0.9999, [0.999]), epsilon=EPSILONS,
                                            warmup_steps=st.sampled_from([0, 5, 20])),

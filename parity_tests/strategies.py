@@ -37,6 +37,8 @@ from hypothesis.extra import numpy as hnp
 from reference import config, losses
 
 DTYPES = ("float32", "float64")
+HALF_DTYPES = ("float16", "bfloat16")   # the op rows that TF's half kernels run (ml_dtypes registers bfloat16)
+BFLOAT16 = np.dtype(config.standardize_dtype("bfloat16"))
 REDUCTIONS = losses.REDUCTIONS  # every reduction Keras accepts, from the one list
 LABEL_DTYPES = (np.int32, np.int64)
 
@@ -81,7 +83,9 @@ def _as(dtype, value):
 
 
 def floats(dtype, min_value=None, max_value=None):
-    """Finite, normal (or zero) floats exactly representable in ``dtype``."""
+    """Finite, normal (or zero) floats exactly representable in ``dtype`` (bfloat16: float32 ones, rounded)."""
+    if np.dtype(dtype) == BFLOAT16:
+        return floats("float32", min_value, max_value).map(lambda v: _as(dtype, v))
     width = np.dtype(dtype).itemsize * 8
     return st.floats(
         None if min_value is None else _as(dtype, min_value),
@@ -165,6 +169,8 @@ def shapes(min_dims=1, max_dims=3, min_side=1, max_side=MAX_SIDE):
 
 def arrays(dtype, shape, elements=None):
     """An array of ``dtype`` and ``shape`` (a tuple or a strategy), elements from ``elements``."""
+    if np.dtype(dtype) == BFLOAT16:      # hypothesis has no bfloat16 arrays: float32 ones of bfloat16 values
+        return arrays("float32", shape, values(dtype) if elements is None else elements).map(lambda a: a.astype(dtype))
     return hnp.arrays(np.dtype(dtype), shape, elements=values(dtype) if elements is None else elements)
 
 
@@ -202,6 +208,26 @@ def cotangents(dtype, shape):
 
 
 # --- op samples ---------------------------------------------------------------------------
+
+
+FLOAT16_EDGES = (65504.0, -65504.0, 6e4, -6e4, 300.0, -300.0, 256.0, 6.104e-5, -6.104e-5, 1e-3)
+"""float16's edges: its largest values, products that overflow it (300² = 9e4, 256·256), its smallest normal."""
+
+
+def op_values(dtype, magnitude=10.0):
+    """:func:`values` in float32/float64; in float16 and bfloat16 also :data:`FLOAT16_EDGES`, where TF's gradient
+    registrations overflow or select differently from a textbook backward (``0·inf``, ``y³`` against ``(dy·y)·y²``)."""
+    if np.dtype(dtype) not in (np.dtype(np.float16), BFLOAT16):
+        return values(dtype, magnitude)
+    return st.one_of(values(dtype, magnitude), specials(dtype, *FLOAT16_EDGES))
+
+
+def positive_op_values(dtype, low=1e-3, high=1e3):
+    """:func:`positive_values`, and in half precision float16's positive edges too (log and rsqrt's poles)."""
+    if np.dtype(dtype) not in (np.dtype(np.float16), BFLOAT16):
+        return positive_values(dtype, low, high)
+    low, high = max(low, FLOAT16_EDGES[-3]), min(high, FLOAT16_EDGES[2])     # within float16's normal range
+    return st.one_of(positive_values(dtype, low, high), specials(dtype, *(v for v in FLOAT16_EDGES if v > 0)))
 
 
 @st.composite
@@ -479,10 +505,16 @@ def batch_splits(n):
 # --- optimizers ---------------------------------------------------------------------------
 
 LEARNING_RATES = (1e-3, 1e-2, 0.1, 1.0)
+NEGATIVE_LEARNING_RATES = (-1e-3, -1e-2)
+"""Keras takes any float: a negative rate ascends the loss (small ones, so that 50 steps of ascent stay finite)."""
+
+OPTIMIZER_DTYPES = ("float32", "float64", "float16", "bfloat16")
+"""The variable dtypes Keras's optimizers run in: every update op rounds to the variable's dtype on both sides."""
 
 
 def learning_rates():
-    return st.one_of(st.sampled_from(LEARNING_RATES), floats("float64", 1e-5, 1.0))
+    return st.one_of(st.sampled_from(LEARNING_RATES), floats("float64", 1e-5, 1.0),
+                     st.sampled_from(NEGATIVE_LEARNING_RATES))
 
 
 def unit_interval(low=0.0, high=0.999, pinned=()):
@@ -682,9 +714,9 @@ def optimizer_trajectory(draw, dtype, max_steps=6):
     return variables, grads
 
 
-LOSS_SCALES = (2.0**15, 1.0, 2.0**-3, 2.0**20, 3.0)
-"""``initial_scale`` values: Keras's default, 1, a fraction, a large power of two, and 3 (not a power of two:
-the unscaling ``g / S`` then rounds)."""
+LOSS_SCALES = (2.0**15, 1.0, 2.0**-3, 2.0**20, 3.0, 2.0**16)
+"""``initial_scale`` values: Keras's default, 1, a fraction, a large power of two, 3 (not a power of two:
+the unscaling ``g / S`` then rounds), and 2¹⁶, ``inf`` in float16 (the unscaling must not happen in float16)."""
 
 NON_FINITE = (np.inf, -np.inf, np.nan)
 
@@ -697,7 +729,7 @@ def loss_scale_trajectory(draw, dtype, max_steps=8):
     of one gradient is ±inf or NaN, and steps of huge finite values (1e30, finite in float32). Small
     ``dynamic_growth_steps`` make the scale grow within the trajectory.
     """
-    name = draw(st.sampled_from(["sgd", "adam"]))
+    name = draw(st.sampled_from(["sgd", "adam", "rmsprop"]))
     inner = draw(optimizer_hyperparameters(name))
     outer = {"initial_scale": draw(st.sampled_from(LOSS_SCALES)),
              "dynamic_growth_steps": draw(st.sampled_from([1, 2, 3, 2000]))}
@@ -1103,9 +1135,44 @@ def activation(draw, dtype, kinks=(), elements=None, fd=False, **params):
 
 def relu_options():
     """Keras's ``relu`` arguments: slopes (0, leaky, > 1), caps (none, 6 for ``relu6``, others), thresholds."""
-    return dict(negative_slope=st.sampled_from([0.0, 0.1, 0.2, 1.5]),
-                max_value=st.sampled_from([None, 6.0, 4.0, 0.5]),
-                threshold=st.sampled_from([0.0, 1.0, -0.5]))
+    return dict(negative_slope=st.sampled_from([0.0, 0.1, 0.2, 1.5, 2]),
+                max_value=st.sampled_from([None, 6.0, 4.0, 0.5, 0.3, 4]),
+                threshold=st.sampled_from([0.0, 1.0, -0.5, 0.2, 1, -1.5]))
+
+
+ACTIVATION_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "bool", "float16", "bfloat16", "float32", "float64")
+"""Every input dtype Keras's activations meet: each raises on some (a ``TypeError`` in the reference), computes
+in others."""
+
+FLOAT16_MAX = 65504.0
+
+
+def _any_dtype_values(dtype, pinned):
+    """Elements of ``dtype``: small integers and the extremes; bools; half-precision values up to and near float16
+    overflow (``exp`` overflows from 11.09, squares from 256); ``pinned`` floats as they are and float32-rounded
+    (where Keras casts a Python float through float32, a float64 ``x`` at the parameter decides)."""
+    if dtype == "bool":
+        return st.booleans()
+    if dtype[0] in "iu":
+        info = np.iinfo(dtype)
+        return st.one_of(st.integers(max(info.min, -8), min(info.max, 8)), st.sampled_from([info.min, info.max]))
+    pinned = [v for p in pinned for v in (p, float(np.float32(p)), -p)]
+    near_overflow = [FLOAT16_MAX, -FLOAT16_MAX, 6e4, 11.09, 11.1, 256.0, -256.0, 300.0, 0.0]
+    width = "float32" if dtype == "bfloat16" else dtype
+    return st.one_of(values(width), specials(width, *near_overflow, *pinned), floats(width, -FLOAT16_MAX, FLOAT16_MAX))
+
+
+@st.composite
+def any_dtype(draw, sample):
+    """A :class:`Sample` drawn from ``sample`` (a float32 activation row's), its ``x`` redrawn in one of
+    :data:`ACTIVATION_DTYPES`, keeping its shape and arguments; the arguments' floats are pinned in ``x``."""
+    s = draw(sample)
+    dtype = draw(st.sampled_from(ACTIVATION_DTYPES))
+    pinned = [v for v in s.values() if isinstance(v, float)]
+    x = draw(arrays("float32" if dtype == "bfloat16" else dtype, s["x"].shape, _any_dtype_values(dtype, pinned)))
+    if dtype == "bfloat16":   # normal float32 values round to normal bfloat16 values (same exponent range)
+        x = x.astype(config.standardize_dtype("bfloat16"))
+    return Sample(s, x=x)
 
 
 @st.composite
@@ -1137,7 +1204,10 @@ def sparsemax_fd():
 
 # --- optimizers: 50-step gradient streams (parity_tests/optimizer_db.py, test_optimizers.py) ---
 
-STEP_KINDS = ("normal", "normal", "normal", "repeat", "zeros", "sparse", "huge", "none", "tiny")
+STEP_KINDS = ("normal", "normal", "normal", "repeat", "zeros", "sparse", "huge", "none", "tiny", "edge")
+"""``huge``: 1e30 entries (``inf`` in float16); ``tiny``: times 1e-30 (0 in float16); ``edge``: entries at a
+quarter of the dtype's largest finite value and at a subnormal (``tiny/4``), where float16 overflows or
+flushes first."""
 
 
 @dataclass(frozen=True)
@@ -1188,6 +1258,10 @@ class Trajectory:
             g = np.where(rng.random(shape) < 0.3, np.sign(g) * 1e30, g)
         elif kind == "tiny":
             g = g * 1e-30
+        elif kind == "edge":
+            info = config.ml_dtypes.finfo(config.standardize_dtype(self.dtype))  # bfloat16 included
+            edge = np.where(rng.random(shape) < 0.5, float(info.max) / 4, float(info.tiny) / 4)
+            g = np.where(rng.random(shape) < 0.4, np.sign(g) * edge, g)
         return np.asarray(g, dtype=self.dtype)
 
 

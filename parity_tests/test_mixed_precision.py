@@ -56,7 +56,12 @@ PINNED_LOSS_SCALE = [  # Keras's loss_scale_optimizer_test.py, each as (inner, i
      [_GOLDEN_GRADS] * 8),                                                                         # test_upscaling
     ("adam", {"learning_rate": 1e-3}, {"initial_scale": 4.0, "dynamic_growth_steps": 1}, _GOLDEN_START,
      [_GOLDEN_GRADS, [np.array([1.0, np.nan, 0.0, 2.0])], _GOLDEN_GRADS, [np.full(4, -np.inf)], _GOLDEN_GRADS]),
+    # a scale of 2¹⁶ is inf in float16: the unscaling runs in float32 (a float16 variable moves to 0.9907)
+    ("sgd", {"learning_rate": 0.1}, {"initial_scale": 65536.0}, [np.array([1.0])], [[np.array([6000.0])]] * 2),
+    ("rmsprop", {"learning_rate": 0.1, "centered": True}, {"initial_scale": 65536.0}, [np.array([1.0, -1.0])],
+     [[np.array([6000.0, 30000.0])]] * 3),
 ]
+HALF_DTYPES = ("float16", "bfloat16")
 
 
 def _finite_peak(previous, array):
@@ -65,7 +70,7 @@ def _finite_peak(previous, array):
 
 
 def check_loss_scale_trajectory(dtype, name, inner_kwargs, kwargs, variables, grads):
-    row = OPTIMIZER_ROWS[{"adam": "Adam", "sgd": "SGD"}[name]]
+    row = OPTIMIZER_ROWS[{"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}[name]]
     ref_cls, slots = row.name, row.slots
     ref_opt = rk.optimizers.LossScaleOptimizer(getattr(rk.optimizers, ref_cls)(**inner_kwargs), **kwargs)
     tf_opt = keras.optimizers.LossScaleOptimizer(getattr(keras.optimizers, ref_cls)(**inner_kwargs), **kwargs)
@@ -74,7 +79,8 @@ def check_loss_scale_trajectory(dtype, name, inner_kwargs, kwargs, variables, gr
     what = f"LossScaleOptimizer({name}({inner_kwargs}), {kwargs})"
     peak = {}
     for t, step in enumerate(grads, start=1):
-        step = [None if g is None else g.astype(dtype) for g in step]
+        with np.errstate(over="ignore"):  # a float32 gradient beyond float16's range becomes inf, as tf.cast's
+            step = [None if g is None else g.astype(dtype) for g in step]
         with np.errstate(all="ignore"):
             ref_opt.apply([None if g is None else g.copy() for g in step], ref_vars)
         tf_opt.apply([None if g is None else tf.constant(g) for g in step], tf_vars)
@@ -95,13 +101,37 @@ def check_loss_scale_trajectory(dtype, name, inner_kwargs, kwargs, variables, gr
 
 
 @pytest.mark.filterwarnings("ignore:Gradients do not exist:UserWarning")  # Keras, on a None gradient
-@pytest.mark.parametrize("dtype", S.DTYPES)
+@pytest.mark.parametrize("dtype", S.DTYPES + HALF_DTYPES)
 @given(data=st.data())
 @example(data=PINNED)
 def test_loss_scale_optimizer_matches_keras_through_non_finite_steps(dtype, data):
-    cases = PINNED_LOSS_SCALE if data is PINNED else [data.draw(S.loss_scale_trajectory(dtype), label="trajectory")]
+    """In float16 and bfloat16 the trajectory is drawn in float32 and rounded: 1e30 becomes inf in float16, and
+    gradients of a few thousand times a scale of 2¹⁵ or more overflow it."""
+    drawn = "float32" if dtype in HALF_DTYPES else dtype
+    cases = PINNED_LOSS_SCALE if data is PINNED else [data.draw(S.loss_scale_trajectory(drawn), label="trajectory")]
     for name, inner_kwargs, kwargs, variables, grads in cases:
         check_loss_scale_trajectory(dtype, name, inner_kwargs, kwargs, variables, grads)
+
+
+@pytest.mark.parametrize("dtype", HALF_DTYPES)
+@pytest.mark.parametrize("inner", ["SGD", "Adam", "RMSprop"])
+def test_loss_scale_optimizer_unscales_half_precision_gradients_in_float32(inner, dtype):
+    """SGD(0.1) on a float16 variable at 1.0, gradient 6000 scaled by 2¹⁶ = inf in float16: Keras divides the
+    gradient by the float32 scale (``ops.divide`` promotes), the inner optimizer casts the quotient to float16,
+    and the variable becomes 0.9907. Divided in float16, every gradient would be 0 (SGD, Adam: no step) or
+    NaN (centered RMSprop)."""
+    kwargs = {"centered": True} if inner == "RMSprop" else {}
+    ref_var, tf_var = np.array([1.0], dtype=config.standardize_dtype(dtype)), keras.Variable([1.0], dtype=dtype)
+    grad = np.array([6000.0], dtype=ref_var.dtype)
+    rk.optimizers.LossScaleOptimizer(getattr(rk.optimizers, inner)(0.1, **kwargs), initial_scale=65536.0).apply(
+        [grad], [ref_var])
+    keras.optimizers.LossScaleOptimizer(getattr(keras.optimizers, inner)(0.1, **kwargs),
+                                        initial_scale=65536.0).apply([tf.constant(grad)], [tf_var])
+    expected = tf_var.numpy()
+    assert np.all(np.isfinite(expected)) and (dtype != "float16" or expected[0] != 1.0)
+    assert ref_var.tobytes() == expected.tobytes(), f"{inner} in {dtype}: {ref_var} vs Keras {expected}"
+    if inner == "SGD" and dtype == "float16":
+        assert ref_var[0] == np.float16(0.9907)
 
 
 # --- Dense under a mixed policy ----------------------------------------------------------------------

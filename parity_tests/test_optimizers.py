@@ -1,6 +1,7 @@
 """Optimizer trajectories and learning-rate schedules against Keras, over ``optimizer_db``'s rows.
 
-* ``test_trajectory_matches_keras[row-dtype]``: hypothesis draws the row's hyperparameters, some base-class
+* ``test_trajectory_matches_keras[row-dtype]``: in each variable dtype Keras accepts (float32, float64, float16,
+  bfloat16), hypothesis draws the row's hyperparameters, some base-class
   options (weight decay, clipping, EMA, loss scaling, gradient accumulation, a schedule) and a gradient stream
   of :data:`STEPS` steps (normal, repeated, zero, sparse, huge (1e30), tiny (1e-30) gradients, and steps where
   one variable gets ``None``); the reference optimizer runs on NumPy arrays, Keras's on ``keras.Variable``s, and
@@ -78,7 +79,7 @@ def check_trajectory(row, dtype, hp, opts, trajectory):
     what = f"{row.name}({hp}, {opts})"
     # a schedule computes in float32 (as Keras, from Python floats), and NumPy's float32 cos/pow/log differ
     # from TF's by an ulp or two: the learning rate then carries float32 rounding into a float64 trajectory
-    tol_dtype = "float32" if "schedule" in opts else dtype
+    tol_dtype = "float32" if "schedule" in opts and dtype == "float64" else dtype
     peak = {}  # largest |value| seen so far of each compared quantity: the trajectory's scale
     for t, step in enumerate(trajectory.gradients(), start=1):
         ref_opt.apply_gradients(zip([None if g is None else g.copy() for g in step], ref_vars))
@@ -213,3 +214,54 @@ def test_defaults_and_config_match_keras(row):
     keras_config.pop("name"), ref_config.pop("name")
     assert ref_config == keras_config
     assert type(ref).from_config(ref.get_config()).get_config() == ref.get_config()
+
+
+# --- the learning rate: any float, of any sign; nothing else -----------------------------------------------
+
+CONSTRUCTIBLE = [r for r in db.ROWS if r.name != "MultiOptimizer"]
+
+
+@pytest.mark.parametrize("learning_rate", [1, 0, np.float32(0.1), "0.1"], ids=repr)
+@pytest.mark.parametrize("row", CONSTRUCTIBLE, ids=lambda r: r.name)
+def test_learning_rate_that_is_not_a_float_raises_as_keras(row, learning_rate):
+    """Keras's ``BaseOptimizer.__init__`` checks ``isinstance(learning_rate, float)``: ``learning_rate=1`` and a
+    ``np.float32`` are refused (a ``np.float64`` is a ``float``)."""
+    with pytest.raises(ValueError, match="should be float"):
+        getattr(keras.optimizers, row.name)(learning_rate=learning_rate)
+    with pytest.raises(ValueError, match="Argument `learning_rate` should be float.*learning_rate="):
+        getattr(rk.optimizers, row.name)(learning_rate=learning_rate)
+    assert getattr(rk.optimizers, row.name)(learning_rate=np.float64(0.1)).learning_rate == np.float32(0.1)
+
+
+@pytest.mark.parametrize("row", [db.BY_NAME[n] for n in ("SGD", "Adam", "RMSprop", "Lion")], ids=lambda r: r.name)
+def test_negative_learning_rate_steps_as_keras(row):
+    """Keras accepts ``learning_rate=-0.1`` (and assigns -0.2 later): the step goes up the gradient."""
+    ref_opt, tf_opt = getattr(rk.optimizers, row.name)(learning_rate=-0.1), getattr(keras.optimizers, row.name)(
+        learning_rate=-0.1)
+    ref_var, tf_var = np.array([1.0, -2.0], np.float32), keras.Variable(np.array([1.0, -2.0], np.float32))
+    for learning_rate in (-0.1, -0.2):
+        ref_opt.learning_rate, tf_opt.learning_rate = learning_rate, learning_rate
+        ref_opt.apply([np.array([0.5, -3.0], np.float32)], [ref_var])
+        tf_opt.apply([tf.constant([0.5, -3.0])], [tf_var])
+        assert ref_opt.learning_rate == tf_opt.learning_rate.numpy() == np.float32(learning_rate)
+        assert_parity(ref_var, tf_var.numpy(), op=row.tol, dtype="float32", size=2, scale=4.0,
+                      what=f"{row.name}(learning_rate={learning_rate})")
+    assert np.all(np.abs(ref_var) > [1.0, 2.0]), "a negative learning rate ascends"
+
+
+# --- departures ------------------------------------------------------------------------------------------
+
+
+def test_muon_computes_in_float64_where_keras_raises():
+    """Departure ``muon-float64``: Keras's Muon multiplies a float64 matrix update by ``sqrt(max(n, m))``, a
+    float32 tensor (``lr_adjust`` with ``rms_rate``), and TF refuses the mixed product; the
+    reference computes in float64, and agrees with Keras's float32 step to float32's tolerance."""
+    start, grad = np.linspace(-1.0, 1.0, 12).reshape(3, 4), np.linspace(0.5, -0.5, 12).reshape(3, 4)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="double tensor but is a float tensor"):
+        keras.optimizers.Muon(learning_rate=0.01).apply([tf.constant(grad)], [keras.Variable(start)])
+    ref_var = start.copy()
+    rk.optimizers.Muon(learning_rate=0.01).apply([grad], [ref_var])
+    tf_var = keras.Variable(start.astype(np.float32))
+    keras.optimizers.Muon(learning_rate=0.01).apply([tf.constant(grad, tf.float32)], [tf_var])
+    assert ref_var.dtype == np.float64
+    assert_parity(ref_var, tf_var.numpy(), op="muon", dtype="float32", size=1, scale=1.0, what="Muon in float64")

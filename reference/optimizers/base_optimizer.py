@@ -69,19 +69,12 @@ import warnings
 import numpy as np
 
 from .. import config
+from ..ops import keras_cast
 from ..utils.argument_validation import check_float
 from ..utils.naming import auto_name
 from .schedules import learning_rate_schedule
 
 FLUSH_EVERY = 64
-
-
-def keras_cast(value, dtype):
-    """Keras's ``ops.cast(value, dtype)`` of a Python float: ``tf.cast`` makes it a float32 tensor first.
-
-    In float64, ``0.999`` becomes ``0.9990000128746033``; in float32 it is the plain conversion.
-    """
-    return np.dtype(dtype).type(np.float32(value))
 
 
 def _is_float(value):
@@ -206,11 +199,13 @@ class Optimizer:
     def _make_learning_rate(learning_rate):
         if isinstance(learning_rate, learning_rate_schedule.LearningRateSchedule) or callable(learning_rate):
             return learning_rate
-        if not _is_float(learning_rate):
+        # Keras's contract is `isinstance(learning_rate, float)`: an int (`learning_rate=1`) or a np.float32 is
+        # refused, a np.float64 (a float subclass) accepted. Any sign is: a negative rate ascends the loss.
+        if not isinstance(learning_rate, float):
             raise ValueError("Argument `learning_rate` should be float, or an instance of LearningRateSchedule, "
                              "or a callable (that takes in the current iteration value and returns the "
                              f"corresponding learning rate value). Received instead: learning_rate={learning_rate!r}")
-        return np.asarray(check_float("learning_rate", learning_rate, 0.0), dtype=config.floatx())
+        return np.asarray(learning_rate, dtype=config.floatx())
 
     @property
     def iterations(self):
@@ -248,7 +243,7 @@ class Optimizer:
                             "need the learning rate to be settable, you should instantiate the optimizer with a "
                             "float `learning_rate` argument.")
         dtype = self._learning_rate.dtype if isinstance(self._learning_rate, np.ndarray) else config.floatx()
-        self._learning_rate = np.asarray(check_float("learning_rate", value, 0.0), dtype=dtype)
+        self._learning_rate = np.asarray(check_float("learning_rate", value), dtype=dtype)  # Keras's `assign`
 
     # --- building ---------------------------------------------------------------------------------
 
@@ -394,7 +389,7 @@ class Optimizer:
         if len(grads) != len(variables):
             raise ValueError(f"`grads` has {len(grads)} entries for {len(variables)} variables.")
         for i, v in enumerate(variables):
-            if not isinstance(v, np.ndarray) or v.dtype.kind != "f":
+            if not isinstance(v, np.ndarray) or not config.is_float_dtype(v.dtype):
                 raise ValueError(f"variable {i} must be a float NumPy array, got {type(v).__name__} "
                                  f"{getattr(v, 'dtype', '')}.")
         if not self.built:

@@ -33,7 +33,10 @@ class LossScaleOptimizer(Optimizer):
 
     ``S`` and the counter are Keras's ``dynamic_scale`` (a float32 scalar) and ``step_counter``. The gradient
     is unscaled first, then the inner step, then the counter, in Keras's order; dividing by ``S`` in float32
-    is exact while ``S`` is a power of two (the default) and the quotient is a normal number.
+    is exact while ``S`` is a power of two (the default) and the quotient is a normal number. The quotient
+    takes the wider of the gradient's dtype and float32 (Keras's ``ops.divide`` of a float16 gradient by the
+    float32 ``S``), and the inner optimizer casts it to the variable's dtype: a float16 gradient is never
+    divided by ``S`` in float16, where ``2¹⁶`` and above are ``inf`` (every gradient would become 0).
 
     ``iterations`` and ``learning_rate`` read through to the inner optimizer, so ``iterations`` counts the
     steps actually applied, not the calls (Keras). ``train_step`` calls :meth:`scale_loss` on the loss before
@@ -123,8 +126,8 @@ class LossScaleOptimizer(Optimizer):
             self.build(trainable_variables)
         variables = self._trainable_variables if trainable_variables is None else list(trainable_variables)
         if self.check_finite(grads):
-            unscaled = [None if g is None else np.divide(g, self.dynamic_scale.astype(np.result_type(g)))
-                        for g in grads]
+            scale = self.dynamic_scale
+            unscaled = [None if g is None else np.divide(g, scale.astype(np.result_type(g, scale))) for g in grads]
             self.inner_optimizer.apply(unscaled, variables)
             if self.step_counter == self.dynamic_growth_steps - 1:
                 self.step_counter[...] = 0
