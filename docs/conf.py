@@ -32,7 +32,7 @@ project = "keras-numpy-reference"
 html_title = "keras-numpy-reference"
 root_doc = "index"
 source_suffix = {".md": "markdown"}
-exclude_patterns = ["_build", "_static", "_templates", "**/.ipynb_checkpoints"]
+exclude_patterns = ["_build", "_static", "**/.ipynb_checkpoints"]
 
 extensions = ["myst_parser", "sphinx.ext.mathjax", "sphinx-mathjax-offline"]
 myst_enable_extensions = ["dollarmath", "amsmath"]
@@ -41,6 +41,8 @@ myst_heading_anchors = 4  # GitHub's slugs, so `page.md#4-kerass-auc-...` links 
 
 html_theme = "pydata_sphinx_theme"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
+html_static_path = ["_static"]
+html_css_files = ["site.css"]
 html_show_sourcelink = False
 html_copy_source = False
 
@@ -114,7 +116,7 @@ class RepositoryLinks(SphinxPostTransform):
 
 def source_pages(app):
     """``html-collect-pages``: one page per linked repository file, its lines numbered, line N anchored as ``LN``."""
-    formatter = HtmlFormatter(linenos="inline", lineanchors="L", anchorlinenos=True, cssclass="highlight")
+    formatter = HtmlFormatter(linenos="inline", linespans="L", cssclass="highlight")
     for path in sorted(set().union(*app.env.repository_files.values())):
         file = ROOT / path
         if not file.is_file():
@@ -124,7 +126,7 @@ def source_pages(app):
             lexer = get_lexer_for_filename(file.name, code)
         except ClassNotFound:
             lexer = get_lexer_for_filename("x.txt")
-        body = re.sub(r'\b(id|name|href)="(#?)L-(\d+)"', r'\1="\2L\3"', highlight(code, lexer, formatter))
+        body = re.sub(r'\bid="L-(\d+)"', r'id="L\1"', highlight(code, lexer, formatter))
         yield f"{SOURCE_PAGES}/{path}", {"title": path, "body": f"<h1>{html.escape(path)}</h1>\n{body}"}, "page.html"
 
 
