@@ -131,6 +131,10 @@ def test_the_step_functions_keep_the_mode_they_were_made_in():
     np.testing.assert_allclose(model.fit(x, y, verbose=0).history["loss"], [100.0])
     model.run_eagerly = True
     np.testing.assert_allclose(model.fit(x, y, verbose=0).history["loss"], [99.8], rtol=1e-6)
+    model.make_train_function(force=True)
+    np.testing.assert_allclose(model.fit(x, y, verbose=0).history["loss"], [16.118095], rtol=1e-6)
+    model.compile(optimizers.SGD(0.1), run_eagerly=False)                    # compiling makes them anew
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), 99.6, rtol=1e-6)
 
 
 def test_train_step_called_directly_runs_eagerly():
