@@ -85,6 +85,19 @@ DEPARTURES = (
             "same optimizer runs on float64 vectors.",
         test="parity_tests/test_optimizers.py::test_muon_computes_in_float64_where_keras_raises",
     ),
+    Departure(
+        id="soft-shrink-integer-ndarray",
+        names=("soft_shrink",),
+        keras="On an integer NumPy array (not a tensor), `soft_shrink` computes: NumPy evaluates `x - threshold` in "
+              "float64 and `tf.where` truncates it into the integer branch, so `soft_shrink(int32 [-2, 7])` is "
+              "`[-1, 6]`. On an integer tensor it raises (`Cannot convert 0.5 to EagerTensor of dtype int32`).",
+        reference="Raises a `TypeError` naming `threshold` on both: a float threshold does not meet an integer "
+                  "input (an integer threshold computes in integers, as Keras on a tensor).",
+        why="Keras's TF backend skips `convert_to_tensor` in `soft_shrink` alone; the reference's arrays are what "
+            "Keras's tensors are, and the truncated result is not a soft shrink.",
+        test="parity_tests/test_activation_dtypes.py::"
+             "test_soft_shrink_of_an_integer_ndarray_computes_in_keras_and_raises_in_the_reference",
+    ),
 )
 
 

@@ -13,10 +13,30 @@ Keras's ``softmax`` and ``sigmoid`` tag their output with its logits
 logits path even eagerly; these two do the same (:func:`reference.ops.tag_logits`).
 ``reference.ops.softmax`` and ``reference.ops.sigmoid``, the mirrors of
 ``tf.nn.softmax`` and ``tf.sigmoid``, do not.
+
+Input dtypes are Keras's on TF: an array keeps its dtype, and each op takes what its TF kernel takes
+(:func:`reference.ops.check_kernel_dtype`): most raise a ``TypeError`` on integers and bool; ``relu``, ``relu6``,
+the shrinks and ``threshold`` compute in integers (with integer arguments); ``leaky_relu`` casts integers to
+float32, ``tanh`` and ``exponential`` integers and bool to ``floatx``.
 """
 
-from . import ops
-from .losses.loss import _as_array as _convert_to_tensor  # Keras's convert_to_tensor: ndarrays kept, lists floatx
+import numpy as np
+
+from . import config, ops
+
+
+def _convert_to_tensor(x):
+    """Keras's ``convert_to_tensor``: an array keeps its dtype (and identity, for the tape); Python floats become
+    ``floatx``, ints int32, bools bool."""
+    if isinstance(x, (np.ndarray, np.generic)):
+        return np.asarray(x)
+    x = np.asarray(x)
+    return x.astype(config.floatx() if x.dtype.kind == "f" else np.int32 if x.dtype.kind in "iu" else x.dtype)
+
+
+def _in_floatx_if_not_float(x):
+    """Keras's ``tanh`` and ``exp``: integer and bool inputs are cast to ``floatx`` first."""
+    return x if ops.is_float(x.dtype) else ops.cast(x, config.floatx())
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
@@ -30,23 +50,30 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
       ``where(x > threshold, x, 0)``; then ``clip_by_value(·, 0, max_value)`` (the gradient flows at
       exactly ``max_value``, except through ``relu6``, whose gradient is 0 at 6); then minus
       ``negative_slope · relu(threshold - x)``.
+
+    Keras casts ``threshold`` (in the ``where``) and ``max_value`` with ``ops.cast``, through float32
+    (:func:`reference.ops.keras_cast`): in float64, ``relu(0.2, threshold=0.2)`` is 0, since ``float32(0.2) >
+    0.2``; ``threshold - x`` and the slope take the Python floats as they are. Integer inputs compute in
+    integers (the casts truncate) where every Python scalar they meet is an int (:func:`reference.ops.operand`).
     """
     x = _convert_to_tensor(x)
     if negative_slope != 0.0:
         if max_value is None and threshold == 0:
             return ops.leaky_relu(x, alpha=negative_slope)
-        negative_part = ops.relu(ops.add(ops.negative(x), threshold) if threshold != 0 else ops.negative(x))
+        minus_x = ops.negative(ops.check_kernel_dtype(x, "Neg", ops.SIGNED))
+        negative_part = ops.relu(ops.add(minus_x, ops.operand(threshold, x.dtype, "threshold"))
+                                 if threshold != 0 else minus_x)
     clip_max = max_value is not None
     if threshold != 0:
-        x = ops.threshold(x, threshold, 0)
+        x = ops.threshold(x, ops.keras_cast(threshold, x.dtype), 0)
     elif max_value == 6:
         x, clip_max = ops.relu6(x), False
     else:
         x = ops.relu(x)
     if clip_max:
-        x = ops.clip_by_value(x, 0, max_value)
+        x = ops.clip_by_value(x, ops.keras_cast(0.0, x.dtype), ops.keras_cast(max_value, x.dtype))
     if negative_slope != 0.0:
-        x = ops.subtract(x, ops.multiply(negative_slope, negative_part))
+        x = ops.subtract(x, ops.multiply(ops.operand(negative_slope, x.dtype, "negative_slope"), negative_part))
     return x
 
 
@@ -83,7 +110,7 @@ def selu(x):
 
 def softplus(x):
     """``log(1 + eˣ)`` (``tf.math.softplus``)."""
-    return ops.softplus(_convert_to_tensor(x))
+    return ops.softplus(ops.check_kernel_dtype(_convert_to_tensor(x), "Softplus"))
 
 
 def softsign(x):
@@ -133,8 +160,8 @@ def glu(x, axis=-1):
 
 
 def tanh(x):
-    """``tanh x`` (``tf.nn.tanh``)."""
-    return ops.tanh(_convert_to_tensor(x))
+    """``tanh x`` (``tf.nn.tanh``; Keras's ``ops.tanh`` casts integers and bool to ``floatx`` first)."""
+    return ops.tanh(_in_floatx_if_not_float(_convert_to_tensor(x)))
 
 
 def tanh_shrink(x):
@@ -145,7 +172,7 @@ def tanh_shrink(x):
 
 def hard_tanh(x):
     """``clip_by_value(x, -1, 1)``: TF's clip passes the gradient at exactly ±1."""
-    return ops.clip_by_value(_convert_to_tensor(x), -1.0, 1.0)
+    return ops.clip_by_value(ops.check_kernel_dtype(_convert_to_tensor(x), "hard_tanh"), -1.0, 1.0)
 
 
 def hard_shrink(x, threshold=0.5):
@@ -170,13 +197,13 @@ def sparse_sigmoid(x):
 
 
 def exponential(x):
-    """``eˣ`` (``tf.exp``)."""
-    return ops.exp(_convert_to_tensor(x))
+    """``eˣ`` (``tf.exp``; Keras's ``ops.exp`` casts integers and bool to ``floatx`` first)."""
+    return ops.exp(_in_floatx_if_not_float(_convert_to_tensor(x)))
 
 
 def hard_sigmoid(x):
     """``relu6(x + 3) / 6``, Keras's composition: 0 below -3, 1 above 3, gradient 0 at exactly ±3."""
-    x = _convert_to_tensor(x)
+    x = ops.check_kernel_dtype(_convert_to_tensor(x), "hard_sigmoid")   # its tf.constant(3.0, x.dtype)
     return ops.divide(ops.relu6(ops.add(x, 3.0)), 6.0)
 
 
@@ -196,7 +223,7 @@ def linear(x):
 
 def mish(x):
     """``x · tanh(softplus(x))``, Keras's composition."""
-    x = _convert_to_tensor(x)
+    x = ops.check_kernel_dtype(_convert_to_tensor(x), "Softplus")
     return ops.multiply(x, ops.tanh(ops.softplus(x)))
 
 
