@@ -236,3 +236,26 @@ def test_categorical_crossentropy_from_logits_on_a_negative_inner_axis():
     ref = rk.losses.CategoricalCrossentropy(from_logits=True, axis=-2)(y_true, logits)
     assert_parity(ref, on_axis_1, op="cross_entropy", dtype="float32", size=4, scale=4,
                   what="axis=-2 against Keras's axis=1")
+
+
+# --- Python lists: TF's convert_to_tensor, whatever floatx ----------------------------------------------------
+
+FUNCTION_ROWS = [row for row in op_db.losses.ROWS if row.name[0].islower() and row.name != "ctc_loss"]
+# Keras's sparse_categorical_crossentropy, categorical_generalized_cross_entropy and ctc read `.shape` or `.dtype`
+# of an argument before converting it: they fail on lists (AttributeError, a rank-0 reduction), the reference does not
+KERAS_NEEDS_TENSORS = ("sparse_categorical_crossentropy", "categorical_generalized_cross_entropy", "ctc")
+
+
+@pytest.mark.parametrize("row", [r for r in FUNCTION_ROWS if r.name not in KERAS_NEEDS_TENSORS], ids=lambda r: r.name)
+def test_loss_functions_take_python_float_lists_as_float32_under_float64_floatx(row):
+    """``tf.convert_to_tensor`` makes a list of Python floats float32 whatever ``floatx``: a loss function given
+    lists returns float32 (its first pinned example, as lists, under ``floatx="float64"`` on both sides)."""
+    inputs = {k: np.asarray(v).tolist() if isinstance(v, (list, np.ndarray)) else v for k, v in row.examples[0].items()}
+    rk.config.set_floatx("float64")
+    keras.config.set_floatx("float64")
+    out = np.asarray(eval(row.tf, {"tf": tf, "keras": keras, "np": np, **inputs}))
+    ref = np.asarray(eval(row.ref, {"rk": rk, "np": np, **inputs}))
+    assert ref.dtype == out.dtype, f"{row.name}: reference {ref.dtype}, Keras {out.dtype}"
+    op, size, scale = row.forward_tolerance(Sample(inputs).astype("float32"))
+    assert_parity(ref, out, op=op, dtype=out.dtype if out.dtype.kind == "f" else "float32", size=size, scale=scale,
+                  what=f"{row.name} on Python lists, floatx float64", inputs=inputs, ref=row.ref, tf=row.tf)

@@ -43,17 +43,19 @@ def _as_array(x, dtype=None):
 def convert_y_pred(y_pred, loss, accepts="f"):
     """``y_pred`` as a loss *function* takes it: Keras's ``ops.convert_to_tensor(y_pred)``, with no dtype.
 
-    A float ndarray is kept as is (float16 stays float16), an integer or bool one keeps its dtype (Python ints
-    become int32, as TF converts them; Python floats ``floatx``). Keras then converts ``y_true`` to that dtype
+    A float ndarray is kept as is (float16 stays float16), an integer or bool one keeps its dtype. Python numbers
+    and lists are converted as TF's ``convert_to_tensor`` does, whatever ``floatx``: ints to int32, floats to
+    float32 (a NumPy scalar keeps its dtype). Keras then converts ``y_true`` to that dtype
     (``convert_to_tensor(y_true, dtype=y_pred.dtype)``), so a float ``y_true`` meets an integer ``y_pred``
     truncated. ``accepts``: the dtype kinds (``"f"``, ``"i"`` and ``"u"`` integers, ``"b"`` bool) for which
     Keras's arithmetic goes through; for any other, Keras fails on a float constant cast to the integer dtype or
     on a float-only kernel, and the reference raises a ``TypeError`` naming ``y_pred``.
     """
-    if not isinstance(y_pred, np.ndarray):
+    if isinstance(y_pred, np.generic):
+        y_pred = np.asarray(y_pred)
+    elif not isinstance(y_pred, np.ndarray):
         array = np.asarray(y_pred)
-        y_pred = array.astype(np.int32) if array.dtype.kind in "iu" else _as_array(y_pred) \
-            if array.dtype.kind != "b" else array
+        y_pred = array.astype({"i": np.int32, "u": np.int32, "f": np.float32}.get(array.dtype.kind, array.dtype))
     kind = "f" if config.is_float_dtype(y_pred.dtype) else y_pred.dtype.kind
     if kind not in accepts:
         raise TypeError(f"`{loss}` needs a floating-point `y_pred`, as Keras's does (it fails on a float constant "
