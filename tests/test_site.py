@@ -130,7 +130,6 @@ def searches():
     return by_name or [("Softmax", "guide/03-softmax"), ("backpropagation", "guide/06-backpropagation")]
 
 
-@functools.cache
 def _shared_dir(base):
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # xdist workers share their parent
 
