@@ -27,6 +27,7 @@ tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
 import reference as rk  # noqa: E402
+from reference import config  # noqa: E402
 from parity_tests import optimizer_db as db  # noqa: E402
 from parity_tests.compare import assert_parity  # noqa: E402
 from parity_tests.op_db import PINNED  # noqa: E402
@@ -265,3 +266,17 @@ def test_muon_computes_in_float64_where_keras_raises():
     keras.optimizers.Muon(learning_rate=0.01).apply([tf.constant(grad, tf.float32)], [tf_var])
     assert ref_var.dtype == np.float64
     assert_parity(ref_var, tf_var.numpy(), op="muon", dtype="float32", size=1, scale=1.0, what="Muon in float64")
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_clipvalue_rounds_to_the_variable_dtype_as_keras(dtype):
+    """``tf.clip_by_value`` converts the bounds to the gradient's dtype (0.1 is 0.10009766 in bfloat16) and keeps
+    that dtype; NumPy's ``clip`` of a bfloat16 array returns float32, whose exact 0.1 would move the weights."""
+    start = np.linspace(-1.0, 1.0, 16)
+    grad = np.linspace(-3.0, 3.0, 16)
+    ref_var = start.astype(config.standardize_dtype(dtype))
+    tf_var = keras.Variable(start, dtype=dtype)
+    rk.optimizers.SGD(0.455078125, clipvalue=0.1).apply([grad.astype(ref_var.dtype)], [ref_var])
+    keras.optimizers.SGD(0.455078125, clipvalue=0.1).apply([tf.constant(grad, dtype=dtype)], [tf_var])
+    assert ref_var.dtype == tf_var.numpy().dtype
+    assert ref_var.tobytes() == tf_var.numpy().tobytes(), f"{ref_var} vs Keras {tf_var.numpy()}"

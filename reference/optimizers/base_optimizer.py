@@ -345,8 +345,14 @@ class Optimizer:
         if self.global_clipnorm and self.global_clipnorm > 0:
             return clip_by_global_norm(grads, self.global_clipnorm)
         if self.clipvalue and self.clipvalue > 0:
-            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+            return [self._clip_by_value(g) for g in grads]
         return grads
+
+    def _clip_by_value(self, g):
+        """``tf.clip_by_value(g, -clipvalue, clipvalue)``: the bounds in ``g``'s dtype, and so the result (NumPy's
+        ``clip`` of a bfloat16 array returns float32)."""
+        bound = g.dtype.type(self.clipvalue)
+        return np.clip(g, -bound, bound).astype(g.dtype, copy=False)
 
     def _clip_by_norm(self, g):
         """``tf.clip_by_norm(g, clipnorm)``: ``g·c / max(‖g‖, c)`` (the norm of an all-zero gradient is 0)."""
