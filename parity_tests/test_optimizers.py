@@ -27,10 +27,10 @@ tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
 import reference as rk  # noqa: E402
-from reference import config  # noqa: E402
 from parity_tests import optimizer_db as db  # noqa: E402
 from parity_tests.compare import assert_parity  # noqa: E402
 from parity_tests.op_db import PINNED  # noqa: E402
+from reference import config  # noqa: E402
 
 STEPS = 50
 TRAJECTORY_SHARE = 100
