@@ -7,6 +7,7 @@ from pathlib import Path
 from reference.utils.file_utils import write_atomic
 from reference.utils.markdown import table
 
+from ..tolerances import TRAJECTORY_STEPS
 from . import ops
 from .text import figure_table
 from .trajectories import divergence_text, plot_divergence, trajectory_table
@@ -91,6 +92,7 @@ def _trajectory_sections(out, trajectories):
         "perfectly (a loss near 0): that, not a rounding error, is the *largest rel loss gap of the run* of a run "
         "longer than the target's horizon.", "",
         trajectory_table(trajectories), "",
+        _verdict(trajectories), "",
         *[f"![{mode}](trajectory-{mode}.png)\n" for mode in trajectories],
         "## 6. Eager vs graph", "",
         "The two runs above start from the same weights and see the same batches; only the mode differs. "
@@ -100,6 +102,21 @@ def _trajectory_sections(out, trajectories):
         divergence_text(eager, graph), "",
         "![eager vs graph](eager-vs-graph.png)", "",
     ]
+
+
+def _verdict(trajectories):
+    """One sentence per mode: whether its gap kept within the target over the target's horizon."""
+    from .trajectories import first_step_above
+
+    said = []
+    for r in trajectories.values():
+        step = None if r.target is None else first_step_above(r.abs_gap[:TRAJECTORY_STEPS],
+                                                              r.tf_loss[:TRAJECTORY_STEPS], r.target)
+        said.append(f"`{r.mode}`: " + ("no target (the loss semantics differ)." if r.target is None else
+                                       f"within the target over the first {min(r.steps, TRAJECTORY_STEPS)} steps."
+                                       if step is None else
+                                       f"**above the target from step {step}** (a target miss, not rounding noise)."))
+    return "Verdict, by mode: " + " ".join(said)
 
 
 def _auc_section(out, seed):
