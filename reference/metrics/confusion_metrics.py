@@ -53,25 +53,131 @@ class _ConfusionMatrixConditionCount(Metric):
 
 
 class TruePositives(_ConfusionMatrixConditionCount):
-    """``TP(t) = Σ w·[y ≠ 0]·[p > t]``: the (weighted) count of positives predicted positive."""
+    r"""``TP(t) = Σ w·[y ≠ 0]·[p > t]``: the (weighted) count of positives predicted positive.
+
+    Formula:
+
+    $$
+    \mathrm{TP}(t) = \sum_i w_i\, \mathbb{1}\big[\, y_i \neq 0 \,\big]\, \mathbb{1}\big[\, p_i > t \,\big]
+    $$
+
+    where $i$ runs over every element of every batch seen (``y_true`` and ``y_pred`` flattened alike), $y_i$ is the
+    label, $p_i$ the score, $w_i$ the ``sample_weight`` broadcast to the elements (1 without), $t$ each of
+    ``thresholds`` (default 0.5: one count per threshold), and $\mathbb{1}[\cdot]$ is 1 when true.
+
+    Keras vs the textbook:
+
+    * The comparison is strict: a score exactly at $t$ is a negative. A label is a positive when it is nonzero.
+    * With 3 or more thresholds evenly spaced from 0 to 1, Keras buckets instead of comparing: scores are clipped to
+      [0, 1] and fall in bucket $\lceil p(T-1)\rceil - 1$, which can differ from $p > t$ where $p(T-1)$ rounds
+      across an integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> float(rk.metrics.TruePositives()(np.array([0, 1, 1, 1]), np.float32([1., 0., 1., 1.])))
+    2.0
+    >>> m = rk.metrics.TruePositives(thresholds=[0., 0.5])
+    >>> m(np.array([1, 1]), np.float32([0.5, 0.7]))     # 0.5 is above 0 but not above 0.5
+    array([2., 1.], dtype=float32)
+    """
 
     _condition = TRUE_POSITIVES
 
 
 class TrueNegatives(_ConfusionMatrixConditionCount):
-    """``TN(t) = Σ w·[y = 0]·[p ≤ t]``: the (weighted) count of negatives predicted negative."""
+    r"""``TN(t) = Σ w·[y = 0]·[p ≤ t]``: the (weighted) count of negatives predicted negative.
+
+    Formula:
+
+    $$
+    \mathrm{TN}(t) = \sum_i w_i\, \mathbb{1}\big[\, y_i = 0 \,\big]\, \mathbb{1}\big[\, p_i \le t \,\big]
+    $$
+
+    where $i$ runs over every element of every batch seen (``y_true`` and ``y_pred`` flattened alike), $y_i$ is the
+    label, $p_i$ the score, $w_i$ the ``sample_weight`` broadcast to the elements (1 without), $t$ each of
+    ``thresholds`` (default 0.5: one count per threshold), and $\mathbb{1}[\cdot]$ is 1 when true.
+
+    Keras vs the textbook:
+
+    * The comparison is strict: a score exactly at $t$ is a negative. A label is a positive when it is nonzero.
+    * With 3 or more thresholds evenly spaced from 0 to 1, Keras buckets instead of comparing: scores are clipped to
+      [0, 1] and fall in bucket $\lceil p(T-1)\rceil - 1$, which can differ from $p > t$ where $p(T-1)$ rounds
+      across an integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.TrueNegatives()
+    >>> float(m(np.array([0, 0, 1]), np.float32([0.5, 0.9, 0.1]), sample_weight=[2., 1., 1.]))   # 0.5 is not > 0.5
+    2.0
+    """
 
     _condition = TRUE_NEGATIVES
 
 
 class FalsePositives(_ConfusionMatrixConditionCount):
-    """``FP(t) = Σ w·[y = 0]·[p > t]``: the (weighted) count of negatives predicted positive."""
+    r"""``FP(t) = Σ w·[y = 0]·[p > t]``: the (weighted) count of negatives predicted positive.
+
+    Formula:
+
+    $$
+    \mathrm{FP}(t) = \sum_i w_i\, \mathbb{1}\big[\, y_i = 0 \,\big]\, \mathbb{1}\big[\, p_i > t \,\big]
+    $$
+
+    where $i$ runs over every element of every batch seen (``y_true`` and ``y_pred`` flattened alike), $y_i$ is the
+    label, $p_i$ the score, $w_i$ the ``sample_weight`` broadcast to the elements (1 without), $t$ each of
+    ``thresholds`` (default 0.5: one count per threshold), and $\mathbb{1}[\cdot]$ is 1 when true.
+
+    Keras vs the textbook:
+
+    * The comparison is strict: a score exactly at $t$ is a negative. A label is a positive when it is nonzero.
+    * With 3 or more thresholds evenly spaced from 0 to 1, Keras buckets instead of comparing: scores are clipped to
+      [0, 1] and fall in bucket $\lceil p(T-1)\rceil - 1$, which can differ from $p > t$ where $p(T-1)$ rounds
+      across an integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.FalsePositives()
+    >>> y_true, y_pred = np.array([0, 0, 0, 1]), np.float32([0.9, 0.5, 0.2, 0.9])
+    >>> float(m(y_true, y_pred, sample_weight=[3., 1., 1., 1.]))   # only the 0.9 of a negative, weighing 3
+    3.0
+    """
 
     _condition = FALSE_POSITIVES
 
 
 class FalseNegatives(_ConfusionMatrixConditionCount):
-    """``FN(t) = Σ w·[y ≠ 0]·[p ≤ t]``: the (weighted) count of positives predicted negative."""
+    r"""``FN(t) = Σ w·[y ≠ 0]·[p ≤ t]``: the (weighted) count of positives predicted negative.
+
+    Formula:
+
+    $$
+    \mathrm{FN}(t) = \sum_i w_i\, \mathbb{1}\big[\, y_i \neq 0 \,\big]\, \mathbb{1}\big[\, p_i \le t \,\big]
+    $$
+
+    where $i$ runs over every element of every batch seen (``y_true`` and ``y_pred`` flattened alike), $y_i$ is the
+    label, $p_i$ the score, $w_i$ the ``sample_weight`` broadcast to the elements (1 without), $t$ each of
+    ``thresholds`` (default 0.5: one count per threshold), and $\mathbb{1}[\cdot]$ is 1 when true.
+
+    Keras vs the textbook:
+
+    * The comparison is strict: a score exactly at $t$ is a negative. A label is a positive when it is nonzero.
+    * With 3 or more thresholds evenly spaced from 0 to 1, Keras buckets instead of comparing: scores are clipped to
+      [0, 1] and fall in bucket $\lceil p(T-1)\rceil - 1$, which can differ from $p > t$ where $p(T-1)$ rounds
+      across an integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> float(rk.metrics.FalseNegatives()(np.array([1, 1, 0]), np.float32([0.5, 0.9, 0.1])))   # 0.5: not above
+    1.0
+    """
 
     _condition = FALSE_NEGATIVES
 
@@ -120,20 +226,76 @@ class _PrecisionOrRecall(Metric):
 
 
 class Precision(_PrecisionOrRecall):
-    """``precision(t) = TP(t) / (TP(t) + FP(t))``: how many predicted positives are positives.
+    r"""How many predicted positives are positives: ``TP / (TP + FP)`` at each threshold.
 
     With ``top_k``, how often a class among a row's ``k`` highest scores is in its label; with ``class_id``, the
     precision of that one column. State: ``true_positives``, ``false_positives``.
+
+    Formula:
+
+    $$
+    \mathrm{precision}(t) = \frac{\mathrm{TP}(t)}{\mathrm{TP}(t) + \mathrm{FP}(t)} \quad (0 \text{ when } \mathrm{TP}(t) + \mathrm{FP}(t) = 0)
+    $$
+
+    where $\mathrm{TP}(t)$ and $\mathrm{FP}(t)$ are the counts of :class:`~reference.metrics.TruePositives` and
+    :class:`~reference.metrics.FalsePositives` at threshold $t$ over everything seen, after ``top_k`` (scores
+    outside a row's $k$ highest become $-10^{10}$, and $t$ defaults to $-10^{10}$) and ``class_id`` (one column).
+
+    Keras vs the textbook:
+
+    * A zero denominator gives 0 (``divide_no_nan``), where the ratio is undefined.
+    * With ``top_k``, ties go to the lower index (``tf.math.top_k``): scores (1, 1, 1, 1) keep classes 0 and 1 only,
+      whereas :func:`~reference.metrics.top_k_categorical_accuracy` (``in_top_k``) counts every tied class in.
+    * The comparison is strict ($p > t$), and evenly spaced thresholds bucket (see
+      :class:`~reference.metrics.TruePositives`).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> float(rk.metrics.Precision()(np.array([0, 1, 1, 0]), np.float32([0.9, 0.8, 0.2, 0.1])))  # 0.9 and 0.8 above
+    0.5
+    >>> float(rk.metrics.Precision()(np.array([1]), np.float32([0.5])))   # nothing predicted positive: 0, not NaN
+    0.0
+    >>> float(rk.metrics.Precision(top_k=2)(np.float32([[0, 0, 1, 1]]), np.float32([[1, 1, 1, 1]])))  # keeps 0, 1
+    0.0
     """
 
     _other = ("false_positives", FALSE_POSITIVES)
 
 
 class Recall(_PrecisionOrRecall):
-    """``recall(t) = TP(t) / (TP(t) + FN(t))``: how many positives are predicted positive.
+    r"""How many positives are predicted positive: ``TP / (TP + FN)`` at each threshold.
 
     With ``top_k``, how often a row's labelled class is among its ``k`` highest scores; with ``class_id``, the
     recall of that one column. State: ``true_positives``, ``false_negatives``.
+
+    Formula:
+
+    $$
+    \mathrm{recall}(t) = \frac{\mathrm{TP}(t)}{\mathrm{TP}(t) + \mathrm{FN}(t)} \quad (0 \text{ when } \mathrm{TP}(t) + \mathrm{FN}(t) = 0)
+    $$
+
+    where $\mathrm{TP}(t)$ and $\mathrm{FN}(t)$ are the counts of :class:`~reference.metrics.TruePositives` and
+    :class:`~reference.metrics.FalseNegatives` at threshold $t$ over everything seen, after ``top_k`` (scores
+    outside a row's $k$ highest become $-10^{10}$, and $t$ defaults to $-10^{10}$) and ``class_id`` (one column).
+
+    Keras vs the textbook:
+
+    * A zero denominator gives 0 (``divide_no_nan``), where the ratio is undefined.
+    * With ``top_k``, ties go to the lower index (``tf.math.top_k``): scores (1, 1, 1, 1) keep classes 0 and 1 only,
+      whereas :func:`~reference.metrics.top_k_categorical_accuracy` (``in_top_k``) counts every tied class in.
+    * The comparison is strict ($p > t$), and evenly spaced thresholds bucket (see
+      :class:`~reference.metrics.TruePositives`).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> float(rk.metrics.Recall()(np.array([0, 1, 1, 0]), np.float32([0.9, 0.8, 0.2, 0.1])))   # 0.8 found, 0.2 missed
+    0.5
+    >>> float(rk.metrics.Recall()(np.array([0, 0]), np.float32([0.9, 0.1])))   # no positives: 0, not NaN
+    0.0
     """
 
     _other = ("false_negatives", FALSE_NEGATIVES)
@@ -209,7 +371,36 @@ def _constraint(name, value):
 
 
 class SensitivityAtSpecificity(SensitivitySpecificityBase):
-    """The best sensitivity ``TP/(TP+FN)`` over the thresholds whose specificity ``TN/(TN+FP)`` ≥ ``specificity``."""
+    r"""The best sensitivity ``TP/(TP+FN)`` over the thresholds whose specificity ``TN/(TN+FP)`` ≥ ``specificity``.
+
+    Formula:
+
+    $$
+    \max_{k}\ \Big\{ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k} \ :\ \frac{\mathrm{TN}_k}{\mathrm{TN}_k + \mathrm{FP}_k} \ge s \Big\}
+    $$
+
+    where $s$ is ``specificity``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds (0.5 alone
+    when $T = 1$), the counts are those of :class:`~reference.metrics.TruePositives` and its siblings at $t_k$ over
+    everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when no $t_k$ qualifies.
+
+    Keras vs the textbook:
+
+    * The textbook reads the curve at every distinct score (or interpolates it at the constraint); Keras searches
+      only its $T$ grid thresholds, so the answer is only as fine as ``num_thresholds``, and scores between two grid
+      points count as tied.
+    * Where no threshold meets the constraint the result is 0, not undefined; a rate with a zero denominator is 0
+      (``divide_no_nan``), so the precision of an empty prediction set is 0, not the 1 some definitions use.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_true, y_pred = np.array([0, 0, 0, 1, 1]), np.float32([0., 0.3, 0.8, 0.3, 0.8])
+    >>> float(rk.metrics.SensitivityAtSpecificity(0.5)(y_true, y_pred))   # t in [0.3, 0.8): specificity 2/3, sensitivity 1/2
+    0.5
+    >>> float(rk.metrics.SensitivityAtSpecificity(1.)(y_true, np.float32([1., 1., 1., 0., 0.])))  # only t = 1 qualifies
+    0.0
+    """
 
     def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
         self.specificity = _constraint("specificity", specificity)
@@ -225,7 +416,35 @@ class SensitivityAtSpecificity(SensitivitySpecificityBase):
 
 
 class SpecificityAtSensitivity(SensitivitySpecificityBase):
-    """The best specificity ``TN/(TN+FP)`` over the thresholds whose sensitivity ``TP/(TP+FN)`` ≥ ``sensitivity``."""
+    r"""The best specificity ``TN/(TN+FP)`` over the thresholds whose sensitivity ``TP/(TP+FN)`` ≥ ``sensitivity``.
+
+    Formula:
+
+    $$
+    \max_{k}\ \Big\{ \frac{\mathrm{TN}_k}{\mathrm{TN}_k + \mathrm{FP}_k} \ :\ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k} \ge s \Big\}
+    $$
+
+    where $s$ is ``sensitivity``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds (0.5 alone
+    when $T = 1$), the counts are those of :class:`~reference.metrics.TruePositives` and its siblings at $t_k$ over
+    everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when no $t_k$ qualifies.
+
+    Keras vs the textbook:
+
+    * The textbook reads the curve at every distinct score (or interpolates it at the constraint); Keras searches
+      only its $T$ grid thresholds, so the answer is only as fine as ``num_thresholds``, and scores between two grid
+      points count as tied.
+    * Where no threshold meets the constraint the result is 0, not undefined; a rate with a zero denominator is 0
+      (``divide_no_nan``), so the precision of an empty prediction set is 0, not the 1 some definitions use.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_true, y_pred = np.array([0, 0, 0, 1, 1]), np.float32([0., 0.3, 0.8, 0.3, 0.8])
+    >>> m = rk.metrics.SpecificityAtSensitivity(0.5)
+    >>> print(np.round(m(y_true, y_pred), 4))   # t in [0.3, 0.8): sensitivity 1/2, specificity 2/3
+    0.6667
+    """
 
     def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
         self.sensitivity = _constraint("sensitivity", sensitivity)
@@ -241,7 +460,34 @@ class SpecificityAtSensitivity(SensitivitySpecificityBase):
 
 
 class PrecisionAtRecall(SensitivitySpecificityBase):
-    """The best precision ``TP/(TP+FP)`` over the thresholds whose recall ``TP/(TP+FN)`` ≥ ``recall``."""
+    r"""The best precision ``TP/(TP+FP)`` over the thresholds whose recall ``TP/(TP+FN)`` ≥ ``recall``.
+
+    Formula:
+
+    $$
+    \max_{k}\ \Big\{ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FP}_k} \ :\ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k} \ge r \Big\}
+    $$
+
+    where $r$ is ``recall``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds (0.5 alone
+    when $T = 1$), the counts are those of :class:`~reference.metrics.TruePositives` and its siblings at $t_k$ over
+    everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when no $t_k$ qualifies.
+
+    Keras vs the textbook:
+
+    * The textbook reads the curve at every distinct score (or interpolates it at the constraint); Keras searches
+      only its $T$ grid thresholds, so the answer is only as fine as ``num_thresholds``, and scores between two grid
+      points count as tied.
+    * Where no threshold meets the constraint the result is 0, not undefined; a rate with a zero denominator is 0
+      (``divide_no_nan``), so the precision of an empty prediction set is 0, not the 1 some definitions use.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_true, y_pred = np.array([0, 0, 0, 1, 1]), np.float32([0., 0.3, 0.8, 0.3, 0.8])
+    >>> float(rk.metrics.PrecisionAtRecall(0.5)(y_true, y_pred))   # recall ≥ 1/2 needs t < 0.8; best precision 1/2
+    0.5
+    """
 
     def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
         self.recall = _constraint("recall", recall)
@@ -257,8 +503,37 @@ class PrecisionAtRecall(SensitivitySpecificityBase):
 
 
 class RecallAtPrecision(SensitivitySpecificityBase):
-    """The best recall ``TP/(TP+FN)`` over the thresholds whose precision ``TP/(TP+FP)`` ≥ ``precision``
-    (0 when no threshold reaches that precision)."""
+    r"""The best recall ``TP/(TP+FN)`` over the thresholds whose precision ``TP/(TP+FP)`` ≥ ``precision``
+    (0 when no threshold reaches that precision).
+
+    Formula:
+
+    $$
+    \max_{k}\ \Big\{ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k} \ :\ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FP}_k} \ge q \Big\}
+    $$
+
+    where $q$ is ``precision``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds (0.5 alone
+    when $T = 1$), the counts are those of :class:`~reference.metrics.TruePositives` and its siblings at $t_k$ over
+    everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when no $t_k$ qualifies.
+
+    Keras vs the textbook:
+
+    * The textbook reads the curve at every distinct score (or interpolates it at the constraint); Keras searches
+      only its $T$ grid thresholds, so the answer is only as fine as ``num_thresholds``, and scores between two grid
+      points count as tied.
+    * Where no threshold meets the constraint the result is 0, not undefined; a rate with a zero denominator is 0
+      (``divide_no_nan``), so the precision of an empty prediction set is 0, not the 1 some definitions use.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_true, y_pred = np.array([0, 0, 0, 1, 1]), np.float32([0., 0.3, 0.8, 0.3, 0.8])
+    >>> float(rk.metrics.RecallAtPrecision(0.5)(y_true, y_pred))   # t in [0, 0.3): precision 2/4, recall 1
+    1.0
+    >>> float(rk.metrics.RecallAtPrecision(0.8)(y_true, y_pred))   # no threshold reaches precision 0.8: 0
+    0.0
+    """
 
     def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
         self.precision = _constraint("precision", precision)
@@ -274,22 +549,59 @@ class RecallAtPrecision(SensitivitySpecificityBase):
 
 
 class AUC(Metric):
-    """The area under the ROC or PR curve, as Keras approximates it: a Riemann sum over thresholds.
+    r"""The area under the ROC or PR curve, as Keras approximates it: a Riemann sum over thresholds.
 
-    The four counts are kept at ``T = num_thresholds`` thresholds ``t₀ = -ε < t₁ < ... < t_{T-1} = 1 + ε`` (the
-    inner ones evenly spaced in (0, 1), or ``thresholds`` sorted; ε = ``epsilon()``, so every score is above
-    ``t₀`` and none above ``t_{T-1}``). From them a curve ``(xᵢ, yᵢ)`` per threshold:
+    The four counts are kept at ``T = num_thresholds`` thresholds; from them, one point of the curve per threshold,
+    and the area between consecutive points.
 
-    * ROC: ``x = FP/(FP+TN)`` (false positive rate), ``y = TP/(TP+FN)`` (recall);
-    * PR: ``x = TP/(TP+FN)`` (recall), ``y = TP/(TP+FP)`` (precision);
+    Formula:
 
-    and, since ``x`` falls as ``t`` rises, ``AUC = Σᵢ (xᵢ - xᵢ₊₁)·hᵢ`` with the height ``hᵢ``:
-    ``(yᵢ + yᵢ₊₁)/2`` (``"interpolation"``), ``min(yᵢ, yᵢ₊₁)`` (``"minoring"``) or ``max(yᵢ, yᵢ₊₁)``
-    (``"majoring"``). PR with ``"interpolation"`` is Davis & Goadrich's instead (:meth:`interpolate_pr_auc`).
+    $$
+    \begin{aligned}
+    &\text{ROC: } x_k = \frac{\mathrm{FP}_k}{\mathrm{FP}_k + \mathrm{TN}_k},\ \ y_k = \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k};
+    \qquad \text{PR: } x_k = \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k},\ \ y_k = \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FP}_k}; \\
+    &\mathrm{AUC} = \sum_{k=0}^{T-2} (x_k - x_{k+1})\, h_k, \qquad
+    h_k = \begin{cases} (y_k + y_{k+1})/2 & \texttt{"interpolation"} \\ \min(y_k, y_{k+1}) & \texttt{"minoring"} \\
+                        \max(y_k, y_{k+1}) & \texttt{"majoring"} \end{cases} \\
+    &\text{PR with } \texttt{"interpolation"}\text{: }
+    \mathrm{AUC} = \sum_{k=0}^{T-2} \frac{s_k\big(\mathrm{TP}_k - \mathrm{TP}_{k+1} + c_k \log(P_k / P_{k+1})\big)}
+                                          {\mathrm{TP}_{k+1} + \mathrm{FN}_{k+1}},\quad
+    s_k = \frac{\mathrm{TP}_k - \mathrm{TP}_{k+1}}{P_k - P_{k+1}},\quad c_k = \mathrm{TP}_{k+1} - s_k P_{k+1}
+    \end{aligned}
+    $$
 
-    **Not scikit-learn's AUC.** ``roc_auc_score`` is exact: it ranks every score. Keras sees only which bucket
-    between thresholds a score falls in, so two scores in one bucket count as a tie; the error shrinks with
-    ``num_thresholds`` (``parity_tests/auc_vs_exact.py`` measures how fast).
+    where $\mathrm{TP}_k, \mathrm{FP}_k, \mathrm{TN}_k, \mathrm{FN}_k$ are the (weighted) counts of scores above /
+    not above threshold $t_k$ (as :class:`~reference.metrics.TruePositives`) over everything seen; $t_0 =
+    -\epsilon < t_1 < \dots < t_{T-1} = 1 + \epsilon$ with $\epsilon$ = ``epsilon()`` and the inner $t_k =
+    k/(T-1)$ (or ``thresholds``, sorted), so every score is above $t_0$ and none above $t_{T-1}$; $P_k =
+    \mathrm{TP}_k + \mathrm{FP}_k$ the predicted positives; every ratio is 0 where its denominator is 0, and the
+    $\log$ is 0 where $P_k$ or $P_{k+1}$ is 0. With ``multi_label`` each label has its own counts and AUC, and
+    the result is their mean (``label_weights``-weighted when given).
+
+    Keras vs the textbook:
+
+    * **Not scikit-learn's AUC.** The exact ROC AUC (``roc_auc_score``) ranks every score: it is the probability
+      that a positive scores above a negative (Hanley & McNeil 1982). Keras sees only which bucket between
+      thresholds a score falls in, so two scores in one bucket count as a tie; the error shrinks with
+      ``num_thresholds`` (``parity_tests/auc_vs_exact.py`` measures how fast).
+    * PR with ``"interpolation"`` is Davis & Goadrich (2006)'s interpolation between the thresholds' points, not
+      the trapezoid, which overestimates the PR area; with the other summation methods, precision at a threshold
+      with no predicted positive is 0, not the 1 of the usual convention.
+    * ``"PRGAIN"`` is Flach & Kull (2015)'s precision-recall-gain curve with Keras's fixes: where
+      $\mathrm{TP} = 0$ the recall gain is 0 and the precision gain 1, and the recall gain is clipped at 0.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_true, y_pred = np.array([0, 0, 1, 1]), np.float32([0.1, 0.2, 0.3, 0.4])
+    >>> float(rk.metrics.AUC()(y_true, y_pred))                  # every positive above every negative: 1
+    1.0
+    >>> float(rk.metrics.AUC(num_thresholds=3)(y_true, y_pred))  # all four below t = 0.5: one bucket, a tie
+    0.5
+    >>> y_pred = np.float32([0., 0.5, 0.3, 0.9])     # at t = 0.5: FPR 0 (0.5 is not above), recall 1/2
+    >>> float(rk.metrics.AUC(num_thresholds=3)(y_true, y_pred))   # (1 - 0)·(1/2 + 1)/2; the exact AUC is 3/4 too
+    0.75
 
     Args:
         num_thresholds: ``T`` > 1 (default 200); ignored when ``thresholds`` are given (then ``T = len + 2``).

@@ -9,19 +9,52 @@ AVERAGES = (None, "micro", "macro", "weighted")
 
 
 class FBetaScore(Metric):
-    """The F-beta score of multi-label (or one-hot) predictions, per class or averaged.
+    r"""The F-beta score of multi-label (or one-hot) predictions, per class or averaged.
 
     Predictions become 0/1 first: ``p > threshold``, or, with ``threshold=None``, ``p`` equal to its row's
     maximum (ties all count) and ``|p| > 1e-9`` (an all-zero row predicts nothing). Per class ``c`` (or over
     every element, ``average="micro"``) the state sums ``TP``, ``FP``, ``FN`` and the label weight
-    ``Σ w·y``, each weighted by the per-sample ``sample_weight``; then, with ``ε = epsilon()`` added to every
-    denominator (Keras's smoothing, not ``divide_no_nan``, so an empty class scores 0)::
+    ``Σ w·y``, each weighted by the per-sample ``sample_weight``; the result is the formula below, per class or
+    averaged.
 
-        P = TP / (TP + FP + ε)      R = TP / (TP + FN + ε)
-        F = (1 + β²) · P·R / (β²·P + R + ε)
+    Formula:
 
-    ``average``: ``None`` returns ``F`` per class; ``"macro"`` their mean; ``"weighted"`` their mean weighted
-    by ``Σ w·y / (Σ_c Σ w·y + ε)``; ``"micro"`` the ``F`` of the pooled counts.
+    $$
+    \begin{aligned}
+    P_c &= \frac{\mathrm{TP}_c}{\mathrm{TP}_c + \mathrm{FP}_c + \epsilon}, \qquad
+    R_c = \frac{\mathrm{TP}_c}{\mathrm{TP}_c + \mathrm{FN}_c + \epsilon}, \qquad
+    F_c = (1 + \beta^2)\,\frac{P_c R_c}{\beta^2 P_c + R_c + \epsilon}, \\
+    \mathrm{TP}_c &= \sum_i w_i\, \hat b_{ic}\, y_{ic}, \quad
+    \mathrm{FP}_c = \sum_i w_i\, \hat b_{ic}\, (1 - y_{ic}), \quad
+    \mathrm{FN}_c = \sum_i w_i\, (1 - \hat b_{ic})\, y_{ic}, \\
+    \mathrm{result} &= \begin{cases} (F_c)_c & \texttt{None} \\ \frac{1}{C}\sum_c F_c & \texttt{"macro"} \\
+      \sum_c F_c\, \frac{\sum_i w_i y_{ic}}{\sum_{c'}\sum_i w_i y_{ic'} + \epsilon} & \texttt{"weighted"} \\
+      F \text{ of the counts summed over } c & \texttt{"micro"} \end{cases}
+    \end{aligned}
+    $$
+
+    where $y_{ic}$ is ``y_true`` (0/1) for sample $i$ and class $c$ (of $C$), $\hat b_{ic}$ the 0/1 prediction
+    ($1[\hat y_{ic} > \tau]$ with $\tau$ = ``threshold``, or, with ``threshold=None``, $1[\hat y_{ic} = \max_{c'}
+    \hat y_{ic'}]\cdot 1[|\hat y_{ic}| > 10^{-9}]$), $w_i$ the ``sample_weight`` (1 without), $\beta$ = ``beta``,
+    $\epsilon$ = ``epsilon()``, and $i$ runs over every sample seen.
+
+    Keras vs the textbook:
+
+    * van Rijsbergen's $F_\beta = (1 + \beta^2) P R / (\beta^2 P + R)$ is undefined when a class is never labelled
+      nor predicted; Keras's $\epsilon$ in every denominator makes it 0, and it still counts in ``"macro"``'s mean.
+      The $\epsilon$ also shifts every score slightly below the exact ratio.
+    * ``threshold=None`` predicts every class tied at a row's maximum, not one of them.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.FBetaScore(average="micro", beta=2.0, threshold=0.5)
+    >>> print(np.round(m(np.float32([[1, 1]]), np.float32([[0.9, 0.1]])), 4))   # P = 1, R = 1/2: 5·(1/2) / (4 + 1/2)
+    0.5556
+    >>> m = rk.metrics.FBetaScore()            # per class, each row's argmax predicted
+    >>> print(np.round(m(np.float32([[1, 0, 0], [0, 1, 0]]), np.float32([[0.9, 0.1, 0], [0.6, 0.7, 0]])), 4))
+    [1. 1. 0.]
 
     Args:
         average: one of ``None`` (default), ``"micro"``, ``"macro"``, ``"weighted"``.
@@ -139,7 +172,34 @@ class FBetaScore(Metric):
 
 
 class F1Score(FBetaScore):
-    """:class:`FBetaScore` with ``β = 1``: ``F₁ = 2·P·R / (P + R)`` (with Keras's ε smoothing)."""
+    r""":class:`FBetaScore` with ``β = 1``: the harmonic mean of precision and recall, with Keras's ε smoothing.
+
+    Formula:
+
+    $$
+    F_{1,c} = 2\,\frac{P_c R_c}{P_c + R_c + \epsilon}
+    $$
+
+    where $P_c$ and $R_c$ are :class:`FBetaScore`'s smoothed precision and recall of class $c$ (or of the pooled
+    counts with ``average="micro"``) and $\epsilon$ = ``epsilon()``; ``average`` combines the $F_{1,c}$ as there.
+
+    Keras vs the textbook:
+
+    * The $\epsilon$ makes a class never labelled nor predicted score 0 (the textbook $F_1$ is $0/0$), and
+      ``"macro"`` averages that 0 in.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_true = np.float32([[1, 0, 0], [0, 1, 0]])
+    >>> y_pred = np.float32([[0.9, 0.1, 0.], [0.6, 0.7, 0.]])     # argmax: class 0, then class 1
+    >>> print(np.round(rk.metrics.F1Score(average="macro")(y_true, y_pred), 4))   # (1 + 1 + 0) / 3: class 2 is empty
+    0.6667
+    >>> m = rk.metrics.F1Score(average="micro", threshold=0.5)
+    >>> print(np.round(m(np.float32([[1, 0, 1]]), np.float32([[0.9, 0.6, 0.4]])), 4))   # TP = FP = FN = 1
+    0.5
+    """
 
     def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):
         super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)

@@ -1,14 +1,8 @@
 """Intersection over union, mirroring ``keras/src/metrics/iou_metrics.py``.
 
 Every class keeps one (num_classes × num_classes) confusion matrix ``total_confusion_matrix``, row = label,
-column = prediction, summed over the batches (:func:`~reference.metrics.metrics_utils.confusion_matrix`). For
-class ``c``::
-
-    IoU_c = TP_c / (TP_c + FP_c + FN_c) = cm[c, c] / (Σ_j cm[j, c] + Σ_j cm[c, j] - cm[c, c])
-
-and the result is the mean of ``IoU_c`` over the target classes whose denominator is not 0 (a class absent
-from both labels and predictions is left out, not counted as 0 or 1), with ``ε = epsilon()`` in both
-divisions, as Keras.
+column = prediction, summed over the batches (:func:`~reference.metrics.metrics_utils.confusion_matrix`), and
+reads the mean IoU of its target classes off it (the formula is :class:`IoU`'s).
 """
 
 import warnings
@@ -41,8 +35,7 @@ class _IoUBase(Metric):
 
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
                  sparse_y_pred=True, axis=-1):
-        super().__init__(name=name)
-        self._dtype = np.dtype("int64" if dtype in (None, "int") else dtype).name   # Keras: `dtype or "int"`
+        super().__init__(name=name, dtype="int" if dtype is None else dtype)         # Keras: `dtype or "int"`
         self.num_classes = check_positive_int("num_classes", num_classes)
         self.ignore_class = ignore_class
         self.sparse_y_true = sparse_y_true
@@ -84,8 +77,38 @@ class _IoUBase(Metric):
 
 
 class IoU(_IoUBase):
-    """The mean IoU over ``target_class_ids`` (see the module docstring): ``IoU(num_classes, [c])`` is class
+    r"""The mean IoU over ``target_class_ids`` (see the module docstring): ``IoU(num_classes, [c])`` is class
     ``c``'s IoU alone.
+
+    Formula:
+
+    $$
+    \mathrm{IoU}_c = \frac{M_{cc}}{D_c + \epsilon}, \quad D_c = \sum_k M_{kc} + \sum_k M_{ck} - M_{cc}, \qquad
+    \mathrm{result} = \frac{\sum_{c \in V} \mathrm{IoU}_c}{|V| + \epsilon}, \quad
+    V = \{ c \in T : D_c > 10^{-9} \}
+    $$
+
+    where $M_{ck} = \sum w$ over the elements seen with label $c$ and prediction $k$ (``sample_weight``, 1
+    without; ids outside $[0, K)$ and ``ignore_class`` dropped) is the $K \times K$ confusion matrix, $K$ =
+    ``num_classes``, so $M_{cc}$, $D_c - M_{cc}$ are $\mathrm{TP}_c$ and $\mathrm{FP}_c + \mathrm{FN}_c$; $T$ is
+    ``target_class_ids`` and $\epsilon$ = ``epsilon()``.
+
+    Keras vs the textbook:
+
+    * A class absent from both the labels and the predictions (denominator 0) is left out of the mean, not counted
+      as 0 or 1; the $\epsilon$ in both divisions pulls every score slightly below the exact ratio.
+    * The confusion matrix is integer (``dtype="int64"``) by default: float weights are truncated (Keras warns).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_true, y_pred = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    >>> print(np.round(rk.metrics.IoU(num_classes=2, target_class_ids=[0])(y_true, y_pred), 4))   # 1 / (2 + 2 - 1)
+    0.3333
+    >>> m = rk.metrics.IoU(num_classes=3, target_class_ids=[0, 2])
+    >>> print(np.round(m(y_true, y_pred), 4))      # class 2 never appears: left out, the mean is class 0's alone
+    0.3333
 
     Args:
         num_classes, name, dtype, ignore_class, sparse_y_true, sparse_y_pred, axis: see ``_IoUBase``.
@@ -121,7 +144,34 @@ class IoU(_IoUBase):
 
 
 class BinaryIoU(IoU):
-    """IoU of two classes, predicted by ``y_pred >= threshold`` (compared in float32, as Keras does).
+    r"""IoU of two classes, predicted by ``y_pred >= threshold`` (compared in float32, as Keras does).
+
+    Formula:
+
+    $$
+    \hat c_i = \mathbb{1}\big[\, \hat y_i \ge \tau \,\big], \qquad \mathrm{result} = \mathrm{IoU}_{T}(y, \hat c)
+    $$
+
+    where $\hat y_i$ is element $i$ of ``y_pred`` (as float32), $\tau$ = ``threshold``, $y$ the 0/1 labels, and
+    $\mathrm{IoU}_T$ :class:`IoU`'s mean over $T$ = ``target_class_ids`` with $K = 2$ classes.
+
+    Keras vs the textbook:
+
+    * A class absent from both the labels and the predictions (denominator 0) is left out of the mean, not counted
+      as 0 or 1; the $\epsilon$ in both divisions pulls every score slightly below the exact ratio.
+    * The confusion matrix is integer (``dtype="int64"``) by default: float weights are truncated (Keras warns).
+    * The threshold is inclusive ($\ge$), where :class:`~reference.metrics.Precision` and the other confusion
+      metrics use $>$.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> m = rk.metrics.BinaryIoU(target_class_ids=[1])
+    >>> print(np.round(m(np.array([0, 1, 1]), np.float32([0.2, 0.5, 0.9])), 4))   # 0.5 ≥ 0.5: class 1, IoU 2/2
+    1.0
+    >>> float(rk.metrics.BinaryIoU()(np.array([0, 1]), np.float32([0.5, 0.5])))   # both ≥ 0.5: IoUs 0 and 1/2
+    0.25
 
     Args:
         target_class_ids: ``(0, 1)`` (default) for the mean of both, ``[1]`` for the positives' IoU alone.
@@ -145,7 +195,32 @@ class BinaryIoU(IoU):
 
 
 class MeanIoU(IoU):
-    """The mean IoU over every class (``target_class_ids = range(num_classes)``)."""
+    r"""The mean IoU over every class (``target_class_ids = range(num_classes)``).
+
+    Formula:
+
+    $$
+    \mathrm{result} = \frac{1}{|V| + \epsilon} \sum_{c \in V} \mathrm{IoU}_c, \qquad
+    V = \{ c \in \{0, \dots, K-1\} : D_c > 10^{-9} \}
+    $$
+
+    where $\mathrm{IoU}_c$ and $D_c$ are :class:`IoU`'s, $K$ = ``num_classes`` and $\epsilon$ = ``epsilon()``.
+
+    Keras vs the textbook:
+
+    * A class absent from both the labels and the predictions (denominator 0) is left out of the mean, not counted
+      as 0 or 1; the $\epsilon$ in both divisions pulls every score slightly below the exact ratio.
+    * The confusion matrix is integer (``dtype="int64"``) by default: float weights are truncated (Keras warns).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> print(np.round(rk.metrics.MeanIoU(num_classes=3)(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])), 4))
+    0.3333
+    >>> print(np.round(rk.metrics.MeanIoU(num_classes=3)(np.array([0, 1]), np.array([0, 1])), 4))   # class 2 left out
+    1.0
+    """
 
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
                  sparse_y_pred=True, axis=-1):
@@ -160,7 +235,34 @@ class MeanIoU(IoU):
 
 
 class OneHotIoU(IoU):
-    """:class:`IoU` for one-hot labels (``sparse_y_true=False``) and, by default, scores (``sparse_y_pred=False``)."""
+    r""":class:`IoU` for one-hot labels (``sparse_y_true=False``) and, by default, scores (``sparse_y_pred=False``).
+
+    Formula:
+
+    $$
+    c_i = \operatorname*{argmax}_k y_{ik}, \quad \hat c_i = \operatorname*{argmax}_k \hat y_{ik}, \qquad
+    \mathrm{result} = \mathrm{IoU}_T(c, \hat c)
+    $$
+
+    where $y_{ik}$ is ``y_true`` (one-hot), $\hat y_{ik}$ the scores ``y_pred`` (class ids instead with
+    ``sparse_y_pred=True``), $k$ runs over ``axis``, and $\mathrm{IoU}_T$ is :class:`IoU`'s mean over $T$ =
+    ``target_class_ids``.
+
+    Keras vs the textbook:
+
+    * A class absent from both the labels and the predictions (denominator 0) is left out of the mean, not counted
+      as 0 or 1; the $\epsilon$ in both divisions pulls every score slightly below the exact ratio.
+    * The confusion matrix is integer (``dtype="int64"``) by default: float weights are truncated (Keras warns).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_true = np.float32([[1, 0, 0], [1, 0, 0], [0, 1, 0]])
+    >>> y_pred = np.float32([[0.7, 0.2, 0.1], [0.1, 0.5, 0.4], [0.3, 0.6, 0.1]])    # argmax: 0, 1, 1
+    >>> print(np.round(rk.metrics.OneHotIoU(num_classes=3, target_class_ids=[0])(y_true, y_pred), 4))   # 1 / 2
+    0.5
+    """
 
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_pred=False,
                  axis=-1):
@@ -174,7 +276,33 @@ class OneHotIoU(IoU):
 
 
 class OneHotMeanIoU(MeanIoU):
-    """:class:`MeanIoU` for one-hot labels and, by default, scores."""
+    r""":class:`MeanIoU` for one-hot labels and, by default, scores.
+
+    Formula:
+
+    $$
+    \mathrm{result} = \frac{1}{|V| + \epsilon} \sum_{c \in V} \mathrm{IoU}_c\big(\operatorname{argmax} y,\
+    \operatorname{argmax} \hat y\big), \qquad V = \{ c : D_c > 10^{-9} \}
+    $$
+
+    where the labels and predictions are the argmaxes of ``y_true`` (one-hot) and ``y_pred`` (scores) along
+    ``axis``, and $\mathrm{IoU}_c$, $D_c$ and $\epsilon$ are :class:`IoU`'s.
+
+    Keras vs the textbook:
+
+    * A class absent from both the labels and the predictions (denominator 0) is left out of the mean, not counted
+      as 0 or 1; the $\epsilon$ in both divisions pulls every score slightly below the exact ratio.
+    * The confusion matrix is integer (``dtype="int64"``) by default: float weights are truncated (Keras warns).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y_true = np.float32([[1, 0, 0], [1, 0, 0], [0, 1, 0]])
+    >>> y_pred = np.float32([[0.7, 0.2, 0.1], [0.1, 0.5, 0.4], [0.3, 0.6, 0.1]])    # argmax: 0, 1, 1
+    >>> print(np.round(rk.metrics.OneHotMeanIoU(num_classes=3)(y_true, y_pred), 4))  # (1/2 + 1/2) / 2; class 2 left out
+    0.5
+    """
 
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_pred=False, axis=-1):
         super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class, sparse_y_true=False,

@@ -7,7 +7,7 @@ A metric keeps running state across batches: ``update_state`` adds a batch to it
 
 import numpy as np
 
-from .. import config, initializers
+from .. import config, dtype_policies, initializers
 from ..utils.naming import auto_name
 
 
@@ -236,13 +236,17 @@ class Metric:
 
 
 def _standardize_metric_dtype(dtype):
-    """A float dtype as :func:`reference.config.standardize_dtype` has it, or an integer or bool one, by name."""
+    """The metric's dtype, Keras's ``dtype_policies.get(dtype or floatx()).compute_dtype``: an integer or bool
+    dtype by name (Keras's policies take those; the reference's :class:`DTypePolicy` takes floats only), else the
+    compute dtype of the policy ``dtype`` names (``"mixed_float16"`` computes, and keeps its state, in float16)."""
     try:
-        return config.standardize_dtype(dtype).name
-    except ValueError:
-        if np.dtype(dtype).kind in "biu":
-            return np.dtype(dtype).name
-        raise
+        integer = np.dtype(dtype).kind in "biu"
+    except TypeError:                                     # a policy name ("mixed_float16") or "bfloat16"
+        integer = False
+    if integer:
+        return np.dtype(dtype).name
+    policy = dtype_policies.get(config.floatx() if dtype is None else dtype)
+    return config.standardize_dtype(policy.compute_dtype).name
 
 
 def _submetrics(values):

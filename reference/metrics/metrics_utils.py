@@ -1,12 +1,9 @@
 """The confusion-matrix machinery behind the thresholded metrics, mirroring ``keras/src/metrics/metrics_utils.py``.
 
 :func:`update_confusion_matrix_variables` counts, for each threshold ``t``, the (weighted) elements in each
-cell of the binary confusion matrix::
-
-    TP(t) = Σ w·[y ≠ 0]·[p > t]      FN(t) = Σ w·[y ≠ 0]·[p ≤ t]
-    FP(t) = Σ w·[y = 0]·[p > t]      TN(t) = Σ w·[y = 0]·[p ≤ t]
-
-and adds them to the metric's variables. Two ways, as Keras:
+cell of the binary confusion matrix (the formulas are on :class:`~reference.metrics.TruePositives`,
+:class:`~reference.metrics.FalsePositives`, :class:`~reference.metrics.TrueNegatives` and
+:class:`~reference.metrics.FalseNegatives`) and adds them to the metric's variables. Two ways, as Keras:
 
 * in general, every prediction is compared with every threshold: a (thresholds × elements) boolean array,
   summed along the elements (one NumPy pass per cell);
