@@ -112,7 +112,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     $$
 
     one value per *element*, where $y_{ij}$ is ``y_true``, $\hat y_{ij}$ is ``y_pred``, $\tau$ is ``threshold``
-    rounded to ``floatx``, and $\mathbb{1}[\cdot]$ is 1 when true, 0 otherwise. :class:`BinaryAccuracy` averages
+    rounded to ``floatx``, and $\mathbb{1}[\cdot]$ is 1 when true, 0 otherwise. ``BinaryAccuracy`` averages
     the $a_{ij}$ per sample, then over the samples (weighted).
 
     Keras vs the textbook:
@@ -182,7 +182,7 @@ def categorical_accuracy(y_true, y_pred):
 
     where $y_{ij}$ is ``y_true`` (one-hot, or any scores), $\hat y_{ij}$ is ``y_pred``, $j$ runs over the last
     axis, $\operatorname{argmax}$ returns the *first* maximal index, and $\mathbb{1}[\cdot]$ is 1 when true.
-    :class:`CategoricalAccuracy` averages the $a_i$ over the samples (weighted).
+    ``CategoricalAccuracy`` averages the $a_i$ over the samples (weighted).
 
     Keras vs the textbook:
 
@@ -243,7 +243,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
 
     where $y_i$ is the class id of ``y_true`` (in ``y_pred``'s dtype), $\hat y_{ij}$ is ``y_pred``, $j$ runs over
     the last axis, $\operatorname{argmax}$ returns the *first* maximal index, and $\mathbb{1}[\cdot]$ is 1 when
-    true. :class:`SparseCategoricalAccuracy` averages the $a_i$ over the samples (weighted).
+    true. ``SparseCategoricalAccuracy`` averages the $a_i$ over the samples (weighted).
 
     Keras vs the textbook:
 

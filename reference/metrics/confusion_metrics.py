@@ -237,8 +237,8 @@ class Precision(_PrecisionOrRecall):
     \mathrm{precision}(t) = \frac{\mathrm{TP}(t)}{\mathrm{TP}(t) + \mathrm{FP}(t)} \quad (0 \text{ when } \mathrm{TP}(t) + \mathrm{FP}(t) = 0)
     $$
 
-    where $\mathrm{TP}(t)$ and $\mathrm{FP}(t)$ are the counts of :class:`~reference.metrics.TruePositives` and
-    :class:`~reference.metrics.FalsePositives` at threshold $t$ over everything seen, after ``top_k`` (scores
+    where $\mathrm{TP}(t)$ and $\mathrm{FP}(t)$ are the counts of ``TruePositives`` and
+    ``FalsePositives`` at threshold $t$ over everything seen, after ``top_k`` (scores
     outside a row's $k$ highest become $-10^{10}$, and $t$ defaults to $-10^{10}$) and ``class_id`` (one column).
 
     Keras vs the textbook:
@@ -276,8 +276,8 @@ class Recall(_PrecisionOrRecall):
     \mathrm{recall}(t) = \frac{\mathrm{TP}(t)}{\mathrm{TP}(t) + \mathrm{FN}(t)} \quad (0 \text{ when } \mathrm{TP}(t) + \mathrm{FN}(t) = 0)
     $$
 
-    where $\mathrm{TP}(t)$ and $\mathrm{FN}(t)$ are the counts of :class:`~reference.metrics.TruePositives` and
-    :class:`~reference.metrics.FalseNegatives` at threshold $t$ over everything seen, after ``top_k`` (scores
+    where $\mathrm{TP}(t)$ and $\mathrm{FN}(t)$ are the counts of ``TruePositives`` and
+    ``FalseNegatives`` at threshold $t$ over everything seen, after ``top_k`` (scores
     outside a row's $k$ highest become $-10^{10}$, and $t$ defaults to $-10^{10}$) and ``class_id`` (one column).
 
     Keras vs the textbook:
@@ -380,7 +380,7 @@ class SensitivityAtSpecificity(SensitivitySpecificityBase):
     $$
 
     where $s$ is ``specificity``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds (0.5 alone
-    when $T = 1$), the counts are those of :class:`~reference.metrics.TruePositives` and its siblings at $t_k$ over
+    when $T = 1$), the counts are those of ``TruePositives`` and its siblings at $t_k$ over
     everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when no $t_k$ qualifies.
 
     Keras vs the textbook:
@@ -425,7 +425,7 @@ class SpecificityAtSensitivity(SensitivitySpecificityBase):
     $$
 
     where $s$ is ``sensitivity``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds (0.5 alone
-    when $T = 1$), the counts are those of :class:`~reference.metrics.TruePositives` and its siblings at $t_k$ over
+    when $T = 1$), the counts are those of ``TruePositives`` and its siblings at $t_k$ over
     everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when no $t_k$ qualifies.
 
     Keras vs the textbook:
@@ -469,7 +469,7 @@ class PrecisionAtRecall(SensitivitySpecificityBase):
     $$
 
     where $r$ is ``recall``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds (0.5 alone
-    when $T = 1$), the counts are those of :class:`~reference.metrics.TruePositives` and its siblings at $t_k$ over
+    when $T = 1$), the counts are those of ``TruePositives`` and its siblings at $t_k$ over
     everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when no $t_k$ qualifies.
 
     Keras vs the textbook:
@@ -513,7 +513,7 @@ class RecallAtPrecision(SensitivitySpecificityBase):
     $$
 
     where $q$ is ``precision``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds (0.5 alone
-    when $T = 1$), the counts are those of :class:`~reference.metrics.TruePositives` and its siblings at $t_k$ over
+    when $T = 1$), the counts are those of ``TruePositives`` and its siblings at $t_k$ over
     everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when no $t_k$ qualifies.
 
     Keras vs the textbook:
@@ -571,7 +571,7 @@ class AUC(Metric):
     $$
 
     where $\mathrm{TP}_k, \mathrm{FP}_k, \mathrm{TN}_k, \mathrm{FN}_k$ are the (weighted) counts of scores above /
-    not above threshold $t_k$ (as :class:`~reference.metrics.TruePositives`) over everything seen; $t_0 =
+    not above threshold $t_k$ (as ``TruePositives``) over everything seen; $t_0 =
     -\epsilon < t_1 < \dots < t_{T-1} = 1 + \epsilon$ with $\epsilon$ = ``epsilon()`` and the inner $t_k =
     k/(T-1)$ (or ``thresholds``, sorted), so every score is above $t_0$ and none above $t_{T-1}$; $P_k =
     \mathrm{TP}_k + \mathrm{FP}_k$ the predicted positives; every ratio is 0 where its denominator is 0, and the
@@ -683,7 +683,10 @@ class AUC(Metric):
             raise ValueError(f"`y_pred` must be (batch, num_labels={self._num_labels}) with `multi_label=True`, "
                              f"got y_pred.shape={y_pred.shape}.")
         if self._from_logits:
-            y_pred = sigmoid(y_pred.astype(config.floatx()) if y_pred.dtype.kind != "f" else y_pred)
+            if not config.is_float_dtype(y_pred.dtype):  # Keras's sigmoid: TF's Sigmoid kernel is float-only
+                raise TypeError(f"`{type(self).__name__}(from_logits=True)` needs a floating-point `y_pred`, as "
+                                f"Keras's sigmoid does. Received: y_pred.dtype={y_pred.dtype}")
+            y_pred = sigmoid(y_pred)
         metrics_utils.update_confusion_matrix_variables(
             {TRUE_POSITIVES: self.true_positives, TRUE_NEGATIVES: self.true_negatives,
              FALSE_POSITIVES: self.false_positives, FALSE_NEGATIVES: self.false_negatives},

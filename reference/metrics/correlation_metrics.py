@@ -24,7 +24,7 @@ def pearson_correlation(y_true, y_pred, axis=-1):
 
     where $y_{ij}$ and $\hat y_{ij}$ are the $j$-th of the $d$ entries of sample $i$ of ``y_true`` and ``y_pred``
     along ``axis``, $\bar y_i$ and $\bar{\hat y}_i$ their means, and $\sigma$ the population standard deviation
-    (divided by $d$) of the centred vector. :class:`PearsonCorrelation` averages the $r_i$ over the samples.
+    (divided by $d$) of the centred vector. ``PearsonCorrelation`` averages the $r_i$ over the samples.
 
     Keras vs the textbook:
 
@@ -66,7 +66,7 @@ def concordance_correlation(y_true, y_pred, axis=-1):
 
     where $y_{ij}$ and $\hat y_{ij}$ are the $j$-th of the $d$ entries of sample $i$ of ``y_true`` and ``y_pred``
     along ``axis``, $\bar y_i$ and $\bar{\hat y}_i$ their means, $\sigma^2$ the population variance (divided by
-    $d$), and $\epsilon$ = ``epsilon()``. :class:`ConcordanceCorrelation` averages the $\rho_{c,i}$ over the
+    $d$), and $\epsilon$ = ``epsilon()``. ``ConcordanceCorrelation`` averages the $\rho_{c,i}$ over the
     samples.
 
     Keras vs the textbook:

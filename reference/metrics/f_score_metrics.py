@@ -180,7 +180,7 @@ class F1Score(FBetaScore):
     F_{1,c} = 2\,\frac{P_c R_c}{P_c + R_c + \epsilon}
     $$
 
-    where $P_c$ and $R_c$ are :class:`FBetaScore`'s smoothed precision and recall of class $c$ (or of the pooled
+    where $P_c$ and $R_c$ are ``FBetaScore``'s smoothed precision and recall of class $c$ (or of the pooled
     counts with ``average="micro"``) and $\epsilon$ = ``epsilon()``; ``average`` combines the $F_{1,c}$ as there.
 
     Keras vs the textbook:

@@ -153,7 +153,7 @@ class BinaryIoU(IoU):
     $$
 
     where $\hat y_i$ is element $i$ of ``y_pred`` (as float32), $\tau$ = ``threshold``, $y$ the 0/1 labels, and
-    $\mathrm{IoU}_T$ :class:`IoU`'s mean over $T$ = ``target_class_ids`` with $K = 2$ classes.
+    $\mathrm{IoU}_T$ ``IoU``'s mean over $T$ = ``target_class_ids`` with $K = 2$ classes.
 
     Keras vs the textbook:
 
@@ -204,7 +204,7 @@ class MeanIoU(IoU):
     V = \{ c \in \{0, \dots, K-1\} : D_c > 10^{-9} \}
     $$
 
-    where $\mathrm{IoU}_c$ and $D_c$ are :class:`IoU`'s, $K$ = ``num_classes`` and $\epsilon$ = ``epsilon()``.
+    where $\mathrm{IoU}_c$ and $D_c$ are ``IoU``'s, $K$ = ``num_classes`` and $\epsilon$ = ``epsilon()``.
 
     Keras vs the textbook:
 
@@ -245,7 +245,7 @@ class OneHotIoU(IoU):
     $$
 
     where $y_{ik}$ is ``y_true`` (one-hot), $\hat y_{ik}$ the scores ``y_pred`` (class ids instead with
-    ``sparse_y_pred=True``), $k$ runs over ``axis``, and $\mathrm{IoU}_T$ is :class:`IoU`'s mean over $T$ =
+    ``sparse_y_pred=True``), $k$ runs over ``axis``, and $\mathrm{IoU}_T$ is ``IoU``'s mean over $T$ =
     ``target_class_ids``.
 
     Keras vs the textbook:
@@ -286,7 +286,7 @@ class OneHotMeanIoU(MeanIoU):
     $$
 
     where the labels and predictions are the argmaxes of ``y_true`` (one-hot) and ``y_pred`` (scores) along
-    ``axis``, and $\mathrm{IoU}_c$, $D_c$ and $\epsilon$ are :class:`IoU`'s.
+    ``axis``, and $\mathrm{IoU}_c$, $D_c$ and $\epsilon$ are ``IoU``'s.
 
     Keras vs the textbook:
 

@@ -140,7 +140,7 @@ def update_confusion_matrix_variables(variables_to_update, y_true, y_pred, thres
     if invalid or not variables_to_update:
         raise ValueError(f"`variables_to_update` keys must be among {CONFUSION_MATRIX}, got {list(variables_to_update)}.")
     dtype = next(iter(variables_to_update.values())).dtype
-    y_true, y_pred = np.asarray(y_true).astype(dtype), flush_subnormal(np.asarray(y_pred).astype(dtype))
+    y_true, y_pred = (flush_subnormal(np.asarray(y).astype(dtype)) for y in (y_true, y_pred))  # TF casts flush
     thresholds = np.asarray(thresholds)
     with_epsilon = bool(thresholds[0] < 0 or thresholds[-1] > 1)  # AUC's endpoints -ε and 1+ε
     thresholds = thresholds.astype(dtype)

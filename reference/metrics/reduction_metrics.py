@@ -181,7 +181,7 @@ class MeanMetricWrapper(Mean):
 
     where $f$ is ``fn`` with its ``**kwargs``, $y_i$ and $\hat y_i$ sample $i$ of ``y_true`` and ``y_pred`` in the
     $b$-th batch $B_b$, and $w_i$ its ``sample_weight`` (1 without weights). When $f$ returns more than one value
-    per sample (the element-wise accuracies), $f(y_i, \hat y_i)$ and $w_i$ are :class:`Mean`'s per-sample means.
+    per sample (the element-wise accuracies), $f(y_i, \hat y_i)$ and $w_i$ are ``Mean``'s per-sample means.
 
     Keras vs the textbook:
 

@@ -250,7 +250,7 @@ class LogCoshError(MeanMetricWrapper):
     \mathrm{result} = \frac{\sum_i w_i\, \ell_i}{\sum_i w_i}, \qquad \ell_i = \texttt{log\_cosh}(y_i, \hat y_i)
     $$
 
-    where $\ell_i$ is the per-sample value of :func:`reference.losses.log_cosh` (its page has the formula) on sample
+    where $\ell_i$ is the per-sample value of ``log_cosh`` (its page has the formula) on sample
     $i$ of ``y_true`` and ``y_pred``, $w_i$ its ``sample_weight`` (1 without), and $i$ runs over every sample seen
     (0 when $\sum_i w_i = 0$).
 
