@@ -73,7 +73,13 @@ class Entry:
         return [(f"{self.obj.__name__}.{m}", vars(self.obj)[m]) for m in METHODS if m in vars(self.obj)]
 
 
+# Classes whose default ``name`` is not their function's name (Keras's LogCoshError is named "logcosh").
+PARTNERS = {"LogCoshError": "log_cosh"}
+
+
 def _default_name(cls):
+    if cls.__name__ in PARTNERS:
+        return PARTNERS[cls.__name__]
     try:
         parameter = inspect.signature(cls).parameters.get("name")
     except (TypeError, ValueError):

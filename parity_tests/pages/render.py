@@ -9,6 +9,7 @@ from . import docstrings
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "docs" / "reference"
+BACKENDS = ROOT / "docs" / "backends.md"
 FIGURE_FAMILIES = {"losses", "activations", "optimizers", "optimizers.schedules"}  # a picture on every page
 
 
@@ -78,7 +79,8 @@ def parity_section(entry, parity):
             lines.append(f"| `{rid}` | {label} | {row.get('draws', '–')} | {_figure(ref.get('abs'))} / "
                          f"{_figure(ref.get('rel'))} | {_figure(tf.get('abs'))} / {_figure(tf.get('rel'))} | "
                          f"`{row.get('test', '')}` |")
-    lines += ["", "Keras-JAX and Keras-torch: see [where Keras's backends disagree](../../backends.md)."]
+    if BACKENDS.is_file():
+        lines += ["", "Keras-JAX and Keras-torch: see [where Keras's backends disagree](../../backends.md)."]
     return lines
 
 
@@ -110,7 +112,7 @@ def page(entry, parity, figure=None):
     if doc["prose"]:
         lines += [docstrings.markdown(doc["prose"]), ""]
 
-    lines += ["## Formula", "", _section(entry, "Formula") or "*No formula written yet.*", ""]
+    lines += ["## Formula", "", docstrings.markdown(_section(entry, "Formula")) or "*No formula written yet.*", ""]
     textbook = docstrings.markdown(_section(entry, "Keras vs the textbook"))
     lines += ["## Keras vs the textbook", "", textbook or "Keras computes the usual formula.", ""]
 
@@ -122,7 +124,7 @@ def page(entry, parity, figure=None):
 
     example = _section(entry, "Example")
     lines += ["## Example", ""]
-    lines += ["```python", example, "```", ""] if example else ["*No example written yet.*", ""]
+    lines += ["```python", example, "", "```", ""] if example else ["*No example written yet.*", ""]
 
     lines += ["## Departures", "", *departures_section(entry, path), ""]
     lines += ["## Parity", "", *parity_section(entry, parity), ""]
