@@ -35,7 +35,49 @@ def build_pos_neg_masks(query_labels, key_labels, remove_diagonal=True):
 
 
 def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal=True, gamma=80, margin=0.4):
-    """Circle loss of each embedding against the references; see the module docstring.
+    r"""Circle loss (Sun et al., 2020) of each embedding against the references, one value per sample.
+
+    It pulls each embedding towards the references of its label and away from the others, weighting each pair by
+    how far it is from its optimum.
+
+    Formula:
+
+    $$
+    \mathrm{loss}_i = \mathrm{softplus}\Big(\log \sum_{k \in P_i} e^{-\gamma\, a^{+}_{ik} (m - d_{ik})}
+    + \log \sum_{k \in N_i} e^{\gamma\, a^{-}_{ik} (1 - m - d_{ik})}\Big)
+    $$
+
+    $$
+    d_{ik} = \max(1 - x_i \cdot r_k,\ 0), \qquad a^{+}_{ik} = \max(m + d_{ik},\ 0), \qquad
+    a^{-}_{ik} = \max(1 + m - d_{ik},\ 0)
+    $$
+
+    where $x_i$ is row $i$ of ``y_pred`` (an L2-normalised embedding), $r_k$ row $k$ of the references
+    (``ref_embeddings``, default ``y_pred``), $P_i$ the references with the label of sample $i$ (``y_true``;
+    ``ref_labels``, default ``y_true``), $i$ itself left out if ``remove_diagonal``, $N_i$ those with another
+    label, $\gamma$ is ``gamma`` and $m$ is ``margin``; $\mathrm{softplus}(x) = \log(1 + e^x)$ and a sum over an
+    empty set is 0 ($\log 0 = -\infty$), so a sample without positives or negatives costs 0. The classes' mean leaves
+    out every zero loss: it divides by the number of nonzero ones.
+
+    Keras vs the textbook:
+
+    * Sun et al. (2020, "Circle Loss: A Unified Perspective of Pair Similarity Optimization", eq. 6) write it on
+      similarities $s = 1 - d$ with $O_p = 1 + m$, $O_n = -m$, $\Delta_p = 1 - m$, $\Delta_n = m$; Keras's distances
+      are the same terms, except that $d$ is clipped at 0 (a similarity above 1 counts as 1).
+    * Keras does not normalise the embeddings: it assumes they are.
+    * Zero losses are masked out of the mean, and so is a loss that underflows to 0 or is subnormal (TF flushes it):
+      the mean is over the samples with a nonzero loss, not over the batch.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> labels, x = np.int32([0, 0, 1]), np.float32([[1., 0.], [1., 0.], [0., 1.]])
+    >>> # the positive at d = 0, the negative at d = 1: softplus(-2γm²) = log(1 + e⁻¹); sample 2 has no positive
+    >>> np.round(rk.losses.circle(labels, x, gamma=2.0, margin=0.5), 6)
+    array([0.313262, 0.313262, 0.      ], dtype=float32)
+    >>> np.round(rk.losses.Circle(gamma=2.0, margin=0.5)(labels, x), 6)   # the zero is masked: not 2/3 of it
+    np.float32(0.313262)
 
     Args:
         y_true: integer labels (N,) (floats are cast to int32, as Keras does).

@@ -142,11 +142,41 @@ def _ctc_loss_float32(target, output, target_length, output_length, mask_index):
 
 
 def ctc(y_true, y_pred):
-    """CTC loss of labels ``y_true`` (B, L), 0-padded (0 is the blank, never a class), and logits ``y_pred``
-    (B, T, C), one value per sample; see the module docstring.
+    r"""CTC loss of 0-padded labels ``y_true`` (B, L) and logits ``y_pred`` (B, T, C), one value per sample.
 
-    As Keras's ``ctc``: every sample uses all T frames, and its label length is the *number of nonzero
-    labels* (a 0 inside a sequence shortens it, it does not split it). Computed in float32 (:func:`ctc_loss`).
+    0 is the blank, never a class. As Keras's ``ctc``: every sample uses all T frames, and its label is the first
+    ``L_b`` entries of its row, where ``L_b`` is the *number of nonzero labels*. Computed in float32 (:func:`ctc_loss`).
+
+    Formula:
+
+    $$
+    \mathrm{loss}_b = -\log \sum_{\pi \in \mathcal{B}^{-1}(l_b)} \prod_{t=1}^{T} \mathrm{softmax}(z_{bt})_{\pi_t}
+    $$
+
+    where $z$ is ``y_pred`` (logits, not probabilities), $l_b$ the first $L_b$ entries of row $b$ of ``y_true`` with
+    $L_b$ its number of nonzero entries, $\pi$ a path of $T$ classes and $\mathcal{B}$ the collapse that merges
+    repeated classes and then drops blanks (class 0). The sum is computed by the forward–backward recursion in log
+    space, in float32 for every input dtype, and cast to float64 for float64 logits (float32 otherwise).
+
+    Keras vs the textbook:
+
+    * Graves et al. (2006, "Connectionist Temporal Classification", eq. 14) give $-\log p(l \mid x)$, infinite
+      when no path fits. TF's recursion starts and ends from $\log 0$ replaced by
+      $\mathrm{float32}(\log 10^{-307}) = -706.89$: a label that cannot fit in $T$ frames costs about 707, a finite
+      number with a finite gradient.
+    * Everything is computed in float32: float64 logits are cast down (TF's dense CTC refuses float64) and the loss
+      cast back, so it carries float32's rounding.
+    * A 0 inside a row is not skipped: ``[1, 0, 2]`` has two nonzero labels and is scored as the label ``(1, 0)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> z = np.zeros((1, 2, 2), np.float32)   # 2 frames, uniform over {blank, 1}
+    >>> np.round(rk.losses.ctc(np.int32([[1]]), z), 6)   # 3 paths (1 1, 1 -, - 1) of probability ¼: -log ¾
+    array([0.287682], dtype=float32)
+    >>> np.round(rk.losses.ctc(np.int32([[1, 1]]), z.astype(np.float64)), 4)   # 1 1 needs 3 frames: ≈ -log 0, float32's
+    array([706.8936])
     """
     y_true = np.asarray(y_true)
     y_pred = _as_array(y_pred)

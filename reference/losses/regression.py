@@ -48,11 +48,33 @@ def _epsilon(dtype):
 
 
 def mean_squared_error(y_true, y_pred):
-    """``lossᵢ = mean((yᵢ - ŷᵢ)²)`` over the last axis, one value per sample.
+    r"""Mean squared error over the last axis, one value per sample.
 
     Labels (N,) and outputs (N, 1) are first brought to the same rank by
     :func:`squeeze_or_expand_to_same_rank`, as Keras does; other shapes broadcast. An integer ``y_pred``
     (function form) is computed in its integer dtype, ``y`` truncated to it, and averaged in float32.
+
+    Formula:
+
+    $$
+    \mathrm{loss}_i = \frac{1}{d} \sum_{j=1}^{d} \big(y_{ij} - \hat y_{ij}\big)^2
+    $$
+
+    where $y$ is ``y_true``, $\hat y$ is ``y_pred``, $d$ the size of the last axis and $j$ runs along it.
+
+    Keras vs the textbook:
+
+    * Keras computes the usual formula, per sample. Only the rank rule is its own: labels (N,) against outputs
+      (N, 1) are paired element by element, where NumPy broadcasting would give an (N, N) table.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> float(rk.losses.mean_squared_error(np.float32([[0., 1.]]), np.float32([[1., 1.]]))[0])   # (1² + 0²) / 2
+    0.5
+    >>> rk.losses.mean_squared_error(np.float32([1., 2.]), np.float32([[1.], [4.]]))   # (N,) meets (N, 1): 0², 2²
+    array([0., 4.], dtype=float32)
     """
     y_true, y_pred = _pair(y_true, y_pred, "mean_squared_error", accepts="fiu")
     if _integer(y_pred):
@@ -61,10 +83,36 @@ def mean_squared_error(y_true, y_pred):
 
 
 def mean_absolute_error(y_true, y_pred):
-    """``lossᵢ = mean(|yᵢ - ŷᵢ|)`` over the last axis. At ``ŷ = y`` the gradient is 0 (TF's ``sign(0)``).
+    r"""Mean absolute error over the last axis, one value per sample. At ``ŷ = y`` the gradient is 0 (TF's ``sign(0)``).
 
     An integer ``y_pred`` (function form) is computed in its dtype, as :func:`mean_squared_error` (an unsigned
     difference wraps around and its ``abs`` is the identity, as in TF).
+
+    Formula:
+
+    $$
+    \mathrm{loss}_i = \frac{1}{d} \sum_{j=1}^{d} \big|y_{ij} - \hat y_{ij}\big|
+    $$
+
+    where $y$ is ``y_true``, $\hat y$ is ``y_pred``, $d$ the size of the last axis and $j$ runs along it.
+
+    Keras vs the textbook:
+
+    * Keras computes the usual formula, with the subgradient 0 at the kink $\hat y = y$ and the rank rule of
+      :func:`mean_squared_error`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> float(rk.losses.mean_absolute_error(np.float32([[0., 2.]]), np.float32([[1., 2.]]))[0])   # (1 + 0) / 2
+    0.5
+    >>> y_pred = np.float32([[2.]])
+    >>> with rk.GradientTape() as tape:
+    ...     tape.watch(y_pred)
+    ...     loss = rk.losses.mean_absolute_error(np.float32([[2.]]), y_pred)
+    >>> tape.gradient(loss, y_pred)   # at the kink: -sign(0) = -0.0, as TF's
+    array([[-0.]], dtype=float32)
     """
     y_true, y_pred = _pair(y_true, y_pred, "mean_absolute_error", accepts="fiu")
     if _integer(y_pred):
@@ -73,13 +121,35 @@ def mean_absolute_error(y_true, y_pred):
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
-    """``lossᵢ = 100 · mean(|(y - ŷ) / max(|y|, ε)|)`` over the last axis.
-
-    Keras guards the division by clipping the denominator ``|y|`` at ``ε = 1e-7`` from below, so a target of
-    0 divides by 1e-7 (a loss of ``1e9·|ŷ|``), not by 0. The factor 100 comes after the mean.
+    r"""Mean absolute percentage error over the last axis, one value per sample.
 
     An integer ``y_pred`` (function form): Keras casts ``ε`` to it, giving 0, and TF's integer ``/`` computes in
     float64 (float32 for 8- and 16-bit integers): a target of 0 gives NaN or inf, and the loss is float64.
+
+    Formula:
+
+    $$
+    \mathrm{loss}_i = 100 \cdot \frac{1}{d} \sum_{j=1}^{d} \frac{\big|y_{ij} - \hat y_{ij}\big|}{\max(|y_{ij}|, \epsilon)}
+    $$
+
+    where $y$ is ``y_true``, $\hat y$ is ``y_pred``, $d$ the size of the last axis and $\epsilon$ =
+    ``keras.config.epsilon()`` $= 10^{-7}$, cast to the dtype.
+
+    Keras vs the textbook:
+
+    * The textbook's ratio is undefined at $y = 0$; Keras clips the denominator $|y|$ at $\epsilon$ from below, so
+      a target of 0 divides by $10^{-7}$: a loss of $10^9 \cdot |\hat y|$, not an error. The factor 100 comes after
+      the mean.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y, y_pred = np.float32([[2., 4.]]), np.float32([[1., 5.]])
+    >>> float(rk.losses.mean_absolute_percentage_error(y, y_pred)[0])   # 100 · (1/2 + 1/4) / 2
+    37.5
+    >>> float(rk.losses.mean_absolute_percentage_error(np.float32([[0.]]), np.float32([[0.5]]))[0])   # 100 · ½ / ε
+    500000000.0
     """
     y_true, y_pred = _pair(y_true, y_pred, "mean_absolute_percentage_error", accepts="fiu")
     if _integer(y_pred):
@@ -90,12 +160,36 @@ def mean_absolute_percentage_error(y_true, y_pred):
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
-    """``lossᵢ = mean((log(max(ŷ, ε) + 1) - log(max(y, ε) + 1))²)`` over the last axis.
+    r"""Mean squared logarithmic error over the last axis, one value per sample.
 
-    Keras clips both sides at ``ε`` from below *before* adding 1 (so a negative prediction counts as 1e-7 and
-    gets no gradient), and takes ``log(x + 1)``, not ``log1p``: the sum rounds first. Keras makes ``ε`` a
-    float32 tensor here, so in float64 the floor is ``float32(1e-7) = 1.0000000116860974e-07``, and float16,
-    bfloat16, integer and bool inputs are promoted to float32 (:func:`promoted_by_float32`): the loss is float32.
+    Formula:
+
+    $$
+    \mathrm{loss}_i = \frac{1}{d} \sum_{j=1}^{d} \Big(\log\big(\max(\hat y_{ij}, \epsilon) + 1\big)
+    - \log\big(\max(y_{ij}, \epsilon) + 1\big)\Big)^2
+    $$
+
+    where $y$ is ``y_true``, $\hat y$ is ``y_pred``, $d$ the size of the last axis and $\epsilon$ =
+    ``keras.config.epsilon()`` $= 10^{-7}$ *as a float32*: in float64 the floor is
+    $\mathrm{float32}(10^{-7}) = 1.0000000116860974 \cdot 10^{-7}$, and float16, bfloat16, integer and bool inputs
+    are promoted to float32 (:func:`promoted_by_float32`), so the loss is float32.
+
+    Keras vs the textbook:
+
+    * The textbook's $(\log(1 + \hat y) - \log(1 + y))^2$ is defined for $\hat y > -1$. Keras clips both sides at
+      $\epsilon$ *before* adding 1: every prediction below $\epsilon$, negative ones included, counts as $\epsilon$
+      and gets no gradient.
+    * It takes $\log(x + 1)$, not ``log1p``: the sum rounds first, so in float32 the floor's log is
+      $\log(1 + 2^{-23}) = 1.19 \cdot 10^{-7}$, not $10^{-7}$.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> np.round(rk.losses.mean_squared_logarithmic_error(np.float32([[1.]]), np.float32([[3.]])), 6)   # (log 4 - log 2)²
+    array([0.480453], dtype=float32)
+    >>> float(rk.losses.mean_squared_logarithmic_error(np.float32([[0.]]), np.float32([[-5.]]))[0])   # -5 counts as ε
+    0.0
     """
     y_true, y_pred = _pair(y_true, y_pred, "mean_squared_logarithmic_error", accepts="fiub")
     dtype = promoted_by_float32(y_pred.dtype)
@@ -118,9 +212,32 @@ def l2_normalize(x, axis=-1):
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):
-    """``lossᵢ = -Σ normalize(y)·normalize(ŷ)`` along ``axis``: -1 for parallel vectors, 0 for orthogonal ones.
+    r"""Negative cosine similarity along ``axis``, one value per sample: -1 for parallel vectors, 0 for orthogonal ones.
 
-    With Keras's :func:`l2_normalize` (``ε = 1e-7``): a zero vector on either side gives 0, whatever the other.
+    Formula:
+
+    $$
+    \mathrm{loss}_i = -\sum_{j} n(y_i)_j\, n(\hat y_i)_j,
+    \qquad n(v) = v \cdot \min\Big(\frac{1}{\sqrt{\sum_j v_j^2}},\ \frac{1}{\epsilon}\Big)
+    $$
+
+    where $y$ is ``y_true``, $\hat y$ is ``y_pred``, $j$ runs along ``axis``, and $n$ is Keras's
+    ``ops.normalize(order=2)`` (:func:`l2_normalize`) with $\epsilon$ = ``keras.config.epsilon()`` $= 10^{-7}$.
+
+    Keras vs the textbook:
+
+    * The cosine $y \cdot \hat y / (\lVert y \rVert \lVert \hat y \rVert)$ is undefined for a zero vector; Keras's
+      normalisation caps $1/\lVert v \rVert$ at $1/\epsilon = 10^7$, so a zero vector on either side gives 0 (as
+      ``-0.0``), and a vector shorter than $\epsilon$ is scaled by $10^7$, not normalised.
+    * The loss is the *negative* cosine, in $[-1, 1]$: minimising it aligns the vectors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y, y_pred = np.float32([[1., 0.], [0., 1.], [0., 0.]]), np.float32([[2., 0.], [3., 0.], [1., 0.]])
+    >>> rk.losses.cosine_similarity(y, y_pred) + 0.0   # parallel, orthogonal, a zero vector (-0.0 without the + 0.0)
+    array([-1.,  0.,  0.], dtype=float32)
     """
     y_true, y_pred = _pair(y_true, y_pred, "cosine_similarity")
     return ops.negative(ops.reduce_sum(ops.multiply(l2_normalize(y_true, axis), l2_normalize(y_pred, axis)),
@@ -128,14 +245,39 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
 
 def huber(y_true, y_pred, delta=1.0):
-    """``lossᵢ = mean(½ e²  if |e| <= δ  else  δ|e| - ½ δ²)`` over the last axis, ``e = ŷ - y``.
+    r"""Huber loss over the last axis, one value per sample: quadratic for errors up to ``δ``, linear beyond.
 
-    The quadratic branch is taken at ``|e| = δ`` exactly (Keras's ``<=``); both branches agree there, value
-    and slope. Computed with ``where``, so the branch not taken gets a zero gradient. The branch is chosen on
-    the flushed ``|e|`` (TF flushes a subnormal error to 0).
+    The branch is chosen with ``where``, so the branch not taken gets a zero gradient, and on the flushed
+    ``|e|`` (TF flushes a subnormal error to 0). An integer ``y_pred`` (function form): Keras casts ``δ`` and ``½``
+    to its dtype (``½`` becomes 0), so the loss is ``mean(0 if |e| <= int(δ) else int(δ)·|e|)``, averaged in float32.
 
-    An integer ``y_pred`` (function form): Keras casts ``δ`` and ``½`` to its dtype (``½`` becomes 0), so the
-    loss is ``mean(0 if |e| <= int(δ) else int(δ)·|e|)``, averaged in float32.
+    Formula:
+
+    $$
+    \mathrm{loss}_i = \frac{1}{d} \sum_{j=1}^{d} h(e_{ij}),
+    \qquad h(e) = \begin{cases} \tfrac12 e^2 & |e| \le \delta \\ \delta |e| - \tfrac12 \delta^2 & |e| > \delta \end{cases},
+    \qquad e = \hat y - y
+    $$
+
+    where $y$ is ``y_true``, $\hat y$ is ``y_pred``, $\delta$ is ``delta`` and $d$ the size of the last axis.
+
+    Keras vs the textbook:
+
+    * Keras computes Huber's (1964) function, averaged over the last axis, with the quadratic branch at
+      $|e| = \delta$ exactly (where both branches agree, in value and slope).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> float(rk.losses.huber(np.float32([[0., 0.]]), np.float32([[0.5, 3.]]))[0])   # (½ · ½² + (3 - ½)) / 2
+    1.3125
+    >>> float(rk.losses.huber(np.float32([[0.]]), np.float32([[1.]]))[0])   # |e| = δ: ½ · 1² = 1 · 1 - ½
+    0.5
+
+    Args:
+        y_true, y_pred: the targets and predictions.
+        delta: ``δ``, where the loss turns from quadratic to linear.
     """
     y_true, y_pred = _pair(y_true, y_pred, "huber", accepts="fiu")
     if _integer(y_pred):
@@ -153,11 +295,34 @@ def huber(y_true, y_pred, delta=1.0):
 
 
 def log_cosh(y_true, y_pred):
-    """``lossᵢ = mean(log cosh(ŷ - y))`` over the last axis, in Keras's overflow-free form.
+    r"""Logarithm of the hyperbolic cosine of the error, averaged over the last axis, in Keras's overflow-free form.
 
-    ``log cosh x = x + softplus(-2x) - log 2``: no ``cosh`` (which overflows for ``|x| > 89`` in float32),
-    and ``≈ |x| - log 2`` for large ``|x|``, ``≈ x²/2`` for small. Keras computes ``log 2`` as ``ops.log(2.0)``,
-    a float32 tensor, so in float64 it is ``float32(log 2)`` (off by 1.9e-8), found by the parity suite.
+    Formula:
+
+    $$
+    \mathrm{loss}_i = \frac{1}{d} \sum_{j=1}^{d} \Big(e_{ij} + \mathrm{softplus}(-2 e_{ij}) - \log 2\Big),
+    \qquad e = \hat y - y, \quad \mathrm{softplus}(x) = \log(1 + e^x)
+    $$
+
+    where $y$ is ``y_true``, $\hat y$ is ``y_pred`` and $d$ the size of the last axis. This is
+    $\log \cosh e = \log\big((e^e + e^{-e})/2\big)$: $\approx e^2/2$ for small $|e|$, $\approx |e| - \log 2$ for
+    large. Keras computes $\log 2$ as ``ops.log(2.0)``, a float32, so in float64 it is $\mathrm{float32}(\log 2)$.
+
+    Keras vs the textbook:
+
+    * The same function as $\log \cosh$, computed without ``cosh``, which overflows for $|e| > 89$ in float32.
+    * In float64, $\log 2$ is the float32 one: a perfect prediction costs $\log 2 - \mathrm{float32}(\log 2)
+      \approx -1.9 \cdot 10^{-9}$, not 0.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> np.round(rk.losses.log_cosh(np.float32([[0.]]), np.float32([[100.]])), 4)   # 100 - log 2; log(cosh(100)) is inf in float32
+    array([99.3069], dtype=float32)
+    >>> loss = rk.losses.log_cosh(np.zeros((1, 1)), np.zeros((1, 1)))   # float64
+    >>> bool(loss[0] == np.log(2.0) - np.float32(np.log(2.0)))   # not 0
+    True
     """
     y_true, y_pred = _pair(y_true, y_pred, "log_cosh")
     x = ops.subtract(y_pred, y_true)
@@ -212,7 +377,26 @@ class CosineSimilarity(LossFunctionWrapper):
 
 
 class Huber(LossFunctionWrapper):
-    """:func:`huber`, reduced.
+    r""":func:`huber`, reduced.
+
+    Formula:
+
+    $$
+    L = \frac{1}{N} \sum_{i=1}^{N} w_i\, \mathrm{huber}_\delta(y_i, \hat y_i)
+    $$
+
+    with the default ``reduction``, where $\mathrm{huber}_\delta(y_i, \hat y_i)$ is the per-sample loss of
+    [huber](huber.md) (quadratic up to $\delta$, linear beyond, averaged over the last axis), $w_i$ the
+    ``sample_weight`` (1 without) and $N$ the number of samples; the other reductions are those of
+    [Loss](Loss.md).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y, y_pred = np.float32([[0., 0.], [0., 0.]]), np.float32([[0.5, 3.], [1., 1.]])
+    >>> float(rk.losses.Huber(delta=1.0)(y, y_pred))   # samples 1.3125 and 0.5 (|e| = δ: ½ · 1²), averaged
+    0.90625
 
     Args:
         delta: where the loss turns from quadratic to linear.

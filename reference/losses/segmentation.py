@@ -18,7 +18,36 @@ def _inputs(y_true, y_pred, loss):
 
 
 def dice(y_true, y_pred, axis=None):
-    """``loss = 1 - 2 Σ y·ŷ / (Σ y + Σ ŷ + ε)`` over ``axis`` (``None``: all axes)."""
+    r"""Dice loss: one minus the overlap ratio ``2|y ∩ ŷ| / (|y| + |ŷ|)``, summed over ``axis``.
+
+    Formula:
+
+    $$
+    \mathrm{loss} = 1 - \frac{2 \sum y\, \hat y}{\sum y + \sum \hat y + \epsilon}
+    $$
+
+    where $y$ is ``y_true`` (the true mask), $\hat y$ is ``y_pred`` (the predicted one), every $\sum$ runs over
+    ``axis`` (``None``, the default: every axis, batch included, giving one number; ``(1, 2)``: one value per image),
+    and $\epsilon$ = ``keras.config.epsilon()`` $= 10^{-7}$.
+
+    Keras vs the textbook:
+
+    * Keras uses the linear Sørensen–Dice ratio; Milletari et al. (2016, "V-Net", eq. 1) square the terms of the
+      denominator, $\sum \hat y^2 + \sum y^2$.
+    * $\epsilon$ sits in the denominator only: two empty masks cost 1 (the ratio is $0 / \epsilon$), where the
+      common smoothed form $(2\sum y\hat y + s)/(\sum y + \sum \hat y + s)$ gives 0.
+    * With ``axis=None`` the batch is pooled: the class then averages a single number, the Dice of the whole batch,
+      not the mean of the images' Dice losses.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> float(rk.losses.dice(np.float32([[1., 1., 0., 0.]]), np.float32([[1., 0., 1., 0.]])))   # 1 - 2·1 / (2 + 2)
+    0.5
+    >>> float(rk.losses.dice(np.float32([[0., 0.]]), np.float32([[0., 0.]])))   # empty masks: 1 - 0 / ε
+    1.0
+    """
     y_true, y_pred = _inputs(y_true, y_pred, "dice")
     intersection = ops.reduce_sum(ops.multiply(y_true, y_pred), axis=axis)
     denominator = ops.add(ops.add(ops.reduce_sum(y_true, axis=axis), ops.reduce_sum(y_pred, axis=axis)),
@@ -28,11 +57,36 @@ def dice(y_true, y_pred, axis=None):
 
 
 def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
-    """``loss = 1 - TP / (TP + α·FP + β·FN + ε)`` over ``axis``, with ``TP = Σ y·ŷ``, ``FP = Σ (1 - ŷ)·y`` and
-    ``FN = Σ ŷ·(1 - y)``.
+    r"""Tversky loss: one minus the overlap ratio with the two kinds of error weighed apart, summed over ``axis``.
 
-    Keras's names are swapped against the paper's: its ``fp`` is ``Σ(1 - ŷ)·y``, the paper's false negatives,
-    so ``alpha`` weighs the missed foreground. With ``α = β = 0.5`` it is :func:`dice` (up to where ε sits).
+    Formula:
+
+    $$
+    \mathrm{loss} = 1 - \frac{\sum y\, \hat y}{\sum y\, \hat y + \alpha \sum y\,(1 - \hat y) + \beta \sum (1 - y)\, \hat y + \epsilon}
+    $$
+
+    where $y$ is ``y_true`` (the true mask), $\hat y$ is ``y_pred``, every $\sum$ runs over ``axis`` (``None``: every
+    axis, batch included), $\alpha$ is ``alpha``, $\beta$ is ``beta`` and $\epsilon$ = ``keras.config.epsilon()``
+    $= 10^{-7}$. $\sum y(1 - \hat y)$ is the missed foreground, $\sum (1 - y)\hat y$ the false alarms.
+
+    Keras vs the textbook:
+
+    * Salehi et al. (2017, "Tversky loss function for image segmentation using 3D fully convolutional deep
+      networks", eq. 3) weigh the false positives $\sum (1 - y)\hat y$ by $\alpha$ and the false negatives by
+      $\beta$. Keras's names are swapped: its ``fp`` is $\sum (1 - \hat y) y$, the false *negatives*, and ``alpha``
+      weighs them; ``beta`` weighs the false positives.
+    * With $\alpha = \beta = \tfrac12$ it is [dice](dice.md), up to where $\epsilon$ sits ($2\epsilon$ against
+      $\epsilon$).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y, y_pred = np.float32([[1., 1.]]), np.float32([[1., 0.]])   # one foreground pixel missed
+    >>> float(rk.losses.tversky(y, y_pred, alpha=1.0, beta=0.0))   # alpha weighs the miss: 1 - 1 / (1 + 1)
+    0.5
+    >>> float(rk.losses.tversky(y, y_pred, alpha=0.0, beta=1.0))   # 1 - 1 / (1 + ε): ε in float32 arithmetic
+    1.1920928955078125e-07
     """
     y_true, y_pred = _inputs(y_true, y_pred, "tversky")
     one = y_pred.dtype.type(1)
