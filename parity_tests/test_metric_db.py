@@ -175,7 +175,8 @@ def _both(make, update):
     out = []
     for module in (keras.metrics, rk.metrics):
         try:
-            out.append(np.asarray(update(make(module))))
+            result = update(make(module))
+            out.append(np.asarray(result.numpy() if hasattr(result, "numpy") else result))  # TF's bfloat16
         except Exception as error:  # noqa: BLE001 (Keras raises TF's errors; the reference a ValueError/TypeError)
             out.append(type(error))
     return out
@@ -271,4 +272,52 @@ def test_a_flushed_subnormal_decides_as_in_tf(case):
     """TF's CPU kernels flush a subnormal result (of a cast to float32, a product, a sum) to 0 before Keras compares
     or counts it; the reference flushes there (``reference.ops.flush_subnormal``), so both decide alike."""
     keras_result, ref_result = _both(*SUBNORMAL_CASES[case])
+    np.testing.assert_array_equal(ref_result, keras_result)
+
+
+POLICIES = ("mixed_float16", "mixed_bfloat16", "float16", "bfloat16")
+
+
+@pytest.mark.parametrize("as_policy", [False, True], ids=["name", "DTypePolicy"])
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("name, kwargs", [("Mean", {}), ("Accuracy", {}), ("MeanSquaredError", {}), ("Precision", {}),
+                                          ("AUC", {}), ("MeanIoU", {"num_classes": 2}), ("F1Score", {})])
+def test_a_policy_makes_the_metric_compute_in_its_compute_dtype(name, kwargs, policy, as_policy):
+    """Keras's ``Metric.__init__`` takes ``dtype_policies.get(dtype).compute_dtype``: ``"mixed_float16"`` is a
+    float16 metric (its own variables float16, the confusion counts in ``floatx()``), as ``"float16"`` is."""
+    make = lambda m: getattr(m, name)(dtype=(rk.DTypePolicy if m is rk.metrics else keras.DTypePolicy)(policy)  # noqa: E731
+                                      if as_policy else policy, **kwargs)
+    keras_metric, ref_metric = make(keras.metrics), make(rk.metrics)
+    assert ref_metric.dtype == keras_metric.dtype, (ref_metric.dtype, keras_metric.dtype)
+    assert [np.dtype(v.dtype).name for v in ref_metric.variables] == [
+        rk.config.standardize_dtype(v.dtype).name for v in keras_metric.variables]
+    y = np.array([[1, 0], [0, 1]], np.float32), np.array([[0.75, 0.5], [0.25, 1.0]], np.float32)
+    keras_result, ref_result = _both(make, _fed(*y[1:]) if name == "Mean" else _fed(*y))
+    assert ref_result.dtype == keras_result.dtype and np.array_equal(ref_result, keras_result), (ref_result,
+                                                                                                 keras_result)
+
+
+def test_auc_from_logits_rejects_integer_predictions():
+    """Keras's ``AUC(from_logits=True)`` applies ``sigmoid``, which TF has for floats only: both raise."""
+    keras_result, ref_result = _both(lambda m: m.AUC(from_logits=True),
+                                     _fed(np.array([[1, 0]], np.float32), np.array([[2, -1]], np.int64)))
+    assert isinstance(keras_result, type) and ref_result is TypeError, (keras_result, ref_result)
+
+
+SUBNORMAL_LABEL_CASES = {  # a float32 label of 1e-40 is 0 to TF's cast to bool: a negative, not a positive
+    "Recall(top_k=1), bfloat16 scores": (
+        lambda m: m.Recall(top_k=1),
+        _fed(np.array([[1, 1e-40, 0], [0, 1, 1e-40], [1, 0, 1]], np.float32),
+             np.array([[0.5, 0.9, 0.1], [0.3, 0.2, 0.7], [1, 1, 0]]).astype(S.BFLOAT16))),
+    "Recall, float64 labels in a float64 metric": (
+        lambda m: m.Recall(dtype="float64"), _fed(np.array([1.0, 1e-40, 1.0]), np.array([0.9, 0.8, 0.1]))),
+    "AUC, int32 scores": (
+        lambda m: m.AUC(num_thresholds=5), _fed(np.array([1e-40, 1.0, 0.0], np.float32), np.array([1, 1, 0], np.int32))),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SUBNORMAL_LABEL_CASES))
+def test_a_subnormal_label_is_a_negative_as_in_tf(case):
+    """Keras casts ``y_true`` to the counts' dtype, then to bool; TF's casts flush a float32 subnormal to 0 first."""
+    keras_result, ref_result = _both(*SUBNORMAL_LABEL_CASES[case])
     np.testing.assert_array_equal(ref_result, keras_result)
