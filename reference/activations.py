@@ -248,7 +248,7 @@ def elu(x, alpha=1.0):
 
     Keras vs the textbook:
 
-    * The formula of Clevert, Unterthiner & Hochreiter (2016), eq. 15, but TF's kernel computes $e^{x} - 1$, not
+    * The formula of Clevert, Unterthiner & Hochreiter (2016), but TF's kernel computes $e^{x} - 1$, not
       ``expm1``: for $|x|$ below float32's ε the exponential rounds to 1 and ``elu`` returns 0, where the exact
       value is $\approx \alpha x$ (``elu(-1e-10)`` is 0, not -1e-10).
 
@@ -598,7 +598,7 @@ def celu(x, alpha=1.0):
 
     Keras vs the textbook:
 
-    * The function is Barron's (2017), eq. 1, whose derivative is continuous and equal to 1 at 0 (the point of the
+    * The function is Barron's (2017), whose derivative is continuous and equal to 1 at 0 (the point of the
       "C" in CELU); TF's gradient at exactly 0 is 2.
 
     Example:
@@ -978,7 +978,7 @@ def hard_silu(x):
 
     Keras vs the textbook:
 
-    * Keras computes the h-swish of Howard et al. (2019), eq. 2, $x\,\mathrm{ReLU6}(x + 3)/6$ (MobileNetV3; PyTorch's
+    * Keras computes the h-swish of Howard et al. (2019), $x\,\mathrm{ReLU6}(x + 3)/6$ (MobileNetV3; PyTorch's
       ``Hardswish``).
 
     Example:
