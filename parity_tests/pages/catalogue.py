@@ -73,8 +73,9 @@ class Entry:
         return [(f"{self.obj.__name__}.{m}", vars(self.obj)[m]) for m in METHODS if m in vars(self.obj)]
 
 
-# Classes whose default ``name`` is not their function's name (Keras's LogCoshError is named "logcosh").
-PARTNERS = {"LogCoshError": "log_cosh"}
+# Classes whose default ``name`` is not their function's name (Keras names LogCoshError "logcosh", Huber
+# "huber_loss").
+PARTNERS = {"LogCoshError": "log_cosh", "Huber": "huber"}
 
 
 def _default_name(cls):
