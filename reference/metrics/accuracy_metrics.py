@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import config
 from ..losses.loss import squeeze_or_expand_to_same_rank
+from ..ops import flush_subnormal
 from .reduction_metrics import MeanMetricWrapper
 
 
@@ -17,7 +18,7 @@ def _equal(y_true, y_pred, shapes):
     """``y_true == y_pred`` broadcast, as ``floatx`` 1.0/0.0; when they do not broadcast, a ``ValueError`` naming
     both, with their shapes as given (``shapes``)."""
     try:
-        return np.equal(y_true, y_pred).astype(config.floatx())
+        return np.equal(flush_subnormal(y_true), flush_subnormal(y_pred)).astype(config.floatx())  # TF's DAZ
     except ValueError:
         raise ValueError(f"`y_true` and `y_pred` have incompatible shapes: y_true.shape={shapes[0]}, "
                          f"y_pred.shape={shapes[1]}.") from None
@@ -135,7 +136,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     threshold = np.asarray(threshold, dtype=config.floatx())
     shapes = y_true.shape, y_pred.shape
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    y_pred = np.greater(y_pred, threshold).astype(y_true.dtype)
+    y_pred = np.greater(flush_subnormal(y_pred), threshold).astype(y_true.dtype)
     return _equal(y_true, y_pred, shapes)
 
 

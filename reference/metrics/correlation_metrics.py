@@ -8,7 +8,7 @@ streaming mean cannot give. Variances are population ones (divided by ``n``).
 import numpy as np
 
 from .. import config
-from ..losses.loss import squeeze_or_expand_to_same_rank
+from ..losses.loss import convert_y_pred, squeeze_or_expand_to_same_rank
 from .reduction_metrics import MeanMetricWrapper
 
 
@@ -42,7 +42,7 @@ def pearson_correlation(y_true, y_pred, axis=-1):
     >>> print(np.round(r, 4))        # a rescaled copy, a reversed one, and a constant target (0/0)
     [ 1. -1. nan]
     """
-    y_pred = np.asarray(y_pred)
+    y_pred = convert_y_pred(y_pred, "pearson_correlation")    # Keras's mean and subtract fail on integers and bools
     y_true = np.asarray(y_true, dtype=y_pred.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     y_true_norm = y_true - np.mean(y_true, axis=axis, keepdims=True)
@@ -86,7 +86,7 @@ def concordance_correlation(y_true, y_pred, axis=-1):
     >>> print(np.round(rho, 4))    # equal; shifted by 1: 2·1 / (1 + 1 + 1) = 2/3; equal constants: 0, not NaN
     [1.     0.6667 0.    ]
     """
-    y_pred = np.asarray(y_pred)
+    y_pred = convert_y_pred(y_pred, "concordance_correlation")    # Keras's mean and subtract fail on integers and bools
     y_true = np.asarray(y_true, dtype=y_pred.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     y_true_mean = np.mean(y_true, axis=axis, keepdims=True)
