@@ -782,6 +782,17 @@ def mixed_dense_cases():
 # both sides' sums are exact and the difference is the few roundings of the result alone.
 
 METRIC_MAX_SAMPLES = 8   # samples per drawn batch: Keras metrics in TF eager cost ~1 ms a call
+METRIC_POLICIES = ("float16", "bfloat16", "mixed_float16", "mixed_bfloat16")
+"""A metric's ``dtype=`` besides its inputs' own: Keras's ``Metric`` computes and keeps its state in the policy's
+compute dtype (float16 or bfloat16; confusion counts stay in ``floatx()``)."""
+
+
+@st.composite
+def metric_dtype(draw, dtype):
+    """``(name, as_policy)``: the metric's ``dtype=``, the inputs' own ``dtype`` or one of :data:`METRIC_POLICIES`,
+    passed by name or (``as_policy``) as a ``DTypePolicy`` object."""
+    name = draw(st.sampled_from((dtype, dtype) + METRIC_POLICIES))
+    return name, name in METRIC_POLICIES and draw(st.booleans())
 
 
 def _maybe_integers(draw, *arrays_):
@@ -1281,6 +1292,19 @@ def trajectories(draw, dtype, steps=50, min_rank=0, keep=()):
 # (exact ties y = ŷ where |·| kinks, the clip bounds ε and 1 - ε, zeros where a log or a division sits, huge
 # logits), integer and bool labels where Keras accepts them, and (``with_weights``) a reduction and sample
 # weights that may be all zero or negative. ``fd=True``: float64, away from every kink and pole.
+
+LOSS_DTYPES = (None, "float16", "bfloat16", "mixed_float16", "mixed_bfloat16")
+"""A loss class's ``dtype=`` besides its inputs' own: ``floatx`` (None), half precision, and the mixed policies,
+whose compute dtype is float16 or bfloat16 (Keras's ``Loss.__init__`` takes the policy's compute dtype)."""
+
+
+@st.composite
+def with_loss_dtype(draw, samples, dtype, fd=False):
+    """A class form's sample from ``samples`` with its ``dtype=`` argument: the inputs' own ``dtype`` or one of
+    :data:`LOSS_DTYPES`, passed by name or (``as_policy``) as a ``DTypePolicy`` object. ``fd``: the inputs' own."""
+    name = dtype if fd else draw(st.sampled_from((dtype,) + LOSS_DTYPES))
+    return Sample(draw(samples), dtype=name, as_policy=name is not None and not fd and draw(st.booleans()))
+
 
 def loss_weights(dtype, loss_shape):
     """:func:`sample_weights`, plus negative weights (Keras multiplies them in like any other)."""
