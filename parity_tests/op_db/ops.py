@@ -11,7 +11,7 @@ from . import report_inputs as R
 from .opinfo import ErrorInput, CLIP_LOG, EDGE, OpInfo, max_abs, sum_abs
 from .scales import matmul_scale, matmul_grad_scale, dense_scale, dense_grad_scale, binary_grad_scale, xent_scale
 
-HALF = S.DTYPES + ("float16",)   # rows checked in float16 too (bfloat16: see the report's open items)
+HALF = S.DTYPES + ("float16",)   # rows checked in float16 too
 
 ROWS = [
     # elementwise arithmetic ---------------------------------------------------------------
