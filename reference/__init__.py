@@ -23,6 +23,8 @@ from .ops import reduce_mean, reduce_sum
 from .tape import GradientTape
 
 __version__ = "0.1.0"
+# The Keras the reference mirrors, read from its source; the test suite says so loudly when another is installed.
+KERAS_VERSION = "3.15.1"
 
 __all__ = [
     "DTypePolicy", "GradientTape", "Model", "Sequential", "activations", "callbacks", "config", "dtype_policies",
