@@ -117,8 +117,43 @@ def differential_main(argv):
     return 1 if findings else 0
 
 
+def backends_main(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m parity_tests backends",
+        description="Run every backend-neutral row on Keras-TF, Keras-JAX and Keras-torch (each in its own process) "
+                    "and the reference; classify each (row, backend pair); write docs/backends.md. Exits 1 on a "
+                    "disagreement that parity_tests/backends/catalogue.py does not explain.")
+    parser.add_argument("--draws", type=positive_int, default=3, help="draws per row (default: 3)")
+    parser.add_argument("--steps", type=int, default=TRAJECTORY_STEPS,
+                        help=f"handbook trajectory steps, 0 for none (default: {TRAJECTORY_STEPS})")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the draws, weights and batches (default: 0)")
+    parser.add_argument("--data", metavar="PATH", default=None, help="MNIST (default: $MNIST_PATH, the Keras cache)")
+    parser.add_argument("--out", default=None, metavar="FILE", help="the page (default: docs/backends.md)")
+    args = parser.parse_args(argv)
+
+    import tempfile
+    from pathlib import Path
+
+    from reference.utils.file_utils import write_atomic
+
+    from .backends import page, run
+
+    command = "python -m parity_tests backends " + shlex.join(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        summary = run.run(tmp, draws=args.draws, steps=args.steps, seed=args.seed, data=args.data)
+    for (family, pair, dtype), counts in sorted(summary.counts().items()):
+        print(f"{family:10} {pair:24} {dtype}  " + ", ".join(f"{n} {v}" for v, n in counts.items() if n))
+    for o in summary.unexplained:
+        print(f"UNEXPLAINED {o.key} {o.side} vs {o.against} {o.dtype}: {o.verdict}: {o.detail}")
+    out = Path(args.out) if args.out else Path(__file__).resolve().parent.parent / "docs" / "backends.md"
+    write_atomic(out, page.markdown(summary, command))
+    print(f"wrote {out}; {len(summary.unexplained)} unexplained disagreements"
+          + (f"; NOT RUN (not installed): {', '.join(summary.missing)}" if summary.missing else ""))
+    return 1 if summary.unexplained else 0
+
+
 COMMANDS = {"report": report_main, "departures": departures_main, "pages": pages_main,
-            "differential": differential_main}
+            "differential": differential_main, "backends": backends_main}
 
 
 def main(argv=None):

@@ -21,6 +21,10 @@ def to_numpy(value):
     """A backend tensor (or a NumPy value) as an ndarray."""
     if hasattr(value, "detach"):
         value = value.detach().cpu()
+        if str(value.dtype) == "torch.bfloat16":  # no NumPy twin in torch: through float32, exactly
+            from reference.config import standardize_dtype
+
+            return value.float().numpy().astype(standardize_dtype("bfloat16"))
     if hasattr(value, "numpy"):
         value = value.numpy()
     return np.asarray(value)
@@ -75,15 +79,24 @@ def _jax(f, primals, dy_for):
 def _torch(f, primals, dy_for):
     import torch
 
-    xs = [torch.tensor(p, requires_grad=True) for p in primals]
+    xs = [_torch_leaf(torch, p) for p in primals]
     y = f(*xs)
     value = to_numpy(y)
     if not xs:
         return value, []
     if not y.requires_grad:
         return value, [np.zeros_like(p) for p in primals]
-    grads = torch.autograd.grad(y, xs, grad_outputs=torch.as_tensor(dy_for(value)), allow_unused=True)
+    dy = dy_for(value)
+    dy = _torch_leaf(torch, dy).detach() if dy.dtype.name == "bfloat16" else torch.as_tensor(dy)
+    grads = torch.autograd.grad(y, xs, grad_outputs=dy, allow_unused=True)
     return value, [np.zeros_like(p) if g is None else to_numpy(g) for g, p in zip(grads, primals)]
+
+
+def _torch_leaf(torch, array):
+    """A leaf tensor of ``array``; NumPy's bfloat16 (ml_dtypes) goes through float32, which torch reads."""
+    if array.dtype.name == "bfloat16":
+        return torch.tensor(array.astype(np.float32)).to(torch.bfloat16).requires_grad_(True)
+    return torch.tensor(array, requires_grad=True)
 
 
 _ADAPTERS = {"reference": _reference, "tensorflow": _tensorflow, "jax": _jax, "torch": _torch}

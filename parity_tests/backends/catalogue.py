@@ -78,3 +78,112 @@ CATALOGUE = []
 """The entries (filled below, by family)."""
 
 BY_ID = {}
+
+
+def _add(*entries):
+    for entry in entries:
+        assert entry.id not in BY_ID, f"two catalogue entries named {entry.id!r}"
+        CATALOGUE.append(entry)
+        BY_ID[entry.id] = entry
+
+
+def _loss(name, y_true, y_pred, **kwargs):
+    """A pinned case of ``keras.losses.<name>(y_true, y_pred, ...)``, differentiated with respect to ``y_pred``."""
+    args = "".join(f", {k}={v!r}" for k, v in kwargs.items())
+    return Case(f"keras.losses.{name}(y_true, y_pred{args})", f"rk.losses.{name}(y_true, y_pred{args})",
+                {"y_true": y_true, "y_pred": y_pred}, ("y_pred",))
+
+
+KINK = ("Any value between the one-sided derivatives is a subgradient; no side is wrong, but TensorFlow's choice "
+        "is the one the reference (and the float64 oracle) mirror.")
+
+# --- activations: which side of a kink the gradient takes ---------------------------------------------------
+
+_add(
+    Entry("leaky_relu'(0)", ("op/activations.leaky_relu",), ("jax",),
+          "leaky_relu'(0) is the slope on TensorFlow and PyTorch, 1 on JAX.",
+          "`jax.nn.leaky_relu` is `where(x >= 0, x, slope·x)`, so JAX's autodiff takes the positive branch at 0; "
+          "TF's `LeakyReluGrad` and torch's `leaky_relu_backward` test `x > 0`.",
+          KINK, "Nothing, unless inputs sit exactly at 0 (e.g. after a ReLU): then expect one step's difference.",
+          cases=(_act("leaky_relu", [0.0], negative_slope=0.2),)),
+    Entry("selu'(0)", ("op/activations.selu",), ("jax", "torch"),
+          "selu'(0) is λ = 1.0507 on TensorFlow, λα = 1.7581 on JAX and PyTorch.",
+          "TF's `SeluGrad` takes the positive branch at 0 (`x > 0` is false only below 0: it tests `features < 0`); "
+          "`jax.nn.selu` is `where(x > 0, x, α·expm1(x))` and torch's `elu_backward` tests `x > 0`.",
+          KINK, "Nothing: a float input is exactly 0 rarely.", cases=(_act("selu", [0.0]),)),
+    Entry("celu'(0)", ("op/activations.celu",), ("jax", "torch"),
+          "celu'(0) with α = 1 is 2 on TensorFlow (the two branches' derivatives added), 1 on JAX and PyTorch.",
+          "Keras-TF's `celu` is `relu(x) + min(0, α·expm1(x/α))`: at 0 both `relu'` (TF: 0) and `minimum`'s tie "
+          "(TF sends the tie to its first argument, 1) count; `jax.nn.celu` and torch's `celu` are one `where`.",
+          "The derivative of celu at 0 is 1 from both sides: JAX and PyTorch are right, TensorFlow's 2 is no "
+          "subgradient.", "Nothing: a float input is exactly 0 rarely.", cases=(_act("celu", [0.0], alpha=1.0),)),
+    Entry("hard_tanh'(±1)", ("op/activations.hard_tanh",), ("torch",),
+          "hard_tanh'(±1) is 1 on TensorFlow and JAX, 0 on PyTorch.",
+          "torch's `hardtanh_backward` passes the gradient only strictly inside (-1, 1); Keras-TF's "
+          "`clip_by_value` (and `jnp.clip`'s where) keep it at the endpoints.",
+          KINK, "Nothing, unless inputs sit on ±1.", cases=(_act("hard_tanh", [-1.0, 1.0]),)),
+    Entry("clip ties", ("op/activations.sparse_sigmoid", "op/activations.relu"), ("jax",),
+          "sparse_sigmoid'(±1) is 0 on TensorFlow and PyTorch, 0.25 on JAX; relu(max_value=m)'(m) is 1 on "
+          "TensorFlow and PyTorch, 0.5 on JAX.",
+          "`jnp.clip` is `minimum(maximum(x, lo), hi)`, and JAX's `maximum`/`minimum` split the gradient of a tie "
+          "in half between their arguments; TF's `clip_by_value` and torch's `clamp` send it all to one side.",
+          KINK + " JAX's half is the average of the one-sided derivatives.",
+          "Nothing, unless inputs sit on the clip bounds.",
+          cases=(_act("sparse_sigmoid", [-1.0, 1.0]), _act("relu", [1.0], max_value=1.0))),
+)
+
+# --- losses -------------------------------------------------------------------------------------------------
+
+_add(
+    Entry("hinge at the margin", ("op/hinge", "op/Hinge"), ("jax", "torch"),
+          "At y·ŷ = 1 the hinge's gradient is -y on TensorFlow, -y/2 on JAX and PyTorch.",
+          "Keras's `hinge` is `maximum(1 - y·ŷ, 0)`: TF's `Maximum` gradient sends a tie to its first argument, "
+          "`jnp.maximum` and `torch.maximum` split it in half.",
+          KINK, "Nothing, unless predictions sit exactly on the margin.", JAX_ISSUES + "37821",
+          cases=(_loss("hinge", [[1.0]], [[1.0]]),)),
+    Entry("abs'(0)", ("op/mean_absolute_error", "op/MeanAbsoluteError", "op/mean_absolute_percentage_error",
+                      "op/MeanAbsolutePercentageError"), ("jax",),
+          "Where ŷ = y the gradient of MAE (and MAPE) is 0 on TensorFlow and PyTorch, ±1/n (±100/(n·|y|)) on JAX.",
+          "`jnp.abs`'s JVP at 0 is `select(x >= 0, 1, -1)`-like (sign with 0 taken as +), where TF's `Abs` "
+          "gradient is `sign(x)` = 0 and torch's `abs_backward` is `sgn(x)` = 0.",
+          "0 is the subgradient of |x| at 0 that keeps a perfect prediction still; TF's and torch's choice.",
+          "Nothing, unless predictions equal the targets exactly (e.g. integer targets and a rounded output).",
+          JAX_ISSUES + "37820", cases=(_loss("mean_absolute_error", [[1.0, 2.0]], [[1.0, 2.5]]),)),
+    Entry("probability clip ties", ("op/binary_crossentropy", "op/BinaryCrossentropy", "op/binary_focal_crossentropy",
+                                    "op/BinaryFocalCrossentropy", "op/kl_divergence"), ("jax",),
+          "Where a probability is exactly ε (or 1 - ε, or 1 for KL's clip), the gradient through Keras's clip is "
+          "full on TensorFlow and PyTorch, half on JAX.",
+          "The losses clip with `ops.clip`: `jnp.clip`'s maximum∘minimum splits ties in half; TF's "
+          "`clip_by_value` and `torch.clamp` pass the whole gradient at the bound.",
+          KINK, "Nothing: only exact bound values are affected.",
+          cases=(_loss("binary_crossentropy", [[0.0]], [[1e-7]]),)),
+    Entry("cosine of a zero vector", ("op/cosine_similarity", "op/CosineSimilarity"), ("jax", "torch"),
+          "With an all-zero ŷ row the cosine similarity's gradient is finite on TensorFlow, NaN on JAX and PyTorch.",
+          "Keras normalises with `x * rsqrt(max(Σx², ε))`: TF's `Maximum` gradient sends the tie (0 against ε) "
+          "away from Σx², the others split it and meet rsqrt's infinite slope times 0.",
+          "The cosine of a zero vector is undefined; TF's finite value is the one a training run can use.",
+          "Upgrade Keras past 3.15.1 (the fix), or keep ŷ rows away from all-zero.",
+          KERAS_ISSUES + "23075", cases=(_loss("cosine_similarity", [[1.0, 0.0]], [[0.0, 0.0]]),)),
+    Entry("sparse cross-entropy of zero-sum probabilities",
+          ("op/sparse_categorical_crossentropy", "op/SparseCategoricalCrossentropy"), ("jax", "torch"),
+          "Probabilities that sum to 0 give log 2-like finite losses on TensorFlow (clip, log, then the logits "
+          "kernel renormalises), NaN on JAX and PyTorch.",
+          "JAX's and torch's `sparse_categorical_crossentropy` in `keras/src/backend/*/nn.py` divide by the sum "
+          "first (`output / sum(output)`: 0/0), then clip; TF's clips first and never divides.",
+          "The loss of an all-zero 'distribution' is undefined; TF's value comes from its clip.",
+          "Feed probabilities from a softmax (or logits with from_logits=True), never an all-zero row.",
+          cases=(Case("keras.losses.sparse_categorical_crossentropy(y_true, y_pred)",
+                      "rk.losses.sparse_categorical_crossentropy(y_true, y_pred)",
+                      {"y_true": [0], "y_pred": [[0.0, 0.0]]}, ("y_pred",), ints=("y_true",)),)),
+    Entry("softmax output into a cross-entropy", (), ("jax", "torch"),
+          "`Dense(activation=\"softmax\")` then a cross-entropy: the same batch costs the logits' loss on "
+          "TensorFlow (100 for logits [100, 0, 0] and label 1) and the clipped probabilities' on JAX and PyTorch "
+          "(16.118).",
+          "Keras's `softmax`/`sigmoid` tag their output with `_keras_logits`, and only "
+          "`keras/src/backend/tensorflow/nn.py` reads the tag; JAX and torch clip the probabilities.",
+          "The logits' loss is the exact cross-entropy; the clipped one is bounded by -log ε.",
+          "Output logits and use `from_logits=True`: the same on every backend, and exact.",
+          cases=(Case("keras.losses.sparse_categorical_crossentropy(y, keras.activations.softmax(z))",
+                      "rk.losses.sparse_categorical_crossentropy(y, rk.activations.softmax(z))",
+                      {"y": [1], "z": [[100.0, 0.0, 0.0]]}, ("z",), ints=("y",)),)),
+)

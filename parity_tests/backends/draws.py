@@ -39,7 +39,8 @@ def op_samples(row, draws, seed, dtype):
 def upstream(row, index, seed, value):
     """The upstream gradient of draw ``index``: float32 normal numbers in ``value``'s shape and dtype."""
     dy = row_rng(seed, f"{row.name}/dy/{index}").normal(size=np.shape(value)).astype(np.float32)
-    return dy.astype(np.asarray(value).dtype if np.asarray(value).dtype.kind == "f" else np.float32)
+    dtype = np.asarray(value).dtype
+    return dy.astype(dtype if dtype.name in ("float16", "bfloat16", "float32", "float64") else np.float32)
 
 
 def metric_samples(row, draws, seed, dtype):

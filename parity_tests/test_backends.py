@@ -1,0 +1,64 @@
+"""The backend referee (``python -m parity_tests backends``) at small counts: every catalogued departure of Keras on
+JAX or PyTorch from Keras-TF still occurs, and every other disagreement is explained by the catalogue.
+
+The workers run once per module (``CI_DRAWS`` draws per row, ``CI_STEPS`` trajectory steps when MNIST is at hand):
+each side is its own process, so this runs the command's machinery as the command does.
+"""
+
+import os
+
+import numpy as np
+import pytest
+
+from parity_tests.backends import catalogue, run
+from parity_tests.backends.compare import DISAGREEMENTS, Tol, compare_arrays, compare_results
+
+CI_DRAWS = 1
+CI_STEPS = 20
+CI_FAMILIES = ("case", "op", "optimizer", "schedule", "trajectory")
+"""The metric rows are left to the command (their streaming takes minutes on JAX's eager dispatch)."""
+
+
+def test_verdicts():
+    tol = Tol("elementwise", "float32")
+    assert compare_arrays(np.float32([1, 2]), np.float32([1, 2]), tol)[0] == "agree"
+    assert compare_arrays(np.float32([1, 2]), np.float32([1, np.nextafter(2, 3, dtype=np.float32)]), tol)[0] == \
+        "rounding"
+    assert compare_arrays(np.float32([1, 2]), np.float32([1, 2.5]), tol)[0] == "real"
+    assert compare_arrays(np.float32([1, np.nan]), np.float32([1, 2]), tol)[0] == "one-sided NaN"
+    assert compare_results("ValueError: no", [np.float32(1)], tol)[0] == "one-sided raise"
+    assert compare_results("ValueError: no", "TypeError: no", tol)[0] == "agree"
+
+
+def test_every_backend_is_installed():
+    installed, missing = run.installed_backends()
+    assert not missing, f"backends not installed, their rows cannot be compared: {missing}"
+
+
+@pytest.fixture(scope="module")
+def summary(tmp_path_factory):
+    data = os.environ.get("MNIST_PATH")
+    families = CI_FAMILIES if data else tuple(f for f in CI_FAMILIES if f != "trajectory")
+    return run.run(tmp_path_factory.mktemp("backends"), draws=CI_DRAWS, steps=CI_STEPS if data else 0,
+                   data=data, families=families, log=lambda *a: None)
+
+
+def _outcomes(summary, family, row, side):
+    return [o for o in summary.outcomes if o.family == family and o.row == row and o.side == side
+            and o.against == "tensorflow"]
+
+
+@pytest.mark.parametrize("entry", [e for e in catalogue.CATALOGUE if e.cases], ids=lambda e: e.id)
+def test_catalogued_departure_still_occurs(summary, entry):
+    for backend in entry.backends:
+        found = _outcomes(summary, "case", entry.id, backend)
+        assert found, f"{entry.id}: no pinned case ran on {backend}"
+        for o in found:
+            assert o.verdict in DISAGREEMENTS, (f"{entry.id} no longer occurs on {backend} ({o.dtype}): its pinned "
+                                                f"case is {o.verdict!r} against Keras-TF; remove the entry")
+
+
+def test_every_disagreement_is_catalogued(summary):
+    unexplained = [o for o in summary.unexplained if o.side != "tensorflow" and o.family != "case"]
+    assert not unexplained, "disagreements with no catalogue entry:\n" + "\n".join(
+        f"  {o.key} {o.side} vs {o.against} {o.dtype}: {o.verdict}: {o.detail}" for o in unexplained)
