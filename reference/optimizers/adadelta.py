@@ -6,16 +6,39 @@ from .base_optimizer import Optimizer
 
 
 class Adadelta(Optimizer):
-    """Adadelta, as Keras computes it (``ρ`` = rho)::
+    r"""Adadelta, as Keras computes it.
 
-        E[g²] ← ρ·E[g²] + (1 - ρ)·g²
-        Δ = -(sqrt(E[Δ²] + ε)·g) / sqrt(E[g²] + ε)         (the old E[Δ²], the new E[g²])
-        E[Δ²] ← ρ·E[Δ²] + (1 - ρ)·Δ²
-        w ← w + lr·Δ
+    Formula:
 
-    Where it departs from the paper (Zeiler, 2012, Algorithm 1): the step is multiplied by a learning rate
-    (default 0.001; the paper has none, i.e. ``learning_rate=1.0``), and ε defaults to 1e-7 (the paper
-    uses 1e-6 and 1e-8).
+    $$
+    \begin{aligned}
+    E[g^2]_t &= \rho\, E[g^2]_{t-1} + (1 - \rho)\, g_t^2 \\
+    \Delta_t &= -\frac{\sqrt{E[\Delta^2]_{t-1} + \varepsilon}}{\sqrt{E[g^2]_t + \varepsilon}}\; g_t \\
+    E[\Delta^2]_t &= \rho\, E[\Delta^2]_{t-1} + (1 - \rho)\, \Delta_t^2 \\
+    w_t &= w_{t-1} + \eta\, \Delta_t
+    \end{aligned}
+    $$
+
+    where $g_t$ is the gradient, $\eta$ the learning rate, $\rho$ = ``rho``, $\varepsilon$ = ``epsilon``, and
+    $E[g^2]$, $E[\Delta^2]$ the slots ``accumulated_grads`` and ``accumulated_delta_vars`` (0 at the start).
+
+    Keras vs the textbook:
+
+    * Zeiler (2012), Algorithm 1, has no learning rate: its update is $w + \Delta_t$. Keras multiplies
+      $\Delta_t$ by ``learning_rate``, default 0.001, so the paper's method is ``learning_rate=1.0``.
+    * ``epsilon`` defaults to $10^{-7}$ (the paper uses $10^{-6}$ and $10^{-8}$); at the first step
+      $E[\Delta^2] = 0$ and the step is $-\eta\sqrt{\varepsilon}\, g/\sqrt{(1 - \rho) g^2 + \varepsilon}$, about
+      $\eta\sqrt{\varepsilon/(1 - \rho)}$ whatever the size of $g$: $\varepsilon$ sets the initial step.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> w = np.zeros(2, np.float32)
+    >>> _ = rk.optimizers.Adadelta(learning_rate=1.0, rho=0.5).apply_gradients([(np.float32([1.0, 0.0]), w)])
+    >>> # step 1: -sqrt(1e-7)·1/sqrt(0.5 + 1e-7) ≈ -sqrt(2e-7) = -4.472e-4; a zero gradient: 0
+    >>> np.round(w * 1e4, 3)
+    array([-4.472,  0.   ], dtype=float32)
 
     Slots: ``accumulated_grads``, ``accumulated_delta_vars`` (Keras's names without the underscore).
     """

@@ -6,13 +6,43 @@ from .base_optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
-    """Adagrad, as Keras computes it::
+    r"""Adagrad, as Keras computes it.
 
-        a ← a + g²                   (a starts at initial_accumulator_value, default 0.1)
-        w ← w - lr·g / sqrt(a + ε)
+    Formula:
 
-    Where it departs from the paper (Duchi et al., 2011): the accumulator starts at 0.1, not 0, and ε sits
-    *inside* the square root (PyTorch adds it outside, to ``sqrt(a)``).
+    $$
+    \begin{aligned}
+    a_t &= a_{t-1} + g_t^2 \\
+    w_t &= w_{t-1} - \frac{\eta\, g_t}{\sqrt{a_t + \varepsilon}}
+    \end{aligned}
+    $$
+
+    where $g_t$ is the gradient, $\eta$ the learning rate, $\varepsilon$ = ``epsilon`` and $a$ the slot
+    ``accumulators``, starting at $a_0$ = ``initial_accumulator_value`` (default 0.1, through float32).
+
+    Keras vs the textbook:
+
+    * Duchi et al. (2011), Section 1.1 (the diagonal version), start the sum of squares at 0 and add their
+      $\delta$ outside the root, $\eta\, g/(\delta + \sqrt{a_t})$ (as PyTorch does). Keras starts $a$ at 0.1
+      and puts $\varepsilon$ *inside* the root. The 0.1 damps the first steps: a first gradient of 0.3 moves a
+      weight by $0.3\eta/\sqrt{0.19}$ = $0.69\eta$, where the paper's first step is $\eta\,\mathrm{sign}(g)$.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> w = np.zeros(2, np.float32)
+    >>> opt = rk.optimizers.Adagrad(learning_rate=0.5, initial_accumulator_value=0.0, epsilon=0.0)
+    >>> _ = opt.apply_gradients([(np.float32([2.0, -3.0]), w)])
+    >>> w                                  # a = g², so -0.5·g/|g|
+    array([-0.5,  0.5], dtype=float32)
+    >>> _ = opt.apply_gradients([(np.float32([2.0, 4.0]), w)])
+    >>> np.round(w, 4)                     # a = (8, 25): -0.5 - 0.5·2/sqrt(8), 0.5 - 0.5·4/5
+    array([-0.8536,  0.1   ], dtype=float32)
+    >>> w = np.zeros(1, np.float32)        # the default a₀ = 0.1: 0.1·0.3/sqrt(0.09 + 0.1), not 0.1
+    >>> _ = rk.optimizers.Adagrad(learning_rate=0.1).apply_gradients([(np.float32([0.3]), w)])
+    >>> np.round(w, 4)
+    array([-0.0688], dtype=float32)
 
     Slots: ``accumulators`` (Keras's ``_accumulators``).
     """

@@ -7,30 +7,53 @@ from .base_optimizer import Optimizer
 
 
 class Adam(Optimizer):
-    """Adam, as Keras computes it.
+    r"""Adam, as Keras computes it.
 
-    Keras's rule, at step ``t = iterations + 1``::
+    Formula:
 
-        α  = lr · sqrt(1 - β₂ᵗ) / (1 - β₁ᵗ)
-        m ← m + (g - m)(1 - β₁)
-        v ← v + (g² - v)(1 - β₂)
-        v̂ ← max(v̂, v)                    (amsgrad only; then v̂ replaces v)
-        w ← w - m·α / (sqrt(v) + ε)
+    $$
+    \begin{aligned}
+    m_t &= m_{t-1} + (g_t - m_{t-1})(1 - \beta_1) \\
+    v_t &= v_{t-1} + (g_t^2 - v_{t-1})(1 - \beta_2) \\
+    \alpha_t &= \eta\,\frac{\sqrt{1 - \beta_2^{\,t}}}{1 - \beta_1^{\,t}} \\
+    w_t &= w_{t-1} - \frac{\alpha_t\, m_t}{\sqrt{v_t} + \varepsilon}
+    \end{aligned}
+    $$
 
-    Where it departs from the paper (Kingma & Ba, Algorithm 1):
+    where $t$ is ``iterations + 1``, $w$ the variable, $g_t$ its gradient (after the base class's clipping and
+    weight decay, see :class:`~reference.optimizers.Optimizer`), $\eta$ the learning rate, $m$ and $v$ the
+    slots ``momentums`` and ``velocities`` (both 0 at $t = 0$), $\beta_1$, $\beta_2$, $\varepsilon$ the
+    arguments ``beta_1``, ``beta_2``, ``epsilon``; the powers $\beta^t$ use $\beta$ rounded to float32
+    (``ops.cast``), $1 - \beta$ is exact. With ``amsgrad``, $\hat v_t = \max(\hat v_{t-1}, v_t)$ (the slot
+    ``velocity_hats``) replaces $v_t$ in the last line.
 
-    * the bias corrections are folded into the step size ``α`` instead of
-      computing ``m̂ = m/(1-β₁ᵗ)`` and ``v̂ = v/(1-β₂ᵗ)``;
-    * so ``ε`` is added to ``sqrt(v)``, not to ``sqrt(v̂)``: Keras's ``ε`` is the
-      paper's "ε-hat" (the paper's own footnote), and it weighs
-      ``1/sqrt(1-β₂ᵗ)`` times more than the paper's ε in early steps;
-    * the moment updates are written ``m + (g - m)(1 - β₁)``, which rounds
-      differently from ``β₁m + (1 - β₁)g``;
-    * amsgrad keeps the running max of ``v`` itself, not of the bias-corrected ``v̂``.
+    Keras vs the textbook:
 
-    ``weight_decay`` here is the base class's: decoupled (``w ← w - w·wd·lr`` before the rule above), the
-    same arithmetic as :class:`AdamW`'s, which only changes the default (0.004) and forbids ``None``.
-    It is *not* the L2 penalty ``g + wd·w`` of the paper's Adam with weight decay.
+    * Kingma & Ba (2015), Algorithm 1, divides the moments by their bias corrections, $\hat m_t = m_t/(1 -
+      \beta_1^t)$, $\hat v_t = v_t/(1 - \beta_2^t)$, and steps $\eta\,\hat m_t/(\sqrt{\hat v_t} + \epsilon)$.
+      Keras folds both corrections into the step size $\alpha_t$ (the paper's own "more efficient" ordering,
+      end of its Section 2), so its $\varepsilon$ is added to $\sqrt{v_t}$, not to $\sqrt{\hat v_t}$: it is the
+      paper's $\hat\epsilon = \epsilon\sqrt{1 - \beta_2^t}$. Early on it weighs $1/\sqrt{1 - \beta_2^t}$ times
+      more than the paper's $\epsilon$ (31.6 times at $t = 1$): the first step is $\eta\,g/(|g| +
+      \varepsilon/\sqrt{1 - \beta_2})$, so a gradient of $10^{-6}$ moves the weight by $0.24\,\eta$, not
+      $0.91\,\eta$.
+    * The moments are written $m + (g - m)(1 - \beta_1)$, which rounds differently from $\beta_1 m + (1 -
+      \beta_1) g$.
+    * ``amsgrad`` keeps the running maximum of $v$ itself, not of the bias-corrected $\hat v$ (Reddi et al.,
+      2018, Algorithm 2, has no bias correction at all).
+    * ``epsilon`` defaults to $10^{-7}$ (the paper suggests $10^{-8}$).
+    * ``weight_decay`` is the base class's decoupled $w \leftarrow w - w\,\lambda\,\eta$ before the rule, the same
+      arithmetic as :class:`AdamW`; it is *not* the L2 penalty $g + \lambda w$ of the paper's Adam.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> w = np.zeros(3, np.float32)
+    >>> _ = rk.optimizers.Adam(learning_rate=0.1).apply_gradients([(np.float32([2.0, 1e-6, 0.0]), w)])
+    >>> # step 1 is 0.1·g/(|g| + 1e-7/sqrt(0.001)): about -0.1·sign(g); 0.024 for g = 1e-6; 0 for g = 0
+    >>> np.round(w, 4)
+    array([-0.1  , -0.024,  0.   ], dtype=float32)
 
     Args:
         learning_rate: float, schedule or callable, default 0.001.

@@ -4,23 +4,44 @@ from .adam import Adam
 
 
 class AdamW(Adam):
-    """AdamW, as Keras computes it: :class:`Adam` with the base class's decoupled weight decay on by default.
+    r"""AdamW, as Keras computes it: :class:`Adam` with the base class's decoupled weight decay on by default.
 
-    Keras's rule, at step ``t = iterations + 1``, for a variable not excluded from weight decay::
+    Formula:
 
-        w ← w - w·wd·lr                       (the base class, before the update; wd through float32)
-        then Adam's update (m, v, α = lr·sqrt(1 - β₂ᵗ)/(1 - β₁ᵗ), w -= m·α/(sqrt(v) + ε))
+    $$
+    \begin{aligned}
+    w' &= w_{t-1} - w_{t-1}\,\lambda\,\eta \\
+    w_t &= \mathrm{Adam}(w', g_t)
+    \end{aligned}
+    $$
 
-    Where it departs from the paper (Loshchilov & Hutter, Algorithm 2):
+    where $\lambda$ is ``weight_decay`` (rounded to float32), $\eta$ the learning rate, $g_t$ the gradient and
+    $\mathrm{Adam}$ the update of the Adam page (moments, step size $\alpha_t = \eta\sqrt{1 - \beta_2^t}/(1 -
+    \beta_1^t)$, $w' - \alpha_t m_t/(\sqrt{v_t} + \varepsilon)$), for a variable not excluded from weight decay
+    (``exclude_from_weight_decay``); an excluded one takes Adam's step alone.
 
-    * the decay is multiplied by the learning rate (``lr·wd``); the paper's ``η_t·λ`` uses a separate
-      schedule multiplier ``η_t`` and a decay ``λ`` not scaled by the step size ``α``, so Keras's
-      ``weight_decay=0.004`` at ``lr=1e-3`` shrinks by ``4e-6`` per step;
-    * the decay is applied *before* the gradient step, to the old weights, and ``m`` is not corrected;
-    * everything else is Keras's Adam (bias corrections folded into ``α``, ε outside the square root).
+    Keras vs the textbook:
 
-    ``Adam(weight_decay=wd)`` runs exactly the same arithmetic; ``AdamW`` differs only by its default
-    (0.004) and by refusing ``weight_decay=None``.
+    * Loshchilov & Hutter (2019), Algorithm 2, decays by $\eta_t \lambda w$, where $\eta_t$ is a schedule
+      multiplier and the decay is *not* scaled by the step size $\alpha$. Keras multiplies the decay by the
+      learning rate itself, $\eta\lambda$: the default ``weight_decay=0.004`` at ``learning_rate=1e-3`` shrinks
+      the weights by a factor $1 - 4\cdot 10^{-6}$ per step.
+    * The decay is applied *before* the gradient step, to the old weights, and the gradient (already taken) is
+      not corrected for it; everything else is Keras's Adam (bias corrections folded into $\alpha_t$,
+      $\varepsilon$ outside the square root: see :class:`Adam`).
+    * ``Adam(weight_decay=wd)`` runs exactly the same arithmetic; ``AdamW`` differs only by its default (0.004)
+      and by refusing ``weight_decay=None``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> w = np.float32([2.0, -2.0])
+    >>> opt = rk.optimizers.AdamW(learning_rate=0.1, weight_decay=0.5)
+    >>> _ = opt.apply_gradients([(np.float32([1.0, 0.0]), w)])
+    >>> # decay: w·(1 - 0.5·0.1) = ±1.9; Adam's first step: -0.1·sign(g), and 0 for a zero gradient
+    >>> np.round(w, 4)
+    array([ 1.8, -1.9], dtype=float32)
 
     Args:
         learning_rate: float, schedule or callable, default 0.001.

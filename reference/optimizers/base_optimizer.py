@@ -121,7 +121,56 @@ def one_buffer(variables):
 
 
 class Optimizer:
-    """Base class: the options every optimizer takes, slot bookkeeping, ``apply_gradients`` and the step counter.
+    r"""Base class: the options every optimizer takes, slot bookkeeping, ``apply_gradients`` and the step counter.
+
+    Formula:
+
+    $$
+    \begin{aligned}
+    g &\leftarrow g / \ell && \text{(loss\_scale\_factor)} \\
+    g &\leftarrow \tfrac1n\big(g + a\big),\ a \leftarrow 0 \ \text{on every } n\text{-th call; else } a \leftarrow a + g
+      \text{ and stop} && \text{(gradient\_accumulation\_steps)} \\
+    g &\leftarrow g\,\frac{c}{\max(\lVert g \rVert, c)}
+      \ \text{ or }\ g\, c \min\Big(\frac{1}{\lVert G \rVert}, \frac1c\Big)
+      \ \text{ or }\ \mathrm{clip}(g, -c, c) && \text{(clipnorm, global\_clipnorm, clipvalue)} \\
+    w &\leftarrow w - w\,\lambda\,\eta_k && \text{(weight\_decay)} \\
+    w &\leftarrow \mathrm{rule}(w, g, \eta_k) && \text{(the optimizer's update\_step)} \\
+    \bar w &\leftarrow \mu_e \bar w + (1 - \mu_e)\, w, \quad \mu_e = 0 \text{ while } t = 0 && \text{(use\_ema)}
+    \end{aligned}
+    $$
+
+    for each variable $w$ and its gradient $g$ at each call, where $k$ is the real count of calls so far,
+    $\eta_k$ the learning rate (a schedule's value at $k$), $t$ = ``iterations`` = $\lfloor k/n \rfloor$, $\ell$ =
+    ``loss_scale_factor``, $n$ = ``gradient_accumulation_steps``, $a$ the accumulator, $c$ the clipping option
+    that is set, $\lVert g \rVert$ the L2 norm of one gradient, $\lVert G \rVert$ that of all gradients
+    concatenated, $\lambda$ = ``weight_decay`` (rounded to float32; skipped for excluded variables), $\bar w$
+    the moving average and $\mu_e$ = ``ema_momentum``. With ``ema_overwrite_frequency`` $f$ the variables
+    become $\bar w$ when $(t + 1) \bmod f = 0$. Then $k \leftarrow k + 1$.
+
+    Keras vs the textbook:
+
+    * The weight decay is decoupled (Loshchilov & Hutter, 2019) for *every* optimizer, and multiplied by the
+      learning rate: $\lambda\eta$, not the paper's $\lambda$ times a schedule multiplier. It is applied to the
+      weights before the rule, never added to the gradient as an L2 penalty.
+    * ``clipnorm`` clips each variable's gradient by its own norm; only ``global_clipnorm`` is the "clip by
+      global norm" of Pascanu et al. (2013).
+    * Gradient accumulation averages (divides the sum by $n$), and ``iterations`` counts updates, so bias
+      corrections count updates while a schedule counts calls.
+    * The moving average starts at the first updated weights ($\mu_e = 0$ at $t = 0$), not at 0 and with no
+      bias correction.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> w = np.float32([2.0, 0.0])
+    >>> opt = rk.optimizers.SGD(learning_rate=1.0, weight_decay=0.5, clipnorm=1.0)
+    >>> _ = opt.apply_gradients([(np.float32([3.0, 4.0]), w)])
+    >>> np.round(w, 4) # g clipped to (0.6, 0.8); decay w·(1 - 0.5·1) = (1, 0); then w - g
+    array([ 0.4, -0.8], dtype=float32)
+    >>> _ = opt.apply_gradients([(np.float32([0.0, 0.0]), w)])
+    >>> np.round(w, 4) # a zero gradient has norm 0 and is left as is: only the decay
+    array([ 0.2, -0.4], dtype=float32)
 
     Args:
         learning_rate: a float, a :class:`~reference.optimizers.schedules.LearningRateSchedule`

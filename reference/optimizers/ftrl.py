@@ -6,22 +6,57 @@ from .base_optimizer import Optimizer
 
 
 class Ftrl(Optimizer):
-    """FTRL-Proximal, as Keras computes it, with ``p = -learning_rate_power`` (default 0.5), ``λ₁`` =
-    ``l1_regularization_strength``, ``λ₂ = l2_regularization_strength + beta/(2·lr)`` and ``λ₂ˢ`` =
-    ``l2_shrinkage_regularization_strength``::
+    r"""FTRL-Proximal, as Keras computes it: a per-coordinate closed-form step from a linear term ``z`` and an
+    accumulator ``n``, exactly 0 where the L1 term dominates.
 
-        ĝ = g + 2λ₂ˢ·w                           (shrinkage enters the linear term only)
-        n' = n + g²                              (the accumulator sees the raw g)
-        z ← z + ĝ - ((n'ᵖ - nᵖ) / lr)·w
-        q = n'ᵖ / lr + 2λ₂
-        w ← (clip(z, -λ₁, λ₁) - z) / q           (0 where |z| ≤ λ₁, else -(z - sign(z)λ₁)/q)
-        n ← n'
+    Formula:
 
-    Where it departs from the paper (McMahan et al., 2013, Algorithm 1): ``n`` starts at
-    ``initial_accumulator_value`` (0.1), not 0; the per-coordinate rate is ``lr / n^p`` with a free power
-    ``p`` (the paper has ``α/(β + sqrt(n))``: Keras's ``beta`` enters as the extra L2 term ``beta/(2·lr)``,
-    and ``learning_rate_power=-0.5`` gives the square root); ``λ₂`` enters the denominator as ``2λ₂``
-    (the paper has ``λ₂``); the shrinkage term is TensorFlow's addition.
+    $$
+    \begin{aligned}
+    \hat g_t &= g_t + 2\lambda_2^{s}\, w_{t-1} \\
+    n'_t &= n_{t-1} + g_t^2 \\
+    \sigma_t &= \big(n'^{\,p}_t - n_{t-1}^{\,p}\big) / \eta \\
+    z_t &= z_{t-1} + \hat g_t - \sigma_t\, w_{t-1} \\
+    w_t &= \frac{\mathrm{clip}(z_t, -\lambda_1, \lambda_1) - z_t}{n'^{\,p}_t/\eta + 2\lambda_2 + \beta/\eta}
+      = \begin{cases} 0 & |z_t| \le \lambda_1 \\[2pt]
+      -\dfrac{z_t - \mathrm{sign}(z_t)\,\lambda_1}{n'^{\,p}_t/\eta + 2\lambda_2 + \beta/\eta} & \text{otherwise}
+      \end{cases} \\
+    n_t &= n'_t
+    \end{aligned}
+    $$
+
+    where $g_t$ is the gradient, $\eta$ the learning rate, $p$ = ``-learning_rate_power`` (default 0.5, the
+    square root), $\lambda_1$ = ``l1_regularization_strength``, $\lambda_2$ = ``l2_regularization_strength``,
+    $\lambda_2^s$ = ``l2_shrinkage_regularization_strength``, $\beta$ = ``beta`` (Keras adds $\beta/(2\eta)$ to
+    $\lambda_2$, which the $2\lambda_2$ doubles); $n'$ is the new accumulator, $\sigma_t$ the increase of the
+    inverse per-coordinate rate $n^p/\eta$, and $n$, $z$ the slots ``accumulators`` (starting at
+    ``initial_accumulator_value``, default 0.1, through float32) and ``linears`` (0).
+
+    Keras vs the textbook:
+
+    * McMahan et al. (2013), Algorithm 1, starts $n$ at 0, uses the square root ($p = \frac12$) and the
+      denominator $(\beta + \sqrt{n})/\alpha + \lambda_2$. Keras starts $n$ at 0.1, lets the power be any
+      ``-learning_rate_power``, and has $2\lambda_2$ where the paper has $\lambda_2$ (TensorFlow's L2 term is
+      $\lambda_2 w^2$, the paper's $\frac12\lambda_2 w^2$); $\beta/\eta$ is the paper's $\beta/\alpha$.
+    * The shrinkage $\lambda_2^s$ is TensorFlow's addition: it enters the linear term $z$ through $\hat g$, while
+      the accumulator $n$ sees the raw $g$.
+    * With ``initial_accumulator_value=0`` a coordinate whose gradients are all 0 divides 0 by 0 (NaN) unless
+      $\lambda_2$ or $\beta$ is positive; Keras's default 0.1 avoids it.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> w = np.zeros(2, np.float32)
+    >>> opt = rk.optimizers.Ftrl(learning_rate=1.0, initial_accumulator_value=0.0)
+    >>> _ = opt.apply_gradients([(np.float32([3.0, -4.0]), w)])
+    >>> w                                   # n' = g², z = g, w = -z/sqrt(n') = -sign(g)
+    array([-1.,  1.], dtype=float32)
+    >>> w = np.zeros(3, np.float32)         # λ₁ = 1: -(z - sign(z))/|g|, and 0 where |z| = 0.5 ≤ λ₁
+    >>> opt = rk.optimizers.Ftrl(learning_rate=1.0, initial_accumulator_value=0.0, l1_regularization_strength=1.0)
+    >>> _ = opt.apply_gradients([(np.float32([3.0, -4.0, 0.5]), w)])
+    >>> np.round(w, 4)
+    array([-0.6667,  0.75  ,  0.    ], dtype=float32)
 
     Slots: ``accumulators``, ``linears`` (Keras's ``_accumulators``, ``_linears``).
     """

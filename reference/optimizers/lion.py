@@ -6,16 +6,43 @@ from .base_optimizer import Optimizer, keras_cast
 
 
 class Lion(Optimizer):
-    """Lion, as Keras computes it::
+    r"""Lion, as Keras computes it: a step of the learning rate's size on every entry, in the sign of an
+    interpolated momentum.
 
-        w ← w - lr·sign(β₁·m + (1 - β₁)·g)
-        m ← β₂·m + (1 - β₂)·g
+    Formula:
 
-    As in the paper (Chen et al., 2023, Algorithm 2), except that the weight decay is the base class's
-    (``w·wd·lr`` subtracted *before* the sign step; the paper folds ``λw`` into the step), and ``β₁, β₂``
-    pass through ``ops.cast`` (float32, then the variable's dtype), ``1 - β`` being computed after.
+    $$
+    \begin{aligned}
+    w_t &= w_{t-1} - \eta\, \mathrm{sign}\big(\beta_1 m_{t-1} + (1 - \beta_1)\, g_t\big) \\
+    m_t &= \beta_2\, m_{t-1} + (1 - \beta_2)\, g_t
+    \end{aligned}
+    $$
 
-    ``beta_1`` must be in (0, 1] (Keras: otherwise Lion is SignSGD).
+    where $g_t$ is the gradient, $\eta$ the learning rate, $m$ the slot ``momentums`` (0 at the start),
+    $\beta_1$, $\beta_2$ = ``beta_1``, ``beta_2`` rounded to float32 (``ops.cast``) with $1 - \beta$ computed
+    after, and $\mathrm{sign}(0) = 0$.
+
+    Keras vs the textbook:
+
+    * Chen et al. (2023), Algorithm 2, folds the weight decay into the step, $w - \eta(\mathrm{sign}(c) +
+      \lambda w)$; Keras's is the base class's $w - w\lambda\eta$ applied just before, the same value up to
+      rounding. Otherwise Keras computes the paper's rule.
+    * Every entry moves by exactly $\eta$ unless its interpolation is exactly 0: a gradient of $10^{-20}$ moves
+      its weight as far as one of $10^{3}$, and a weight keeps moving while $m \ne 0$ after its gradient
+      becomes 0. ``beta_1`` must be in (0, 1] (Keras: otherwise Lion is SignSGD).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> w = np.zeros(3, np.float32)
+    >>> opt = rk.optimizers.Lion(learning_rate=0.1)
+    >>> _ = opt.apply_gradients([(np.float32([3.0, -1e-20, 0.0]), w)])
+    >>> w                                   # -0.1·sign(0.1·g): a full step for 1e-20, none for 0
+    array([-0.1,  0.1,  0. ], dtype=float32)
+    >>> _ = opt.apply_gradients([(np.float32([-1.0, 0.0, 0.0]), w)])
+    >>> w                                   # 0.9·0.03 - 0.1 < 0 steps back; m = -1e-22 still steps
+    array([0. , 0.2, 0. ], dtype=float32)
 
     Slots: ``momentums`` (Keras's ``_momentums``).
     """

@@ -16,20 +16,12 @@ _BASE_OPTIMIZER_DEFAULTS = {
 
 
 class LossScaleOptimizer(Optimizer):
-    """Dynamic loss scaling around another optimizer, as Keras computes it.
+    r"""Dynamic loss scaling around another optimizer, as Keras computes it.
 
     In float16 a gradient below 2⁻²⁴ ≈ 6·10⁻⁸ is flushed to 0 and one above 65504 overflows. Multiplying the
     loss by a scale ``S`` multiplies every backpropagated gradient by ``S`` (the chain rule is linear in the
     upstream gradient), lifting small float16 gradients out of the underflow range; the float32 gradients of
-    the weights are divided by ``S`` again before the inner optimizer sees them. ``S`` adapts, at each step::
-
-        finite = every gradient is finite (no inf, no NaN)
-        if finite:
-            inner.apply(g / S)                    (inner.iterations += 1)
-            if counter == dynamic_growth_steps - 1:  counter ← 0;  S ← 2·S
-            else:                                  counter ← counter + 1
-        else:                                      (the step is skipped: no weight, slot or iteration moves)
-            counter ← 0;  S ← S / 2
+    the weights are divided by ``S`` again before the inner optimizer sees them. ``S`` adapts at each step.
 
     ``S`` and the counter are Keras's ``dynamic_scale`` (a float32 scalar) and ``step_counter``. The gradient
     is unscaled first, then the inner step, then the counter, in Keras's order; dividing by ``S`` in float32
@@ -41,6 +33,47 @@ class LossScaleOptimizer(Optimizer):
     ``iterations`` and ``learning_rate`` read through to the inner optimizer, so ``iterations`` counts the
     steps actually applied, not the calls (Keras). ``train_step`` calls :meth:`scale_loss` on the loss before
     the gradient: ``loss·S``, with ``S = initial_scale`` before the first step.
+
+    Formula:
+
+    $$
+    \begin{aligned}
+    &\text{if every } g \text{ is finite:} && w \leftarrow \mathrm{inner}(w, g/S), \quad
+      (k, S) \leftarrow \begin{cases} (0,\ 2S) & k = N - 1 \\ (k + 1,\ S) & \text{otherwise} \end{cases} \\
+    &\text{else (an inf or NaN anywhere):} && w \text{ unchanged (no slot or iteration moves)}, \quad
+      (k, S) \leftarrow (0,\ S/2)
+    \end{aligned}
+    $$
+
+    where $g$ are the gradients of the scaled loss $S \cdot L$ (``scale_loss``), $S$ the scale
+    (``dynamic_scale``, a float32 scalar starting at ``initial_scale``), $k$ the count of consecutive finite
+    steps (``step_counter``), $N$ = ``dynamic_growth_steps`` and $\mathrm{inner}$ the inner optimizer's
+    ``apply`` (its ``iterations`` grows by one).
+
+    Keras vs the textbook:
+
+    * Micikevicius et al. (2018), "Mixed precision training", describe the same dynamic scheme;
+      Keras (like TensorFlow 2) doubles after ``dynamic_growth_steps`` = 2000 finite steps and halves on an
+      overflow, skipping that step.
+    * A skipped step does not count: ``iterations`` (read through to the inner optimizer) counts the steps
+      applied, so Adam's bias correction and a schedule at ``iterations`` see only those.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> w = np.zeros(1, np.float32)
+    >>> opt = rk.optimizers.LossScaleOptimizer(rk.optimizers.SGD(1.0), initial_scale=4.0, dynamic_growth_steps=2)
+    >>> _ = opt.apply_gradients([(np.float32([8.0]), w)])
+    >>> w, float(opt.dynamic_scale)        # 8/4 = 2 applied; 1 finite step of 2
+    (array([-2.], dtype=float32), 4.0)
+    >>> _ = opt.apply_gradients([(np.float32([np.inf]), w)])
+    >>> w, float(opt.dynamic_scale), int(opt.iterations)   # skipped, S halved, not counted
+    (array([-2.], dtype=float32), 2.0, 1)
+    >>> for _ in range(2):
+    ...     _ = opt.apply_gradients([(np.float32([2.0]), w)])
+    >>> w, float(opt.dynamic_scale)        # two finite steps of 2/2 = 1: S doubles
+    (array([-4.], dtype=float32), 4.0)
 
     Args:
         inner_optimizer: the optimizer to wrap (any :class:`~reference.optimizers.Optimizer`).

@@ -11,11 +11,45 @@ def _is_loss_scale_optimizer(optimizer):
 
 
 class OptimizerMap(MutableMapping):
-    """Variable paths (or regular expressions of them) to optimizers, with a default for the rest.
+    r"""Variable paths (or regular expressions of them) to optimizers, with a default for the rest.
 
     ``map[path]``: an exact key first, else the one key that ``re.fullmatch``-es the path (two is an
     error), else ``default_optimizer``. So ``"encoder/.*"`` covers every variable under ``encoder/``,
     while ``"encoder"`` matches only the path ``"encoder"``.
+
+    Formula:
+
+    $$
+    \mathrm{map}(p) = \begin{cases}
+      \mathrm{opt}_p & \text{if } p \text{ is a key} \\
+      \mathrm{opt}_q & \text{if } q \text{ is the only key with } \mathtt{re.fullmatch}(q, p) \\
+      \text{error} & \text{if two or more keys full-match } p \\
+      \mathrm{opt}_{\mathrm{default}} & \text{otherwise}
+    \end{cases}
+    $$
+
+    where $p$ is a variable's path (``variable.path`` in Keras, the ``names`` given to ``build`` here),
+    $\mathrm{opt}_q$ the optimizer stored under key $q$ and $\mathrm{opt}_{\mathrm{default}}$ the
+    ``default_optimizer``. :class:`MultiOptimizer` then updates each variable $w_k$ with
+    $\mathrm{map}(p_k)$'s rule.
+
+    Keras vs the textbook:
+
+    * A key is a full match, not a prefix or a search: ``"encoder"`` does not cover ``"encoder/kernel"``.
+    * Keys are not tried in order: a path that two patterns full-match is an error, not the first's.
+
+    Example:
+
+    >>> import reference as rk
+    >>> sgd, adam = rk.optimizers.SGD(), rk.optimizers.Adam()
+    >>> m = rk.optimizers.OptimizerMap(sgd, {"encoder/.*": adam})
+    >>> m["encoder/dense/kernel"] is adam, m["encoder"] is sgd     # full match only
+    (True, True)
+    >>> m["enc.*"] = rk.optimizers.Lion()
+    >>> m["encoder/bias"]
+    Traceback (most recent call last):
+    ...
+    ValueError: Multiple optimizers assigned to variable encoder/bias.
     """
 
     def __init__(self, default_optimizer, optimizer_map=None):
@@ -68,7 +102,7 @@ class OptimizerMap(MutableMapping):
 
 
 class MultiOptimizer(Optimizer):
-    """Each variable to its own optimizer: ``optimizer_map`` is an :class:`OptimizerMap` or a callable of the
+    r"""Each variable to its own optimizer: ``optimizer_map`` is an :class:`OptimizerMap` or a callable of the
     variable's path (Keras: of the variable; the reference's variables are arrays, their paths the ``names``
     given to :meth:`build`).
 
@@ -76,6 +110,36 @@ class MultiOptimizer(Optimizer):
     sub-optimizer that got no variable this step does not count it), then counts its own step.
     ``loss_scale_factor`` is set on every inner optimizer. ``learning_rate`` is an ``AttributeError``, as in
     Keras.
+
+    Formula:
+
+    $$
+    w_k \leftarrow \mathrm{rule}_{o(p_k)}\big(w_k,\ g_k,\ \eta_{o(p_k)},\ t_{o(p_k)}\big)
+    $$
+
+    for every variable $w_k$ with gradient $g_k$ and path $p_k$, where $o$ is ``optimizer_map`` (an
+    :class:`OptimizerMap`'s lookup or any callable), $\mathrm{rule}_o$ the whole ``apply`` of optimizer $o$
+    (its clipping, weight decay, update and EMA) on the variables mapped to it, $\eta_o$ its learning rate and
+    $t_o$ its own ``iterations``.
+
+    Keras vs the textbook:
+
+    * Each inner optimizer keeps its own step count: one that got no variable on a call does not count it, so
+      bias corrections and schedules of different groups may see different $t$.
+    * Clipping by ``global_clipnorm`` is per inner optimizer: the "global" norm is over that optimizer's
+      variables only.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> w1, w2 = np.zeros(1, np.float32), np.zeros(1, np.float32)
+    >>> opt = rk.optimizers.MultiOptimizer(
+    ...     rk.optimizers.OptimizerMap(rk.optimizers.SGD(1.0), {"encoder/.*": rk.optimizers.SGD(0.5)}))
+    >>> opt.build([w1, w2], names=["encoder/kernel", "head/kernel"])
+    >>> _ = opt.apply_gradients([(np.float32([1.0]), w1), (np.float32([1.0]), w2)])
+    >>> w1, w2                                  # encoder/kernel by SGD(0.5), head/kernel by the default SGD(1.0)
+    (array([-0.5], dtype=float32), array([-1.], dtype=float32))
     """
 
     def __init__(self, optimizer_map, loss_scale_factor=None, name=None):

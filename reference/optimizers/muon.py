@@ -8,33 +8,61 @@ from .base_optimizer import Optimizer, keras_cast
 
 
 class Muon(Optimizer):
-    """Muon, as Keras computes it: momentum orthogonalised by a Newton–Schulz iteration for the 2-D
+    r"""Muon, as Keras computes it: momentum orthogonalised by a Newton–Schulz iteration for the 2-D
     variables, Keras's AdamW for the others.
 
     A variable takes the AdamW path when it is not 2-D, or (``exclude_embeddings``) its path contains
     ``"embedding"``, or a regular expression of ``exclude_layers`` is found in its path. Paths are the
     ``names`` given to :meth:`~reference.optimizers.Optimizer.build` (Keras's ``variable.path``).
 
-    Muon path (``μ`` = momentum, ``lr`` the learning rate as is, no cast)::
+    Formula:
 
-        m ← m + (g + m·(μ - 1))                      (= μm + g)
-        G = g + μ·m   (nesterov)   or   m
-        X = G / (‖G‖_F + 1e-7), transposed if rows > columns
-        5× (ns_steps):  A = X·Xᵀ;  B = b·A + (c·A)·A;  X ← a·X + B·X      (a, b, c = muon_a, muon_b, muon_c)
-        w ← w - lr·X·sqrt(max(rows, cols))·rms_rate    (without rms_rate: w - lr·X)
+    $$
+    \begin{aligned}
+    m_t &= m_{t-1} + \big(g_t + m_{t-1}(\mu - 1)\big) = \mu\, m_{t-1} + g_t \\
+    G_t &= g_t + \mu\, m_t \ \ (\text{nesterov}) \quad\text{or}\quad m_t \\
+    X_0 &= G_t / (\lVert G_t \rVert_F + 10^{-7}) \quad (\text{transposed if rows} > \text{columns}) \\
+    X_{k+1} &= a X_k + \big(b A_k + c A_k^2\big) X_k, \qquad A_k = X_k X_k^\top, \qquad k = 0, \dots, K - 1 \\
+    w_t &= w_{t-1} - \eta\, X_K\, \sqrt{\max(n_r, n_c)}\; s
+    \end{aligned}
+    $$
 
-    AdamW path: Keras's Adam with ``adam_beta_1``, ``adam_beta_2``, ``epsilon`` and the learning rate
-    times ``adam_lr_ratio`` (no amsgrad).
+    on the Muon path, where $g_t$ is the gradient, $\eta$ the learning rate (not cast), $\mu$ = ``momentum``,
+    $m$ the slot ``momentums`` (0), $\lVert\cdot\rVert_F$ the Frobenius norm, $a, b, c$ = ``muon_a``,
+    ``muon_b``, ``muon_c``, $K$ = ``ns_steps``, $n_r \times n_c$ the variable's shape and $s$ =
+    ``rms_rate`` (without it, $w - \eta X_K$). On the AdamW path: Keras's Adam (see :class:`Adam`) with
+    ``adam_beta_1``, ``adam_beta_2``, ``epsilon``, the slots ``momentums``/``adam_velocities`` and the learning
+    rate times ``adam_lr_ratio``. Weight decay (Keras overrides the base class's): $w \leftarrow w -
+    w\lambda\eta$ before either path, with $\lambda$ = ``adam_weight_decay`` on the AdamW path and
+    ``weight_decay`` on the Muon path, both through float32, $\eta$ *not* multiplied by ``adam_lr_ratio``.
 
-    Weight decay (Keras overrides the base class's): ``w ← w - w·wd·lr`` with ``wd = adam_weight_decay``
-    on the AdamW path and ``weight_decay`` on the Muon path, both through float32, the learning rate *not*
-    multiplied by ``adam_lr_ratio``.
+    Keras vs the textbook:
 
-    Where it departs from the paper (Jordan et al., 2024; Liu et al., 2025 "Muon is scalable"): the
-    momentum is the plain ``μm + g`` (no dampening), the Frobenius normalisation adds 1e-7, and the
-    update is scaled by ``sqrt(max(n, m))·rms_rate`` (Moonlight's ``0.2·sqrt(max(A, B))``, to match
-    AdamW's update RMS); Keras's Newton–Schulz runs in the variable's dtype (the reference
-    implementation runs it in bfloat16).
+    * Jordan et al. (2024) and Liu et al. (2025, "Muon is scalable", Moonlight): Keras's momentum is the plain
+      $\mu m + g$ (no dampening), the normalisation adds $10^{-7}$ to the Frobenius norm, and the update is
+      scaled by $\sqrt{\max(n_r, n_c)}\cdot s$ (Moonlight's $0.2\sqrt{\max(A, B)}$, to match AdamW's update RMS).
+    * The quintic coefficients (3.4445, -4.7750, 2.0315) do not converge to the orthogonal factor $UV^\top$ of
+      $G = U S V^\top$: they push every singular value into a band around 1 in few steps. With them a gradient
+      ``diag(3, 4)`` gives singular values 0.72 and 1.12; the cubic $a = 1.5$, $b = -0.5$, $c = 0$ (classic
+      Newton–Schulz) converges to 1.
+    * Keras's Newton–Schulz runs in the variable's dtype (the reference implementation of Jordan et al. runs it
+      in bfloat16); in float64 Keras fails (see the departures).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> w = np.zeros((2, 2), np.float32)
+    >>> opt = rk.optimizers.Muon(learning_rate=0.1, rms_rate=None, muon_a=1.5, muon_b=-0.5, muon_c=0.0)
+    >>> opt.build([w], names=["dense/kernel"])
+    >>> _ = opt.apply_gradients([(np.float32([[3.0, 0.0], [0.0, 4.0]]), w)])
+    >>> np.round(w, 4)             # diag(3, 4) orthogonalised is the identity: -0.1·I
+    array([[-0.1,  0. ],
+           [ 0. , -0.1]], dtype=float32)
+    >>> w = np.zeros(2, np.float32)              # 1-D: the AdamW path, -0.1·sign(g) at step 1
+    >>> _ = rk.optimizers.Muon(learning_rate=0.1).apply_gradients([(np.float32([2.0, -3.0]), w)])
+    >>> np.round(w, 4)
+    array([-0.1,  0.1], dtype=float32)
 
     Slots: ``momentums`` (every variable), ``adam_velocities`` (AdamW-path variables, ``None`` for the
     others), as in Keras.

@@ -7,19 +7,48 @@ from .base_optimizer import Optimizer
 
 
 class RMSprop(Optimizer):
-    """RMSprop, as Keras computes it (``compile``'s default optimizer).
+    r"""RMSprop, as Keras computes it (``compile``'s default optimizer).
 
-    Keras's rule (``ρ`` = rho, ``μ`` = momentum)::
+    Formula:
 
-        v ← ρ·v + (1 - ρ)·g²
-        a ← ρ·a + (1 - ρ)·g                       (centered only)
-        d = v - a² + ε   (centered)   or   v + ε
-        Δ = lr·g / sqrt(d)
-        s ← μ·s + Δ;  w ← w - s   (momentum)   or   w ← w - Δ
+    $$
+    \begin{aligned}
+    v_t &= \rho\, v_{t-1} + (1 - \rho)\, g_t^2 \\
+    a_t &= \rho\, a_{t-1} + (1 - \rho)\, g_t & &\text{(centered only)} \\
+    \Delta_t &= \frac{\eta\, g_t}{\sqrt{v_t - a_t^2 + \varepsilon}} \ \text{(centered)}
+      \quad\text{or}\quad \frac{\eta\, g_t}{\sqrt{v_t + \varepsilon}} \\
+    s_t &= \mu\, s_{t-1} + \Delta_t, \quad w_t = w_{t-1} - s_t \ \text{(momentum)}
+      \quad\text{or}\quad w_t = w_{t-1} - \Delta_t
+    \end{aligned}
+    $$
 
-    Where it departs from Hinton's lecture and from PyTorch: ``ε`` sits
-    *inside* the square root (PyTorch adds it outside), and with momentum
-    the learning rate is applied before the momentum buffer.
+    where $g_t$ is the gradient, $\eta$ the learning rate, $\rho$ = ``rho``, $\mu$ = ``momentum``,
+    $\varepsilon$ = ``epsilon``, and $v$, $a$, $s$ the slots ``velocities``, ``average_gradients`` (centered)
+    and ``momentums`` (momentum > 0), all 0 at the start.
+
+    Keras vs the textbook:
+
+    * $\varepsilon$ sits *inside* the square root, as in Graves (2013), eq. (38)-(41); PyTorch adds it outside,
+      $\eta\, g/(\sqrt{v} + \varepsilon)$. Hinton's lecture (2012, slide 6e) has no $\varepsilon$.
+    * With momentum, the buffer $s$ holds steps already multiplied by the learning rate (as Graves); PyTorch's
+      buffer holds $g/\sqrt{v}$ and multiplies by $\eta$ after.
+    * $v$ starts at 0 and is not bias-corrected: the first step is $\eta\, g/\sqrt{(1 - \rho) g^2}$ =
+      $\eta/\sqrt{1 - \rho}$ times $\mathrm{sign}(g)$, 3.16 learning rates with the default $\rho = 0.9$.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> w = np.zeros(2, np.float32)
+    >>> _ = rk.optimizers.RMSprop(learning_rate=0.1, rho=0.75, epsilon=0.0).apply_gradients(
+    ...     [(np.float32([2.0, -1.0]), w)])
+    >>> w                                  # v = 0.25·g², so 0.1·g/(0.5·|g|) = 0.2·sign(g)
+    array([-0.2,  0.2], dtype=float32)
+    >>> w = np.zeros(2, np.float32)        # centered: v = 1, a = 0.5, 0.1·2/sqrt(1 - 0.25); a zero g stays 0
+    >>> _ = rk.optimizers.RMSprop(learning_rate=0.1, rho=0.75, centered=True).apply_gradients(
+    ...     [(np.float32([2.0, 0.0]), w)])
+    >>> np.round(w, 5)
+    array([-0.23094,  0.     ], dtype=float32)
 
     Args:
         learning_rate: float, schedule or callable, default 0.001.

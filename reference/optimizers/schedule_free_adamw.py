@@ -6,23 +6,52 @@ from .base_optimizer import Optimizer, keras_cast
 
 
 class ScheduleFreeAdamW(Optimizer):
-    """Schedule-free AdamW, as Keras computes it, at step ``t = iterations + 1``. The model variable holds
-    ``y`` (where gradients are taken), the slot ``momentums`` holds ``z`` (starts at the initial ``w``)::
+    r"""Schedule-free AdamW, as Keras computes it: no learning-rate decay needed, the model variable ``y`` an
+    interpolation between a fast iterate ``z`` and its running average ``x``.
 
-        lr_t = lr·min(t / warmup_steps, 1)                 (with warmup_steps > 0)
-        v ← v + (g² - v)(1 - β₂)
-        z ← z - lr_t·g / (sqrt(v / (1 - β₂ᵗ)) + ε)
-        x = (y - (1 - β₁)·z) / β₁                          (the average x, recovered from y)
-        x ← (1 - 1/t)·x + (1/t)·z
-        y ← (1 - β₁)·z + β₁·x
+    Formula:
 
-    Where it departs from the paper (Defazio et al., 2024, Algorithm 1): the average's weight is the
-    uniform ``1/t`` (the paper weights by ``lr_t²``), ``x`` is not stored but recovered from ``y``; and,
-    Keras's order: the ``z`` in the recovery of ``x`` is the *updated* one (Keras reads
-    ``momentum.value`` after ``assign_sub``; the paper uses the old ``z``). The weight decay is the base
-    class's (on ``y``, before the step; the paper decays at ``y`` inside the gradient). Keras's variable
-    is ``y``: evaluate with the average ``x`` computed from it.
-    ``β₁``, ``β₂``, ``ε`` pass through float32 (``ops.cast``).
+    $$
+    \begin{aligned}
+    \eta_t &= \eta\, \min(t/W,\ 1) \quad (W > 0;\ \text{else } \eta_t = \eta) \\
+    v_t &= v_{t-1} + (g_t^2 - v_{t-1})(1 - \beta_2) \\
+    z_t &= z_{t-1} - \frac{\eta_t\, g_t}{\sqrt{v_t/(1 - \beta_2^{\,t})} + \varepsilon} \\
+    x_{t-1} &= \big(y_{t-1} - (1 - \beta_1)\, z_t\big) / \beta_1 \\
+    x_t &= (1 - \tfrac1t)\, x_{t-1} + \tfrac1t\, z_t \\
+    y_t &= (1 - \beta_1)\, z_t + \beta_1\, x_t
+    \end{aligned}
+    $$
+
+    where $t$ is ``iterations + 1``, $g_t$ the gradient (taken at $y$), $\eta$ the learning rate, $W$ =
+    ``warmup_steps``, $y$ the model variable, $z$ the slot ``momentums`` (starting at the initial variable),
+    $v$ the slot ``velocities`` (0), $x$ the average, not stored but recovered from $y$, and $\beta_1$,
+    $\beta_2$, $\varepsilon$ = ``beta_1``, ``beta_2``, ``epsilon``, rounded to float32 (``ops.cast``).
+
+    Keras vs the textbook:
+
+    * Keras recovers $x_{t-1}$ with the *updated* $z_t$ (it reads the slot after ``assign_sub``). Defazio et
+      al. (2024), Algorithm 1, keep $x$ exactly, so their $x_{t-1} = (y_{t-1} - (1 - \beta_1) z_{t-1})/\beta_1$:
+      Keras's average is off by $(1 - \beta_1)(z_{t-1} - z_t)/\beta_1$ at every step. With a constant gradient
+      of 1 and $\eta = 0.1$, step 2 gives $y = -0.15$ where the paper gives $-0.155$.
+    * The average weights every step by the uniform $1/t$; the paper's $c_{t+1} = \eta_t^2/\sum_i \eta_i^2$
+      is uniform only without warmup.
+    * The weight decay is the base class's, applied to $y$ before the step; the paper adds $\lambda y$ to the
+      gradient at $y$.
+    * The variable holds $y$, where gradients are taken; the paper evaluates at $x$, which Keras does not store.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> w = np.zeros(2, np.float32)
+    >>> opt = rk.optimizers.ScheduleFreeAdamW(learning_rate=0.1)
+    >>> _ = opt.apply_gradients([(np.float32([1.0, 0.0]), w)])
+    >>> w                          # t = 1: v̂ = g², z = -0.1·sign(g), and x = y = z
+    array([-0.1,  0. ], dtype=float32)
+    >>> _ = opt.apply_gradients([(np.float32([1.0, 0.0]), w)])
+    >>> # z = -0.2; x = (-0.1 + 0.1·0.2)/0.9 = -0.0889 (the paper: -0.1); x = (x + z)/2; y = 0.1z + 0.9x
+    >>> np.round(w, 4)
+    array([-0.15,  0.  ], dtype=float32)
 
     Slots: ``momentums`` (z), ``velocities`` (Keras's ``_momentums``, ``_velocities``).
     """

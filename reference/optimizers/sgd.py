@@ -8,16 +8,44 @@ from .base_optimizer import Optimizer
 
 
 class SGD(Optimizer):
-    """Gradient descent, with optional momentum and Nesterov momentum.
+    r"""Gradient descent, with optional momentum and Nesterov momentum.
 
-    Keras's rule (``lr`` = learning rate, ``μ`` = momentum)::
+    Formula:
 
-        no momentum:  w ← w - g·lr
-        momentum:     m ← m·μ - g·lr;   w ← w + m
-        nesterov:     m ← m·μ - g·lr;   w ← w + m·μ - g·lr
+    $$
+    \begin{aligned}
+    &\text{no momentum:} & w_t &= w_{t-1} - \eta\, g_t \\
+    &\text{momentum:} & m_t &= \mu\, m_{t-1} - \eta\, g_t, \qquad w_t = w_{t-1} + m_t \\
+    &\text{nesterov:} & m_t &= \mu\, m_{t-1} - \eta\, g_t, \qquad w_t = w_{t-1} + \mu\, m_t - \eta\, g_t
+    \end{aligned}
+    $$
 
-    The velocity ``m`` carries the learning rate inside it (PyTorch's keeps it
-    outside), so changing ``lr`` mid-run affects only new contributions.
+    where $g_t$ is the gradient, $\eta$ the learning rate of this step, $\mu$ = ``momentum`` (rounded to float32,
+    ``ops.cast``, in a float64 run) and $m$ the slot ``momentums`` (0 at the start, only when $\mu \ne 0$).
+
+    Keras vs the textbook:
+
+    * The velocity $m$ carries the learning rate, as in Sutskever et al. (2013), eq. (1); PyTorch's buffer
+      does not ($b = \mu b + g$, $w \leftarrow w - \eta b$). The two agree while $\eta$ is constant; when it
+      changes mid-run, Keras's past contributions keep their old $\eta$: with the learning rate set to 0, the
+      weights go on moving by $\mu m$.
+    * ``nesterov=True`` is the reformulation of Bengio et al. (2013), in the variable itself: no
+      gradient is taken at a look-ahead point, unlike Sutskever et al.'s (2013) eq. (3)-(4).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> w = np.zeros(1, np.float32)
+    >>> opt = rk.optimizers.SGD(learning_rate=0.5, momentum=0.5)
+    >>> for _ in range(2):
+    ...     _ = opt.apply_gradients([(np.float32([1.0]), w)])
+    >>> w                                        # m = -0.5, then 0.5·(-0.5) - 0.5 = -0.75: w = -0.5 - 0.75
+    array([-1.25], dtype=float32)
+    >>> opt.learning_rate = 0.0
+    >>> _ = opt.apply_gradients([(np.float32([1.0]), w)])
+    >>> w                                        # η = 0, yet w moves by μm = -0.375
+    array([-1.625], dtype=float32)
 
     Args:
         learning_rate: float, schedule or callable, default 0.01.

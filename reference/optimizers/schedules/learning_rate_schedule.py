@@ -38,9 +38,39 @@ def _check_steps(name, value):
 
 
 class LearningRateSchedule:
-    """The base class: a callable of the step, serializable with ``get_config``/``from_config``.
+    r"""The base class: a callable of the step, serializable with ``get_config``/``from_config``.
 
     A subclass overrides ``__call__(self, step)``; the optimizer calls it at its real step count.
+
+    Formula:
+
+    $$
+    \eta_k = \mathrm{schedule}(k), \qquad k = 0, 1, 2, \dots
+    $$
+
+    where $\eta_k$ is the learning rate the optimizer uses at its $(k+1)$-th ``apply_gradients`` call and $k$
+    the count of calls before it (Keras's ``optimizer._iterations``, not ``iterations``, which
+    ``gradient_accumulation_steps`` divides), so the first step sees $k = 0$.
+
+    Keras vs the textbook:
+
+    * A plain callable given as ``learning_rate`` is called with *no* argument every step; only a
+      ``LearningRateSchedule`` gets the step.
+    * With gradient accumulation a schedule counts calls, while bias corrections count updates.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> class Halving(rk.optimizers.schedules.LearningRateSchedule):
+    ...     def __call__(self, step):
+    ...         return np.float32(1.0) / np.float32(2.0) ** step
+    >>> opt = rk.optimizers.SGD(Halving())
+    >>> w = np.zeros(1, np.float32)
+    >>> for _ in range(3):
+    ...     _ = opt.apply_gradients([(np.float32([1.0]), w)])
+    >>> w                      # steps 0, 1, 2: -(1 + 0.5 + 0.25)
+    array([-1.75], dtype=float32)
     """
 
     def __call__(self, step):
@@ -57,9 +87,31 @@ class LearningRateSchedule:
 
 
 class ExponentialDecay(LearningRateSchedule):
-    """``lr₀ · rate^(step / decay_steps)``; with ``staircase``, the exponent is floored.
+    r"""``lr₀ · rate^(step / decay_steps)``; with ``staircase``, the exponent is floored.
 
-    Keras: ``p = cast(step) / cast(decay_steps)``, ``floor(p)`` if staircase, ``lr₀ · pow(cast(rate), p)``.
+    Formula:
+
+    $$
+    \eta(k) = \eta_0\, r^{\,p}, \qquad p = \begin{cases} \lfloor k/D \rfloor & \text{staircase} \\ k/D &
+      \text{otherwise} \end{cases}
+    $$
+
+    where $k$ is the step, $\eta_0$ = ``initial_learning_rate``, $r$ = ``decay_rate`` and $D$ =
+    ``decay_steps``, computed in the dtype of $\eta_0$ (float32 for a Python float), $r$ rounded to float32
+    (``ops.cast``).
+
+    Keras vs the textbook:
+
+    * Keras computes the usual formula; the decay never stops ($\eta \to 0$), and $r > 1$ is accepted (growth).
+
+    Example:
+
+    >>> from reference.optimizers import schedules
+    >>> lr = schedules.ExponentialDecay(1.0, decay_steps=10, decay_rate=0.5)
+    >>> float(lr(0)), float(lr(10)), round(float(lr(15)), 5)     # 0.5^1.5 = 0.35355
+    (1.0, 0.5, 0.35355)
+    >>> float(schedules.ExponentialDecay(1.0, 10, 0.5, staircase=True)(15))   # floor(1.5) = 1
+    0.5
     """
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
@@ -84,11 +136,32 @@ class ExponentialDecay(LearningRateSchedule):
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
-    """``values[0]`` while ``step <= boundaries[0]``, ``values[i]`` while ``boundaries[i-1] < step <=
+    r"""``values[0]`` while ``step <= boundaries[0]``, ``values[i]`` while ``boundaries[i-1] < step <=
     boundaries[i]``, ``values[-1]`` after the last boundary.
 
     Keras sums ``indicator · value`` over the intervals, in the dtype of ``values[0]`` (float32 for Python
     floats).
+
+    Formula:
+
+    $$
+    \eta(k) = v_0\,[k \le b_0] + \sum_{i=1}^{n-1} v_i\,[b_{i-1} < k \le b_i] + v_n\,[k > b_{n-1}]
+    $$
+
+    where $k$ is the step, $b_0 < \dots < b_{n-1}$ the ``boundaries``, $v_0, \dots, v_n$ the ``values`` and
+    $[\cdot]$ 1 when the condition holds, else 0.
+
+    Keras vs the textbook:
+
+    * Each interval includes its right end: at ``step == boundaries[i]`` the value is still ``values[i]``,
+      the new value starts one step later.
+
+    Example:
+
+    >>> from reference.optimizers import schedules
+    >>> lr = schedules.PiecewiseConstantDecay(boundaries=[10, 20], values=[1.0, 0.5, 0.25])
+    >>> [float(lr(k)) for k in (10, 11, 20, 21)]              # a boundary belongs to the interval before it
+    [1.0, 0.5, 0.5, 0.25]
     """
 
     def __init__(self, boundaries, values, name="PiecewiseConstant"):
@@ -116,8 +189,37 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
 
 class PolynomialDecay(LearningRateSchedule):
-    """``(lr₀ - lr_end)·(1 - step/decay_steps)^power + lr_end``, the step capped at ``decay_steps``; with
-    ``cycle``, ``decay_steps`` is multiplied by ``ceil(step/decay_steps)`` (1 at step 0) instead."""
+    r"""``(lr₀ - lr_end)·(1 - step/decay_steps)^power + lr_end``, the step capped at ``decay_steps``; with
+    ``cycle``, ``decay_steps`` is multiplied by ``ceil(step/decay_steps)`` (1 at step 0) instead.
+
+    Formula:
+
+    $$
+    \eta(k) = (\eta_0 - \eta_e)\Big(1 - \frac{k'}{D'}\Big)^{q} + \eta_e, \qquad
+    (k', D') = \begin{cases} \big(k,\ D \max(1, \lceil k/D \rceil)\big) & \text{cycle} \\
+      \big(\min(k, D),\ D\big) & \text{otherwise} \end{cases}
+    $$
+
+    where $k$ is the step, $\eta_0$ = ``initial_learning_rate``, $\eta_e$ = ``end_learning_rate``, $q$ =
+    ``power`` and $D$ = ``decay_steps``, in the dtype of $\eta_0$.
+
+    Keras vs the textbook:
+
+    * With ``cycle``, a new cycle does not restart at $\eta_0$: after $m$ cycles the horizon becomes $(m+1)D$,
+      so at step $mD + 1$ the rate restarts near $\eta_e + (\eta_0 - \eta_e)/(m + 1)^q$ (a half, a third, ...
+      of the range for $q = 1$), and each cycle is longer. At a multiple of $D$ the value is exactly
+      $\eta_e$ (the end of the cycle), except at step 0.
+
+    Example:
+
+    >>> from reference.optimizers import schedules
+    >>> lr = schedules.PolynomialDecay(1.0, decay_steps=10, end_learning_rate=0.0, power=2.0)
+    >>> float(lr(5)), float(lr(20))                       # (1 - 5/10)² ; capped at 10 steps: the end
+    (0.25, 0.0)
+    >>> lr = schedules.PolynomialDecay(1.0, decay_steps=10, end_learning_rate=0.0, cycle=True)
+    >>> [round(float(lr(k)), 4) for k in (0, 10, 11, 15, 21)]   # 1 - 11/20, 1 - 15/20, 1 - 21/30
+    [1.0, 0.0, 0.45, 0.25, 0.3]
+    """
 
     def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False,
                  name="PolynomialDecay"):
@@ -151,7 +253,31 @@ class PolynomialDecay(LearningRateSchedule):
 
 
 class InverseTimeDecay(LearningRateSchedule):
-    """``lr₀ / (1 + rate · step/decay_steps)``; with ``staircase``, ``step/decay_steps`` is floored."""
+    r"""``lr₀ / (1 + rate · step/decay_steps)``; with ``staircase``, ``step/decay_steps`` is floored.
+
+    Formula:
+
+    $$
+    \eta(k) = \frac{\eta_0}{1 + r\, p}, \qquad p = \begin{cases} \lfloor k/D \rfloor & \text{staircase} \\ k/D &
+      \text{otherwise} \end{cases}
+    $$
+
+    where $k$ is the step, $\eta_0$ = ``initial_learning_rate``, $r$ = ``decay_rate`` (rounded to float32) and
+    $D$ = ``decay_steps``, in the dtype of $\eta_0$.
+
+    Keras vs the textbook:
+
+    * Keras computes the usual formula.
+
+    Example:
+
+    >>> from reference.optimizers import schedules
+    >>> lr = schedules.InverseTimeDecay(1.0, decay_steps=10, decay_rate=1.0)
+    >>> float(lr(10)), round(float(lr(15)), 5)                 # 1/(1 + 1), 1/(1 + 1.5)
+    (0.5, 0.4)
+    >>> float(schedules.InverseTimeDecay(1.0, 10, 1.0, staircase=True)(15))   # 1/(1 + floor(1.5))
+    0.5
+    """
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
         self.initial_learning_rate = initial_learning_rate
@@ -175,18 +301,41 @@ class InverseTimeDecay(LearningRateSchedule):
 
 
 class CosineDecay(LearningRateSchedule):
-    """A linear warmup (optional), then a cosine decay to ``alpha`` times the peak.
+    r"""A linear warmup (optional), then a cosine decay to ``alpha`` times the peak.
 
-    Keras computes, with ``s = min(step, decay_steps + warmup_steps)``:
+    Formula:
 
-    * without ``warmup_target``: ``lr₀ · ((1 - α)·½(1 + cos(π·min(step, D)/D)) + α)`` (``D = decay_steps``);
-    * with it, while ``s < warmup_steps`` (``W``): ``(target - lr₀)·(s/W) + lr₀``, a straight line from
-      ``lr₀`` at step 0 that would reach ``target`` at step ``W``;
-    * then ``target · ((1 - α)·½(1 + cos(π·(s - W)/D)) + α)``.
+    $$
+    \eta(k) = \begin{cases}
+      \eta_0 + (\eta_w - \eta_0)\, \dfrac{s}{W} & s < W \\[6pt]
+      \eta_w \Big((1 - \alpha)\,\tfrac12\big(1 + \cos\big(\pi\, \tfrac{s - W}{D}\big)\big) + \alpha\Big)
+        & s \ge W \end{cases}
+    \qquad s = \min(k,\ W + D)
+    $$
 
-    So ``CosineDecay(0.0, 100, warmup_target=0.1, warmup_steps=10)`` gives ``0.1·7/10 = 0.07`` at step 7 (the
-    8th call of ``apply_gradients``, which sees ``step = 7``), its peak 0.1 at step 10, and ``α·0.1`` from step
-    110 on.
+    where $k$ is the step, $\eta_0$ = ``initial_learning_rate``, $\eta_w$ = ``warmup_target``, $W$ =
+    ``warmup_steps``, $D$ = ``decay_steps`` and $\alpha$ = ``alpha``, in the dtype of $\eta_0$. Without
+    ``warmup_target``, $\eta_w = \eta_0$ and $W = 0$: a cosine from $\eta_0$ to $\alpha\eta_0$ over $D$ steps,
+    then $\alpha\eta_0$.
+
+    Keras vs the textbook:
+
+    * The cosine is Loshchilov & Hutter's (2017) SGDR, eq. (5), without restarts, with the floor written
+      relatively: $\eta_{\min} = \alpha\,\eta_w$.
+    * The warmup (Goyal et al., 2017) is a straight line from ``initial_learning_rate``, not from 0: pass
+      ``initial_learning_rate=0.0`` for the usual warmup from 0. The warmup peak $\eta_w$ is reached at step
+      $W$, which is the first step of the cosine.
+
+    Example:
+
+    >>> from reference.optimizers import schedules
+    >>> lr = schedules.CosineDecay(0.0, decay_steps=100, warmup_target=0.1, warmup_steps=10)
+    >>> # 0.1·7/10 on the warmup; the peak at 10; 0.1·½(1 + cos(π/2)) half-way; α·0.1 = 0 after 110
+    >>> [round(float(lr(k)), 6) for k in (7, 10, 60, 200)]
+    [0.07, 0.1, 0.05, 0.0]
+    >>> lr = schedules.CosineDecay(1.0, decay_steps=10, alpha=0.2)
+    >>> [round(float(lr(k)), 6) for k in (0, 5, 10, 20)]       # from 1 to the floor α = 0.2, then flat
+    [1.0, 0.6, 0.2, 0.2]
     """
 
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
@@ -232,12 +381,47 @@ class CosineDecay(LearningRateSchedule):
 
 
 class CosineDecayRestarts(LearningRateSchedule):
-    """SGDR: cosine decays from ``m_mul^i·lr₀`` to ``α·lr₀``-ish, each period ``t_mul`` times longer.
+    r"""SGDR: cosine decays from ``m_mul^i·lr₀`` to ``α·lr₀``-ish, each period ``t_mul`` times longer.
 
-    Keras: with ``f = step/first_decay_steps``, the period index is ``i = floor(f)`` (``t_mul == 1``) or
-    ``i = floor(log(1 - f(1 - t_mul)) / log(t_mul))``, and ``f`` becomes the fraction of period ``i`` done;
-    then ``lr₀ · ((1 - α)·½·m_mul^i·(1 + cos(π f)) + α)``. Note that ``α`` is *not* multiplied by
-    ``m_mul^i``: the floor of every period is ``α·lr₀``.
+    Formula:
+
+    $$
+    \begin{aligned}
+    f &= k / D_0, \qquad
+    i = \begin{cases} \lfloor f \rfloor & t_{\mathrm{mul}} = 1 \\[2pt]
+      \Big\lfloor \dfrac{\log\big(1 - f(1 - t_{\mathrm{mul}})\big)}{\log t_{\mathrm{mul}}} \Big\rfloor & \text{otherwise}
+      \end{cases} \\
+    f' &= \begin{cases} f - i & t_{\mathrm{mul}} = 1 \\[2pt]
+      \Big(f - \dfrac{1 - t_{\mathrm{mul}}^{\,i}}{1 - t_{\mathrm{mul}}}\Big) \Big/ t_{\mathrm{mul}}^{\,i}
+      & \text{otherwise} \end{cases} \\
+    \eta(k) &= \eta_0 \Big((1 - \alpha)\, \tfrac12\, m_{\mathrm{mul}}^{\,i} \big(1 + \cos(\pi f')\big) + \alpha\Big)
+    \end{aligned}
+    $$
+
+    where $k$ is the step, $\eta_0$ = ``initial_learning_rate``, $D_0$ = ``first_decay_steps``, $t_{\mathrm{mul}}$
+    = ``t_mul`` (period $i$ lasts $D_0 t_{\mathrm{mul}}^i$ steps), $m_{\mathrm{mul}}$ = ``m_mul``, $\alpha$ =
+    ``alpha``, $i$ the index of the current period and $f'$ the fraction of it done, in the dtype of $\eta_0$.
+    $t_{\mathrm{mul}} = 1$ takes the first branches (the general ones would divide by $\log 1 = 0$).
+
+    Keras vs the textbook:
+
+    * Loshchilov & Hutter (2017), eq. (5), decay from $\eta_{\max}$ to $\eta_{\min}$. Keras scales only the
+      cosine part by $m_{\mathrm{mul}}^i$, not the floor: the floor of every period is $\alpha\eta_0$, and the
+      peak of period $i$ is $\eta_0(\alpha + (1 - \alpha) m_{\mathrm{mul}}^i)$, not $m_{\mathrm{mul}}^i\eta_0$ (0.6,
+      not 0.5, for $\alpha = 0.2$, $m_{\mathrm{mul}} = 0.5$).
+    * The period index comes from a logarithm in floating point, so a step that should open a period exactly
+      may land in the previous one by rounding; $t_{\mathrm{mul}} = 1$ avoids it with a floor.
+
+    Example:
+
+    >>> from reference.optimizers import schedules
+    >>> lr = schedules.CosineDecayRestarts(1.0, first_decay_steps=10, t_mul=2.0, m_mul=0.5, alpha=0.2)
+    >>> # periods [0, 10), [10, 30), [30, 70): peaks 0.2 + 0.8·0.5^i, mid-points 0.2 + 0.4·0.5^i
+    >>> [round(float(lr(k)), 6) for k in (0, 5, 10, 20, 30, 70)]
+    [1.0, 0.6, 0.6, 0.4, 0.4, 0.3]
+    >>> lr = schedules.CosineDecayRestarts(1.0, first_decay_steps=10, t_mul=1.0, m_mul=0.5, alpha=0.2)
+    >>> [round(float(lr(k)), 6) for k in (5, 10, 15, 20)]      # equal periods of 10 steps
+    [0.6, 0.6, 0.4, 0.4]
     """
 
     def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0,
