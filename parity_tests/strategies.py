@@ -622,7 +622,7 @@ def binary_crossentropy(draw, dtype, with_weights=True, fd=False):
 def regression(draw, dtype, with_weights=True, fd=False):
     """Inputs of ``mean_squared_error`` (targets (N,) against outputs (N, 1) included), or of the loss class."""
     shape = draw(_outputs_shapes())
-    elements = fd_values() if fd else values(dtype, 1e3)
+    elements = fd_values() if fd else loss_values(dtype, 1e3)
     y_pred = draw(arrays("float64" if fd else dtype, shape, elements))
     true_shape = shape[:-1] if shape[-1] == 1 and len(shape) == 2 and draw(st.booleans()) else shape
     sample = Sample(y_true=draw(arrays("float64" if fd else dtype, true_shape, elements)), y_pred=y_pred)
@@ -1306,6 +1306,20 @@ def with_loss_dtype(draw, samples, dtype, fd=False):
     return Sample(draw(samples), dtype=name, as_policy=name is not None and not fd and draw(st.booleans()))
 
 
+FLUSHED_SQUARES = (1e-20, -1e-20, 2e-20, 3e-20)
+"""Values whose differences and products (~1e-40) are float32 subnormals, which TF flushes to 0: a loss of that
+order is 0 to Keras, so a mask ``loss > 0`` or a divisor must see it as 0 too. 0 in half precision."""
+
+
+def loss_values(dtype, magnitude):
+    """:func:`values` up to ``magnitude``, with the edges where a loss's dtype decides: in float32 and float64
+    :data:`FLUSHED_SQUARES`; in float16 and bfloat16 float16's overflow range (:data:`FLOAT16_EDGES`: squares and
+    sums past 65504 are ``inf``)."""
+    if np.dtype(dtype) in (np.dtype(np.float16), BFLOAT16):
+        return st.one_of(values(dtype, magnitude), specials(dtype, *FLOAT16_EDGES, 3e4, -3e4))
+    return st.one_of(values(dtype, magnitude), specials(dtype, *FLUSHED_SQUARES))
+
+
 def loss_weights(dtype, loss_shape):
     """:func:`sample_weights`, plus negative weights (Keras multiplies them in like any other)."""
     negative = st.builds(lambda w: -w, floats(dtype, 1e-3, 4))
@@ -1343,11 +1357,11 @@ def regression_loss(draw, dtype, kind="plain", with_weights=True, fd=False):
         sample = Sample(y_true=y_true, y_pred=y_true + offset)
     else:
         if kind == "percentage":
-            elements = st.one_of(values(dtype, 1e3), specials(dtype, 0.0, 1e-7, -1e-7, 1e-8))
+            elements = st.one_of(loss_values(dtype, 1e3), specials(dtype, 0.0, 1e-7, -1e-7, 1e-8))
         elif kind == "log":
-            elements = st.one_of(values(dtype, 1e3), specials(dtype, 0.0, 1e-7, -1.0, -0.5))
+            elements = st.one_of(loss_values(dtype, 1e3), specials(dtype, 0.0, 1e-7, -1.0, -0.5))
         else:
-            elements = values(dtype, 1e3)
+            elements = loss_values(dtype, 1e3)
         y_true = draw(arrays(dtype, shape, elements))
         y_pred = draw(arrays(dtype, shape, elements))
         ties = draw(hnp.arrays(np.bool_, shape))
@@ -1370,7 +1384,7 @@ def regression_loss(draw, dtype, kind="plain", with_weights=True, fd=False):
 def cosine_loss(draw, dtype, with_weights=True, fd=False):
     """Vectors for ``cosine_similarity``: zero vectors, parallel and opposite pairs, tiny norms; any ``axis``."""
     shape = draw(class_shapes())
-    elements = fd_values() if fd else st.one_of(values(dtype, 1e3), specials(dtype, 0.0, 1e-9))
+    elements = fd_values() if fd else st.one_of(loss_values(dtype, 1e3), specials(dtype, 0.0, 1e-9))
     y_true = draw(arrays("float64" if fd else dtype, shape, elements))
     y_pred = draw(arrays("float64" if fd else dtype, shape, elements))
     if not fd:   # copies: a sample holding one array twice would be watched twice by the tape
@@ -1399,7 +1413,7 @@ def hinge_loss(draw, dtype, categorical=False, with_weights=True, fd=False):
         if categorical:   # distinct scores: no tie for the max, no margin at exactly 0
             y_pred = y_pred + np.arange(shape[-1]) * 0.37
     else:
-        y_pred = draw(arrays(dtype, shape, st.one_of(values(dtype, 100.0), specials(dtype, 1.0, -1.0, 0.0, 2.0))))
+        y_pred = draw(arrays(dtype, shape, st.one_of(loss_values(dtype, 100.0), specials(dtype, 1.0, -1.0, 0.0, 2.0))))
     sample = Sample(y_true=y_true.astype("float64" if fd else dtype), y_pred=y_pred.astype("float64" if fd else dtype))
     if not fd:
         sample["y_true"] = _labels_as(draw, sample["y_true"])

@@ -35,7 +35,12 @@ def _cotangent(row, sample, data):
     return data.draw(S.cotangents(y.dtype, y.shape), label="dy")
 
 
-KNOWN_GRADIENT_GAPS = {}  # (row, dtype) -> why: what the suite found and the reference does not mirror yet
+KNOWN_GRADIENT_GAPS = {  # (row, dtype) -> why: what the suite found and the reference does not mirror yet
+    **{(name, "bfloat16"): "TF's bfloat16 Softmax kernel rounds unlike reference.ops.softmax (softmax of [0, 6, -1, -2, "
+                           "-3] is 0.996094 in TF, 1 here): from logits, 1 - clip(p) is then 0 on one side only, "
+                           "where pow(0, γ - 1) sends 0·inf = NaN through the focal factor's gradient"
+       for name in ("categorical_focal_crossentropy", "CategoricalFocalCrossentropy")},
+}
 
 
 @pytest.mark.parametrize("row, dtype", op_db.params(op_db.GRAD_ROWS))
@@ -52,7 +57,7 @@ def test_gradients_match_tensorflow(row, dtype, data):
         inputs, ref_code, tf_code = row.repro(sample, dy)
         op, size, scale = row.grad_tolerance(sample, dy)
         for name, r, t in zip(row.grad_wrt, g_ref, g_tf):
-            assert_parity(r, t, op=op, dtype=dtype, size=size, scale=scale,
+            assert_parity(r, t, op=op, dtype=row.tolerance_dtype(sample, dtype, gradient=True), size=size, scale=scale,
                           what=f"{row.name} gradient wrt {name}", inputs=inputs, ref=ref_code, tf=tf_code)
 
 

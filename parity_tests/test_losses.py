@@ -86,10 +86,10 @@ def test_edge_values_follow_keras_formula(name, row_name, inputs, expected, dtyp
 @pytest.mark.parametrize("dtype", S.DTYPES)
 @given(data=st.data())
 def test_labels_n_and_n1_give_the_same_loss(dtype, data):
-    sample = data.draw(S.sparse_crossentropy(dtype), label="sample")
+    row = op_db.BY_NAME["SparseCategoricalCrossentropy"]
+    sample = data.draw(row.sample(dtype), label="sample")
     labels = sample["y_true"]
     flat = labels[..., 0] if labels.ndim == sample["y_pred"].ndim else labels
-    row = op_db.BY_NAME["SparseCategoricalCrossentropy"]
     with_flat, with_column = Sample(sample, y_true=flat), Sample(sample, y_true=flat[..., None])
     for side, run in (("reference", row.run_ref), ("tensorflow", lambda s: row.run_tf(s, tf, keras))):
         assert_parity(run(with_column), run(with_flat), op="exact", dtype=dtype,
@@ -208,16 +208,9 @@ def test_every_loss_class_computes_in_its_policy_compute_dtype(row_name, policy)
     """``dtype=`` takes a policy name or a ``DTypePolicy``; the loss computes in its compute dtype (Keras's
     ``Loss.__init__``), here on the row's first pinned class example."""
     row = op_db.BY_NAME[row_name]
-    sample = row.pinned("float32")[0]
     name = policy.removeprefix("DTypePolicy(").removesuffix(")")
-    ref_policy = rk.dtype_policies.DTypePolicy(name) if policy.startswith("DTypePolicy") else name
-    tf_policy = keras.DTypePolicy(name) if policy.startswith("DTypePolicy") else name
-    code = "dtype=y_pred.dtype.name"
-    assert code in row.ref and code in row.tf, row.name
-    ref = np.asarray(eval(row.ref.replace(code, "dtype=policy"), {"rk": rk, "np": np, "policy": ref_policy, **sample}))
-    out = eval(row.tf.replace(code, "dtype=policy"),
-               {"tf": tf, "keras": keras, "np": np, "policy": tf_policy,
-                **{k: tf.constant(v) if isinstance(v, np.ndarray) else v for k, v in sample.items()}}).numpy()
+    sample = Sample(row.pinned("float32")[0], dtype=name, as_policy=policy.startswith("DTypePolicy"))
+    ref, out = row.run_ref(sample), row.run_tf(sample, tf, keras)
     compute = rk.dtype_policies.DTypePolicy(name).compute_dtype
     assert ref.dtype == out.dtype == rk.config.standardize_dtype(compute), (ref.dtype, out.dtype)
     op, size, scale = row.forward_tolerance(sample)
@@ -259,3 +252,40 @@ def test_loss_functions_take_python_float_lists_as_float32_under_float64_floatx(
     op, size, scale = row.forward_tolerance(Sample(inputs).astype("float32"))
     assert_parity(ref, out, op=op, dtype=out.dtype if out.dtype.kind == "f" else "float32", size=size, scale=scale,
                   what=f"{row.name} on Python lists, floatx float64", inputs=inputs, ref=row.ref, tf=row.tf)
+
+
+# --- integer and bool inputs: computed where Keras computes, refused where it fails -----------------------------
+
+LOSS_ROWS = [row for row in op_db.losses.ROWS if row.sample is not None and row.name != "ctc_loss"]
+
+
+def _as_kind(array, kind):
+    """A drawn float array as ``kind``: bool where nonzero, integers rounded (they keep the array's ties and zeros)."""
+    return array != 0 if kind == "bool" else np.round(np.asarray(array, dtype=np.float64)).astype(kind)
+
+
+@pytest.mark.parametrize("row", LOSS_ROWS, ids=lambda r: r.name)
+@given(data=st.data())
+def test_integer_and_bool_inputs_raise_exactly_where_keras_raises(row, data):
+    """``y_true``, ``y_pred`` or both drawn as int32, int64 or bool (the row's float32 sample, rounded): the
+    reference raises (a ``TypeError`` or ``ValueError``) exactly when Keras raises; otherwise both return the same
+    dtype and values (integer results exactly)."""
+    sample = data.draw(row.sample("float32"), label="sample")
+    keys = data.draw(st.sampled_from([("y_true",), ("y_pred",), ("y_true", "y_pred")]), label="converted")
+    kind = data.draw(st.sampled_from(["int32", "int64", "bool"]), label="kind")
+    sample = Sample(sample, **{key: _as_kind(sample[key], kind) for key in keys})
+    inputs, ref_code, tf_code = row.repro(sample)
+    try:
+        out = row.run_tf(sample, tf, keras)
+    except Exception as error:                                  # noqa: BLE001 - Keras's own failure, any type
+        with pytest.raises((TypeError, ValueError)):
+            row.run_ref(sample)
+        return
+    ref = row.run_ref(sample)
+    assert ref.dtype == out.dtype, f"{row.name}: reference returns {ref.dtype}, Keras {out.dtype}"
+    if out.dtype.kind != "f" and not rk.config.is_float_dtype(out.dtype):
+        np.testing.assert_array_equal(ref, out, err_msg=f"{row.name} on {kind} {keys}")
+        return
+    op, size, scale = row.forward_tolerance(sample)
+    assert_parity(ref, out, op=op, dtype=row.tolerance_dtype(sample, out.dtype.name), size=size, scale=scale,
+                  what=f"{row.name} on {kind} {' and '.join(keys)}", inputs=inputs, ref=ref_code, tf=tf_code)

@@ -2,11 +2,33 @@
 
 import numpy as np
 
+import reference as rk
 
 from .. import strategies as S
 from .opinfo import ErrorInput, EDGE, OpInfo
 from .scales import loss_value_scale, loss_size, loss_scale, label_mass, loss_grad_scale, bce_grad_scale, mse_magnitude, mse_scale, mse_grad_scale
 from . import scales as K
+
+HALF = S.DTYPES + S.HALF_DTYPES   # the loss rows run in float16 and bfloat16 too
+POLICY = {"rk": "dtype=rk.DTypePolicy(dtype) if as_policy else dtype",
+          "keras": "dtype=keras.DTypePolicy(dtype) if as_policy else dtype"}
+"""A class form's ``dtype=`` argument on each side: the drawn name, or its ``DTypePolicy`` (``S.with_loss_dtype``)."""
+
+
+def policy_compute_dtype(sample, dtype):
+    """The dtype a loss class computes in: its ``dtype=`` policy's compute dtype (``None``: ``floatx``)."""
+    return rk.DTypePolicy(sample["dtype"] or rk.config.floatx()).compute_dtype
+
+
+def class_codes(call):
+    """The reference's and Keras's code of ``keras.losses.<call>``, whose ``{policy}`` is the ``dtype=`` argument."""
+    return tuple(f"{lib}.losses.{call.format(policy=POLICY[lib])}" for lib in ("rk", "keras"))
+
+
+def in_floatx(examples):
+    """Pinned examples of a class form, computing in ``floatx`` (the drawn samples draw the ``dtype=`` policy)."""
+    return tuple({**e, "dtype": None, "as_policy": False} for e in examples)
+
 
 ROWS = [
     # losses ------------------------------------------------------------------------------
@@ -61,14 +83,13 @@ ROWS = [
                                                           "from_logits": True, "label_smoothing": 0.0, "axis": 2}),
            )),
     OpInfo("SparseCategoricalCrossentropy",
-           "rk.losses.SparseCategoricalCrossentropy(from_logits=from_logits, reduction=reduction,"
-           " dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
-           "keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits, reduction=reduction,"
-           " dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
-           sample=lambda d: S.sparse_crossentropy(d), tol="cross_entropy",
+           *class_codes("SparseCategoricalCrossentropy(from_logits=from_logits, reduction=reduction, {policy})"
+                        "(y_true, y_pred, sample_weight=sample_weight)"),
+           sample=lambda d: S.with_loss_dtype(S.sparse_crossentropy(d), d), tol="cross_entropy",
            size=loss_size, scale=loss_scale, grad_wrt=("y_pred",), grad_scale=loss_grad_scale,
-           fd_sample=lambda: S.sparse_crossentropy("float64", fd=True),
-           examples=tuple(
+           fd_sample=lambda: S.with_loss_dtype(S.sparse_crossentropy("float64", fd=True), "float64", fd=True),
+           compute_dtype=policy_compute_dtype, dtypes=HALF,
+           examples=in_floatx(
                {"y_true": [[1], [0]], "y_pred": [[0.0, 1.0], [EDGE.eps, EDGE.one_minus_eps]], "from_logits": False,
                 "sample_weight": w, "reduction": r}
                for w in (None, 2.0, [0.0, 0.0], [[0.5], [0.0]])
@@ -82,15 +103,14 @@ ROWS = [
                            "sample_weight": [1.0, 1.0, 1.0]}),
            )),
     OpInfo("CategoricalCrossentropy",
-           "rk.losses.CategoricalCrossentropy(from_logits=from_logits, label_smoothing=label_smoothing,"
-           " axis=axis, reduction=reduction, dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
-           "keras.losses.CategoricalCrossentropy(from_logits=from_logits, label_smoothing=label_smoothing,"
-           " axis=axis, reduction=reduction, dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
-           sample=lambda d: S.categorical_crossentropy(d), tol="cross_entropy",
+           *class_codes("CategoricalCrossentropy(from_logits=from_logits, label_smoothing=label_smoothing,"
+                        " axis=axis, reduction=reduction, {policy})(y_true, y_pred, sample_weight=sample_weight)"),
+           sample=lambda d: S.with_loss_dtype(S.categorical_crossentropy(d), d), tol="cross_entropy",
            size=loss_size, scale=lambda s: loss_scale(s) * label_mass(s),
            grad_wrt=("y_pred",), grad_scale=loss_grad_scale,
-           fd_sample=lambda: S.categorical_crossentropy("float64", fd=True),
-           examples=tuple(
+           fd_sample=lambda: S.with_loss_dtype(S.categorical_crossentropy("float64", fd=True), "float64", fd=True),
+           compute_dtype=policy_compute_dtype, dtypes=HALF,
+           examples=in_floatx(
                {"y_true": [[0.0, 1.0], [1.0, 0.0]], "y_pred": [[0.0, 1.0], [EDGE.eps, EDGE.one_minus_eps]],
                 "from_logits": False, "label_smoothing": 0.0, "axis": -1, "sample_weight": w, "reduction": r}
                for w in (None, 2.0, [0.0, 0.0], [[0.5], [0.0]])
@@ -112,14 +132,13 @@ ROWS = [
                 "label_smoothing": 0.2, "axis": -1},
            )),
     OpInfo("BinaryCrossentropy",
-           "rk.losses.BinaryCrossentropy(from_logits=from_logits, label_smoothing=label_smoothing,"
-           " reduction=reduction, dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
-           "keras.losses.BinaryCrossentropy(from_logits=from_logits, label_smoothing=label_smoothing,"
-           " reduction=reduction, dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
-           sample=lambda d: S.binary_crossentropy(d), tol="cross_entropy",
+           *class_codes("BinaryCrossentropy(from_logits=from_logits, label_smoothing=label_smoothing,"
+                        " reduction=reduction, {policy})(y_true, y_pred, sample_weight=sample_weight)"),
+           sample=lambda d: S.with_loss_dtype(S.binary_crossentropy(d), d), tol="cross_entropy",
            size=loss_size, scale=loss_scale, grad_wrt=("y_pred",), grad_scale=bce_grad_scale,
-           fd_sample=lambda: S.binary_crossentropy("float64", fd=True),
-           examples=tuple(
+           fd_sample=lambda: S.with_loss_dtype(S.binary_crossentropy("float64", fd=True), "float64", fd=True),
+           compute_dtype=policy_compute_dtype, dtypes=HALF,
+           examples=in_floatx(
                {"y_true": [1.0, 0.0], "y_pred": [[0.7], [EDGE.one_minus_eps]], "from_logits": False,   # (N,) meets (N, 1)
                 "label_smoothing": 0.0, "sample_weight": w, "reduction": r}
                for w in (None, [2.0, 0.0]) for r in ("sum_over_batch_size", "mean_with_sample_weight", None))),
@@ -131,16 +150,14 @@ ROWS = [
            fd_sample=lambda: S.regression("float64", with_weights=False, fd=True),
            examples=({"y_true": [1.0, 2.0], "y_pred": [[1.5], [2.0]]},)),             # (N,) meets (N, 1)
     OpInfo("MeanSquaredError",
-           "rk.losses.MeanSquaredError(reduction=reduction, dtype=y_pred.dtype.name)"
-           "(y_true, y_pred, sample_weight=sample_weight)",
-           "keras.losses.MeanSquaredError(reduction=reduction, dtype=y_pred.dtype.name)"
-           "(y_true, y_pred, sample_weight=sample_weight)",
-           sample=lambda d: S.regression(d), tol="reduction",
+           *class_codes("MeanSquaredError(reduction=reduction, {policy})(y_true, y_pred, sample_weight=sample_weight)"),
+           sample=lambda d: S.with_loss_dtype(S.regression(d), d), tol="reduction",
            size=lambda s: s["y_pred"].size + 2, scale=mse_scale,
            grad_wrt=("y_pred",), grad_size=lambda s: 4, grad_scale=mse_grad_scale,
-           fd_sample=lambda: S.regression("float64", fd=True),
-           examples=({"y_true": [[0.5, 2.7]], "y_pred": [[0.1, 3.0]], "sample_weight": None,
-                      "reduction": "sum_over_batch_size"},)),
+           fd_sample=lambda: S.with_loss_dtype(S.regression("float64", fd=True), "float64", fd=True),
+           compute_dtype=policy_compute_dtype, dtypes=HALF,
+           examples=in_floatx(({"y_true": [[0.5, 2.7]], "y_pred": [[0.1, 3.0]], "sample_weight": None,
+                                     "reduction": "sum_over_batch_size"},))),
     # the rest of keras.losses (issue 11) --------------------------------------------------
 ]
 
@@ -155,7 +172,7 @@ def _with_lengths(sample):
 
 
 def loss_rows(name, cls, args, sample, term, slope, tol="reduction", fd_sides=("reference", "tensorflow"),
-              per_sample="max", examples=(), class_examples=(), error_inputs=(), dtypes=S.DTYPES, fn_args=None):
+              per_sample="max", examples=(), class_examples=(), error_inputs=(), dtypes=HALF, fn_args=None):
     """Two rows for a loss: the function ``keras.losses.<name>`` (unreduced) and the class ``<cls>`` with a
     drawn reduction and ``sample_weight``, the same code text on both sides.
 
@@ -166,7 +183,7 @@ def loss_rows(name, cls, args, sample, term, slope, tol="reduction", fd_sides=("
     """
     fn_args = args if fn_args is None else fn_args
     fn_call = f"(y_true, y_pred{', ' + fn_args if fn_args else ''})"
-    cls_args = ", ".join(a for a in (args, "reduction=reduction", "dtype=y_pred.dtype.name") if a)
+    cls_args = ", ".join(a for a in (args, "reduction=reduction", "{policy}") if a)
     size = lambda s: int(np.size(s["y_pred"])) + 2
     common = dict(tol=tol, size=size, grad_wrt=("y_pred",), grad_scale=K.slope_scale(slope), fd_sides=fd_sides,
                   dtypes=dtypes)
@@ -175,10 +192,10 @@ def loss_rows(name, cls, args, sample, term, slope, tol="reduction", fd_sides=("
                sample=lambda d: sample(d, False, False), scale=K.term_scale(term, per_sample),
                fd_sample=lambda: sample("float64", False, True), examples=examples, error_inputs=error_inputs,
                **common),
-        OpInfo(cls, f"rk.losses.{cls}({cls_args})(y_true, y_pred, sample_weight=sample_weight)",
-               f"keras.losses.{cls}({cls_args})(y_true, y_pred, sample_weight=sample_weight)",
-               sample=lambda d: sample(d, True, False), scale=K.term_scale(term, per_sample),
-               fd_sample=lambda: sample("float64", True, True), examples=class_examples, **common),
+        OpInfo(cls, *class_codes(f"{cls}({cls_args})(y_true, y_pred, sample_weight=sample_weight)"),
+               sample=lambda d: S.with_loss_dtype(sample(d, True, False), d), scale=K.term_scale(term, per_sample),
+               fd_sample=lambda: S.with_loss_dtype(sample("float64", True, True), "float64", fd=True),
+               examples=in_floatx(class_examples), compute_dtype=policy_compute_dtype, **common),
     ]
 
 

@@ -62,6 +62,8 @@ class OpInfo:
         report: ``rng -> inputs`` of realistic size, seeded (a ``np.random.Generator``), float arrays in
             float64; a row with one is measured in the parity report (``python -m parity_tests report``)
             against the float64 oracle.
+        compute_dtype: ``(sample, dtype) -> dtype`` the row computes in, whose ε the tolerance takes (a loss
+            class's drawn ``dtype=`` policy); default: the row's ``dtype``.
         fd_sides: whose gradients the float64 finite differences check: ``"reference"`` and/or
             ``"tensorflow"``. Fewer only where a side computes in float32 whatever the input (CTC: Keras casts
             float64 logits to float32, TF's dense CTC refuses float64), so that a float64 difference
@@ -85,6 +87,7 @@ class OpInfo:
     error_inputs: tuple = ()
     report: Callable[[np.random.Generator], dict] = None
     fd_sides: tuple = ("reference", "tensorflow")
+    compute_dtype: Callable[[Sample, str], str] = None
     _code: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __repr__(self):
@@ -105,6 +108,14 @@ class OpInfo:
         size = (self.grad_size or self.size)(sample)
         scale = self.grad_scale(sample, dy) if self.grad_scale else max_abs(dy) * np.max(self.scale(sample))
         return self.grad_tol or self.tol, size, scale
+
+    def tolerance_dtype(self, sample, dtype, gradient=False):
+        """The dtype whose ε the tolerance takes: the row's :attr:`compute_dtype`; for a gradient, which is cast
+        back to the input's ``dtype``, the coarser of the two."""
+        compute = self.compute_dtype(sample, dtype) if self.compute_dtype else dtype
+        if not gradient:
+            return compute
+        return max(compute, dtype, key=lambda d: rk.config.ml_dtypes.finfo(rk.config.standardize_dtype(d)).eps)
 
     # --- samples --------------------------------------------------------------------------
 
@@ -128,7 +139,7 @@ class OpInfo:
 
     def run_tf(self, sample, tf, keras):
         """TensorFlow's value on ``sample``, eagerly, as NumPy."""
-        return np.asarray(eval(self._code["tf"], {"tf": tf, "keras": keras, "np": np, **_tensors(sample, tf)}))
+        return _numpy(eval(self._code["tf"], {"tf": tf, "keras": keras, "np": np, **_tensors(sample, tf)}))
 
     def ref_grads(self, sample, dy):
         """The reference tape's gradients of ``Σ dy·op`` with respect to :attr:`grad_wrt`."""
@@ -148,7 +159,7 @@ class OpInfo:
             y = eval(self._code["tf"], {"tf": tf, "keras": keras, "np": np, **tensors})
         grads = tape.gradient(y, sources, output_gradients=tf.constant(dy),
                               unconnected_gradients=tf.UnconnectedGradients.ZERO)
-        return [np.asarray(g) for g in grads]
+        return [_numpy(g) for g in grads]
 
     def fd_grads(self, sample, dy):
         """float64 central differences of ``Σ dy·op`` with respect to each of :attr:`grad_wrt`."""
@@ -172,6 +183,11 @@ class OpInfo:
         tf = (f"with tf.GradientTape() as tape:\n    tape.watch([{wrt}])\n    y = {self.tf}\n"
               f'print("tensorflow:", tape.gradient(y, [{wrt}], output_gradients=dy))')
         return {**sample, "dy": dy}, ref, tf
+
+
+def _numpy(value):
+    """A tensor as an ndarray: through ``.numpy()``, since ``np.asarray`` fails on a 0-d bfloat16 tensor."""
+    return np.asarray(value.numpy() if hasattr(value, "numpy") else value)
 
 
 def _tensors(sample, tf):
