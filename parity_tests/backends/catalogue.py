@@ -187,3 +187,26 @@ _add(
                       "rk.losses.sparse_categorical_crossentropy(y, rk.activations.softmax(z))",
                       {"y": [1], "z": [[100.0, 0.0, 0.0]]}, ("z",), ints=("y",)),)),
 )
+
+# --- optimizers and metrics ---------------------------------------------------------------------------------
+
+_add(
+    Entry("ScheduleFreeAdamW's z", ("optimizer/ScheduleFreeAdamW",), ("jax",),
+          "From the first step on, ScheduleFreeAdamW's variables differ: TensorFlow and PyTorch recover the "
+          "iterate x from the *updated* z, JAX from z before the update.",
+          "`schedule_free_adamw.py` keeps `momentum_old = momentum.value` and then `assign_sub`s the momentum: "
+          "`KerasVariable.value` is the live storage on TensorFlow (a `tf.Variable`'s handle) and torch (a "
+          "`Parameter`, updated in place), an immutable array on JAX.",
+          "JAX computes what the code's comment and the schedule-free paper say (z before the update); "
+          "TensorFlow and PyTorch, and the reference which mirrors them, do not.",
+          "Expect different trajectories across backends; on TensorFlow or PyTorch the averaging is off by one z."),
+    Entry("top-k in float64", ("metric/TopKCategoricalAccuracy", "metric/SparseTopKCategoricalAccuracy",
+                               "metric/SparseTopKCategoricalAccuracy[ids]", "metric/top_k_categorical_accuracy",
+                               "metric/sparse_top_k_categorical_accuracy"), ("jax", "torch"),
+          "With float64 scores the top-k accuracies raise on TensorFlow (and in the reference, which mirrors it), "
+          "and compute on JAX and PyTorch.",
+          "Keras-TF's `in_top_k` calls `tf.math.in_top_k`, whose kernel takes float32 only; JAX's and torch's "
+          "`in_top_k` sort in any float dtype.",
+          "The accuracy is defined in any dtype: JAX and PyTorch.",
+          "Cast the scores to float32 before a top-k metric on TensorFlow.", dtypes=("float64",)),
+)

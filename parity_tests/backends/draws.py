@@ -58,9 +58,18 @@ def optimizer_samples(row, draws, seed):
 
 def schedule_samples(row, draws, seed, dtype):
     """Constructor kwargs for each draw of a schedule row: Python floats in float32 (Keras then computes in
-    float32), the first value as ``np.float64`` in float64 (``optimizer_db.float64_schedule_kwargs``)."""
+    float32); in float64 the initial learning rate (or the values) as ``np.float64``, which Keras computes in."""
     drawn = hypothesis_draws(row.kwargs(), draws, seed, row.name)
-    return drawn if dtype == "float32" else [optimizer_db.float64_schedule_kwargs(kw) for kw in drawn]
+    return drawn if dtype == "float32" else [_float64_schedule(kw) for kw in drawn]
+
+
+def _float64_schedule(kwargs):
+    kwargs = dict(kwargs)
+    if "initial_learning_rate" in kwargs:
+        kwargs["initial_learning_rate"] = np.float64(kwargs["initial_learning_rate"])
+    if "values" in kwargs:
+        kwargs["values"] = [np.float64(v) for v in kwargs["values"]]
+    return kwargs
 
 
 def metric_rows():

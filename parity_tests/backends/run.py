@@ -55,7 +55,7 @@ def run_workers(sides, out_dir, *, draws, steps, seed=0, data=None, families=Non
         _, err = proc.communicate()
         if proc.returncode != 0:
             raise RuntimeError(f"the {key[0]} worker in {key[1]} failed ({proc.returncode}):\n{err[-3000:]}")
-        log(f"  {key[0]} {key[1]}: {err.strip().splitlines()[-1] if err.strip() else 'done'}")
+        log("\n".join(f"  {line}" for line in err.splitlines() if " done, " in line))
         files[key] = load(path)
     return files
 
