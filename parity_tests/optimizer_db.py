@@ -271,6 +271,34 @@ def float64_schedule_kwargs(kwargs):
     return kwargs
 
 
+_TYPES = (lambda v: v, float, np.float32, np.float64, int, np.int64)  # how a user might type a number
+
+
+def _typed(kind, value):
+    """``value`` typed as ``kind``; a learning rate (a float of [0, 1]) made an integer is ``round(3·value)``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if kind in (int, np.int64) and isinstance(value, float):
+        value = round(3 * value)
+    return kind(value)
+
+
+@st.composite
+def typed_schedule_kwargs(draw, kwargs):
+    """Strategy: a row's ``kwargs`` with each number typed as a user might (the numbers of a list alike, or each
+    its own way). Keras computes a schedule in the dtype of ``initial_learning_rate`` (``values[0]``) as a tensor
+    and casts the other arguments to it: a Python int makes it int32, where ``decay_rate=0.5`` truncates to 0."""
+    kind = lambda: draw(st.sampled_from(_TYPES))
+    typed = {}
+    for name, value in kwargs.items():
+        if isinstance(value, list):
+            kinds = [kind()] * len(value) if draw(st.booleans()) else [kind() for _ in value]
+            typed[name] = [_typed(k, v) for k, v in zip(kinds, value)]
+        else:
+            typed[name] = _typed(kind(), value)
+    return typed
+
+
 # --- slot paths -------------------------------------------------------------------------------
 
 

@@ -10,26 +10,105 @@ Its other Python-float arguments go through ``ops.cast`` (float32 first, then th
 casts the value to each variable's dtype. The arithmetic below is Keras's, op for op, in that dtype.
 """
 
+import functools
 import math
 import numbers
 
 import numpy as np
 
+from ... import config
+from ...losses.loss import float_result_type
 
-def _dtype_of(value):
-    """The dtype of Keras's ``ops.convert_to_tensor(value)``: the array's own, float32 for a Python number."""
-    if isinstance(value, (np.ndarray, np.generic)) and np.asarray(value).dtype.kind == "f":
-        return np.asarray(value).dtype.type
-    return np.float32
+
+# --- the dtypes of TF's and Keras's ops, as the schedules meet them -----------------------------------------
+#
+# A schedule computes in the dtype of ``initial_learning_rate`` *whatever* it is: a Python int makes Keras compute
+# in int32, where a cast truncates (``decay_rate=0.5`` is 0, ``π`` is 3) and TF's ``/`` divides in float64. Each
+# ``__call__`` below is Keras's, line for line, through these helpers, so the dtypes (and the raises) follow.
+
+
+def _tensor(value):
+    """TF's ``convert_to_tensor(value)``: a NumPy value keeps its dtype; a Python bool is bool, an int int32 (int64
+    beyond int32's range), a float float32."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return np.asarray(value)[()]
+    if isinstance(value, bool):
+        return np.bool_(value)
+    if isinstance(value, numbers.Integral):
+        return np.int32(value) if -2**31 <= value < 2**31 else np.int64(value)
+    return np.float32(value)
 
 
 def _cast(value, dtype):
-    """Keras's ``ops.cast(value, dtype)``: an int exactly, a Python float through float32 (``tf.cast``)."""
-    if isinstance(value, (np.ndarray, np.generic)):
+    """Keras's ``ops.cast`` (``tf.cast``): ``value`` made a tensor first (a Python float goes through float32),
+    then cast; into an integer dtype a float is truncated toward 0."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(_tensor(value)).astype(dtype)[()]
+
+
+def _array(value, dtype):
+    """Keras's ``ops.array(value, dtype)``: a float dtype converts the Python float directly (float64's π is
+    float64's), an integer dtype casts its float32 tensor (π is 3)."""
+    return np.dtype(dtype).type(value) if config.is_float_dtype(np.dtype(dtype)) else _cast(value, dtype)
+
+
+def _compute_dtype(initial_learning_rate):
+    """The dtype a schedule computes in: ``initial_learning_rate``'s as a tensor. TF has none of the kernels the
+    schedules call for bool (``/``, ``minimum``), so Keras raises on a bool there."""
+    dtype = np.asarray(initial_learning_rate).dtype
+    if dtype == np.bool_:
+        raise TypeError("Argument `initial_learning_rate` must be a number: Keras computes the schedule in its "
+                        "dtype, and TF's division and minimum refuse bool. Received: "
+                        f"initial_learning_rate={initial_learning_rate!r}")
+    return dtype.type
+
+
+def _result_type(*operands):
+    """Keras's ``result_type`` of an op's operands: the widest float among the tensors (float16 with bfloat16 is
+    float32); else ``floatx()`` where a Python float meets integers; else the integers' promotion. A Python
+    number is weak: it takes the tensors' dtype."""
+    dtypes = [np.asarray(x).dtype for x in operands if isinstance(x, (np.ndarray, np.generic))]
+    floats = [d for d in dtypes if config.is_float_dtype(d)]
+    if floats:
+        return functools.reduce(float_result_type, floats)
+    if any(isinstance(x, float) and not isinstance(x, np.generic) for x in operands):
+        return np.dtype(config.floatx())
+    return np.result_type(*dtypes) if dtypes else np.dtype(np.int32)
+
+
+def _keras(op, *operands, floating=False):
+    """Keras's ``ops.<op>(*operands)``: the operands converted to their :func:`_result_type` (with ``floating``,
+    as ``divide``, ``cos``, ``floor``, ``ceil`` and ``log`` add ``float`` to it: integers become ``floatx()``),
+    then ``op`` in that dtype."""
+    dtype = _result_type(*operands, *((1.0,) if floating else ()))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return op(*(np.asarray(x, dtype)[()] for x in operands))
+
+
+_TRUEDIV = {1: np.float32, 2: np.float32, 4: np.float64, 8: np.float64}  # TF's _TRUEDIV_TABLE, by integer size
+
+
+def _truediv(x, y):
+    """TF's ``x / y`` of two tensors of one dtype: integers are divided in float32 (8 and 16 bits) or float64
+    (32 and 64 bits), floats in their own dtype."""
+    dtype = np.asarray(x).dtype
+    if dtype.kind in "iu":
+        x, y = (np.asarray(v, _TRUEDIV[dtype.itemsize])[()] for v in (x, y))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return x / y
+
+
+def _operand(name, value, dtype):
+    """``value``, an argument Keras uses as it was passed, converted as TF converts the other operand of a tensor's
+    operator (``step / decay_steps``) to the tensor's ``dtype``: a NumPy number even where that truncates, a
+    Python float never to an integer dtype."""
+    dtype = np.dtype(dtype)
+    if dtype.kind in "iu" and isinstance(value, float) and not isinstance(value, np.generic):
+        raise TypeError(f"Argument `{name}` is a Python float, and Keras uses it with a tensor in the dtype of "
+                        f"`initial_learning_rate`, {dtype.name}, to which TF converts no Python float. Pass a float "
+                        f"`initial_learning_rate` or an int `{name}`. Received: {name}={value!r}")
+    with np.errstate(invalid="ignore"):
         return np.asarray(value).astype(dtype)[()]
-    if isinstance(value, numbers.Integral):
-        return dtype(value)
-    return dtype(np.float32(value))
 
 
 def _check_steps(name, value):
@@ -123,12 +202,13 @@ class ExponentialDecay(LearningRateSchedule):
         _check_steps("decay_steps", decay_steps)
 
     def __call__(self, step):
-        dtype = _dtype_of(self.initial_learning_rate)
-        initial_learning_rate = dtype(self.initial_learning_rate)
-        p = _cast(step, dtype) / _cast(self.decay_steps, dtype)
+        initial_learning_rate = _tensor(self.initial_learning_rate)
+        dtype = _compute_dtype(initial_learning_rate)
+        decay_rate = _cast(self.decay_rate, dtype)
+        p = _truediv(_cast(step, dtype), _cast(self.decay_steps, dtype))
         if self.staircase:
-            p = np.floor(p)
-        return initial_learning_rate * _cast(self.decay_rate, dtype) ** p
+            p = _keras(np.floor, p, floating=True)
+        return _keras(np.multiply, initial_learning_rate, _keras(np.power, decay_rate, p))
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
@@ -174,14 +254,25 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         self.name = name
 
     def __call__(self, step):
-        dtype = _dtype_of(self.values[0])
-        values = [dtype(v) for v in self.values]
-        b = self.boundaries
-        result = dtype(0)
-        result += dtype(step <= b[0]) * values[0]
-        result += dtype(step > b[-1]) * values[-1]
-        for low, high, value in zip(b[:-1], b[1:], values[1:-1]):
-            result += dtype(low < step <= high) * value
+        if not self.boundaries:
+            raise ValueError("Argument `boundaries` must hold at least one boundary: Keras reads boundaries[0]. "
+                             f"Received: boundaries={self.boundaries}, values={self.values}")
+        values = [_tensor(v) for v in self.values]
+        step = _tensor(step)
+        boundaries = [_cast(b, step.dtype) for b in self.boundaries]  # Keras casts each to the step's dtype
+        dtype = values[0].dtype
+        if step.dtype == np.bool_:
+            raise TypeError("Argument `step` must be a number: Keras compares it with the boundaries, and TF does "
+                            f"not compare bools. Received: step={step!r}")
+        if dtype == np.bool_ or any(v.dtype != dtype for v in values):
+            raise TypeError("Argument `values` must share one numeric dtype: Keras adds up `cast(condition, "
+                            "values[0].dtype) * value`, and TF multiplies no two dtypes, nor bools. Received: "
+                            f"values={self.values} (dtypes {[v.dtype.name for v in values]})")
+        result = dtype.type(0)
+        result += (step <= boundaries[0]).astype(dtype) * values[0]
+        result += (step > boundaries[-1]).astype(dtype) * values[-1]
+        for low, high, value in zip(boundaries[:-1], boundaries[1:], values[1:-1]):
+            result += ((step > low) & (step <= high)).astype(dtype) * value
         return result
 
     def get_config(self):
@@ -232,19 +323,22 @@ class PolynomialDecay(LearningRateSchedule):
         _check_steps("decay_steps", decay_steps)
 
     def __call__(self, step):
-        dtype = _dtype_of(self.initial_learning_rate)
-        initial_learning_rate = dtype(self.initial_learning_rate)
+        initial_learning_rate = _tensor(self.initial_learning_rate)
+        dtype = _compute_dtype(initial_learning_rate)
         end_learning_rate = _cast(self.end_learning_rate, dtype)
         power = _cast(self.power, dtype)
         global_step = _cast(step, dtype)
         decay_steps = _cast(self.decay_steps, dtype)
         if self.cycle:
-            multiplier = dtype(1.0) if global_step == 0 else np.ceil(global_step / dtype(self.decay_steps))
-            decay_steps = decay_steps * multiplier
+            ceil = _keras(np.ceil, _truediv(global_step, _operand("decay_steps", self.decay_steps, dtype)),
+                          floating=True)
+            multiplier = np.where(global_step == 0, ceil.dtype.type(1.0), ceil)[()]
+            decay_steps = _keras(np.multiply, decay_steps, multiplier)
         else:
-            global_step = np.minimum(global_step, decay_steps)
-        p = global_step / decay_steps
-        return (initial_learning_rate - end_learning_rate) * (dtype(1) - p) ** power + end_learning_rate
+            global_step = _keras(np.minimum, global_step, decay_steps)
+        p = _keras(np.divide, global_step, decay_steps, floating=True)
+        decayed = _keras(np.multiply, initial_learning_rate - end_learning_rate, _keras(np.power, 1 - p, power))
+        return _keras(np.add, decayed, end_learning_rate)
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
@@ -288,12 +382,14 @@ class InverseTimeDecay(LearningRateSchedule):
         _check_steps("decay_steps", decay_steps)
 
     def __call__(self, step):
-        dtype = _dtype_of(self.initial_learning_rate)
-        initial_learning_rate = dtype(self.initial_learning_rate)
-        p = _cast(step, dtype) / _cast(self.decay_steps, dtype)
+        initial_learning_rate = _tensor(self.initial_learning_rate)
+        dtype = _compute_dtype(initial_learning_rate)
+        decay_rate = _cast(self.decay_rate, dtype)
+        p = _truediv(_cast(step, dtype), _cast(self.decay_steps, dtype))
         if self.staircase:
-            p = np.floor(p)
-        return initial_learning_rate / (dtype(1) + _cast(self.decay_rate, dtype) * p)
+            p = _keras(np.floor, p, floating=True)
+        denom = _keras(np.add, dtype(1), _keras(np.multiply, decay_rate, p))
+        return _keras(np.divide, initial_learning_rate, denom, floating=True)
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
@@ -349,27 +445,34 @@ class CosineDecay(LearningRateSchedule):
         _check_steps("decay_steps", decay_steps)
 
     def _decay_function(self, step, decay_steps, decay_from_lr, dtype):
-        completed_fraction = step / decay_steps
-        cosine_decayed = dtype(0.5) * (dtype(1.0) + np.cos(dtype(math.pi) * completed_fraction))
-        decayed = dtype(1 - self.alpha) * cosine_decayed + dtype(self.alpha)
-        return decay_from_lr * decayed
+        completed_fraction = _keras(np.divide, step, decay_steps, floating=True)
+        pi = _array(math.pi, dtype)
+        cosine_decayed = 0.5 * (1.0 + _keras(np.cos, _keras(np.multiply, pi, completed_fraction), floating=True))
+        decayed = (_operand("alpha", 1 - self.alpha, cosine_decayed.dtype) * cosine_decayed
+                   + _operand("alpha", self.alpha, cosine_decayed.dtype))
+        return _keras(np.multiply, decay_from_lr, decayed)
 
     def _warmup_function(self, step, warmup_steps, warmup_target, initial_learning_rate):
-        completed_fraction = step / warmup_steps
+        completed_fraction = _truediv(step, warmup_steps)
         total_step_delta = warmup_target - initial_learning_rate
+        if total_step_delta.dtype != completed_fraction.dtype:
+            raise TypeError("CosineDecay's warmup needs a float `initial_learning_rate`: Keras multiplies "
+                            f"`warmup_target - initial_learning_rate`, in {total_step_delta.dtype.name}, by the "
+                            f"{completed_fraction.dtype.name} fraction of the warmup done, and TF refuses the mixed "
+                            f"product. Received: initial_learning_rate={self.initial_learning_rate!r}")
         return total_step_delta * completed_fraction + initial_learning_rate
 
     def __call__(self, step):
-        dtype = _dtype_of(self.initial_learning_rate)
-        initial_learning_rate = dtype(self.initial_learning_rate)
+        initial_learning_rate = _tensor(self.initial_learning_rate)
+        dtype = _compute_dtype(initial_learning_rate)
         decay_steps = _cast(self.decay_steps, dtype)
         global_step = _cast(step, dtype)
         if self.warmup_target is None:
-            global_step = np.minimum(global_step, decay_steps)
+            global_step = _keras(np.minimum, global_step, decay_steps)
             return self._decay_function(global_step, decay_steps, initial_learning_rate, dtype)
         warmup_target = _cast(self.warmup_target, dtype)
         warmup_steps = _cast(self.warmup_steps, dtype)
-        global_step = np.minimum(global_step, decay_steps + warmup_steps)
+        global_step = _keras(np.minimum, global_step, decay_steps + warmup_steps)
         if global_step < warmup_steps:
             return self._warmup_function(global_step, warmup_steps, warmup_target, initial_learning_rate)
         return self._decay_function(global_step - warmup_steps, decay_steps, warmup_target, dtype)
@@ -435,25 +538,30 @@ class CosineDecayRestarts(LearningRateSchedule):
         _check_steps("first_decay_steps", first_decay_steps)
 
     def __call__(self, step):
-        dtype = _dtype_of(self.initial_learning_rate)
-        initial_learning_rate = dtype(self.initial_learning_rate)
+        initial_learning_rate = _tensor(self.initial_learning_rate)
+        dtype = _compute_dtype(initial_learning_rate)
         first_decay_steps = _cast(self.first_decay_steps, dtype)
         alpha = _cast(self.alpha, dtype)
         t_mul = _cast(self._t_mul, dtype)
         m_mul = _cast(self._m_mul, dtype)
-        completed_fraction = _cast(step, dtype) / first_decay_steps
-        one = dtype(1.0)
-        if t_mul == one:
-            i_restart = np.floor(completed_fraction)
+        completed_fraction = _truediv(_cast(step, dtype), first_decay_steps)
+        if _keras(np.equal, t_mul, 1.0):
+            i_restart = _keras(np.floor, completed_fraction, floating=True)
             completed_fraction = completed_fraction - i_restart
         else:
-            i_restart = np.floor(np.log(one - completed_fraction * (one - t_mul)) / np.log(t_mul))
-            sum_r = (one - t_mul ** i_restart) / (one - t_mul)
+            if not config.is_float_dtype(np.dtype(dtype)):
+                raise TypeError("CosineDecayRestarts with `t_mul` other than 1 needs a float "
+                                "`initial_learning_rate`: Keras computes `1.0 - t_mul` with `t_mul` cast to "
+                                f"{np.dtype(dtype).name}, and TF converts no 1.0 to it. Received: "
+                                f"initial_learning_rate={self.initial_learning_rate!r}, t_mul={self._t_mul!r}")
+            i_restart = np.floor(np.log(1.0 - completed_fraction * (1.0 - t_mul)) / np.log(t_mul))
+            sum_r = (1.0 - t_mul ** i_restart) / (1.0 - t_mul)
             completed_fraction = (completed_fraction - sum_r) / t_mul ** i_restart
-        m_fac = m_mul ** i_restart
-        cosine_decayed = dtype(0.5) * m_fac * (one + np.cos(dtype(math.pi) * completed_fraction))
-        decayed = (one - alpha) * cosine_decayed + alpha
-        return initial_learning_rate * decayed
+        m_fac = _keras(np.power, m_mul, i_restart)
+        cosine = _keras(np.cos, _keras(np.multiply, _array(math.pi, dtype), completed_fraction), floating=True)
+        cosine_decayed = 0.5 * m_fac * (1.0 + cosine)
+        decayed = _keras(np.add, _keras(np.multiply, 1 - alpha, cosine_decayed), alpha)
+        return _keras(np.multiply, initial_learning_rate, decayed)
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate, "first_decay_steps": self.first_decay_steps,
