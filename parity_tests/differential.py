@@ -245,21 +245,40 @@ def optimizers_cases(rng, keras, rk, n):
         yield "optimizers", name, call, f"{'LossScale ' if scale else ''}{name}({options}) on {dtype}{shape}"
 
 
+def _typed(r, value):
+    """``value`` as a user might type it: as is (mostly), a Python int, np.int64, np.float32, np.float64."""
+    kind = r.choice(["as is", "as is", "int", "np.int64", "np.float32", "np.float64"])
+    if kind == "as is":
+        return value
+    if kind in ("int", "np.int64"):
+        value = int(value) if isinstance(value, int) else int(r.integers(0, 4))
+        return value if kind == "int" else np.int64(value)
+    return np.float32(value) if kind == "np.float32" else np.float64(value)
+
+
+def _steps(r, high):
+    """A decay period: mostly positive, sometimes 0 or negative (Keras raises), as an int or a float."""
+    return _typed(r, int(r.integers(-2, high)) if r.random() < 0.1 else int(r.integers(1, high)))
+
+
 SCHEDULES = {
-    "ExponentialDecay": lambda r: dict(initial_learning_rate=0.1, decay_steps=int(r.integers(1, 50)),
-                                       decay_rate=0.5, staircase=bool(r.random() < 0.5)),
-    "InverseTimeDecay": lambda r: dict(initial_learning_rate=0.1, decay_steps=int(r.integers(1, 50)),
-                                       decay_rate=0.5, staircase=bool(r.random() < 0.5)),
-    "PolynomialDecay": lambda r: dict(initial_learning_rate=0.1, decay_steps=int(r.integers(1, 50)),
-                                      end_learning_rate=0.001, power=float(r.choice([1.0, 2.0, 0.5])),
-                                      cycle=bool(r.random() < 0.5)),
-    "PiecewiseConstantDecay": lambda r: dict(boundaries=[10, 30], values=[0.1, 0.05, 0.01]),
-    "CosineDecay": lambda r: dict(initial_learning_rate=0.1, decay_steps=int(r.integers(1, 50)),
-                                  alpha=float(r.choice([0.0, 0.1])), warmup_target=r.choice([None, 0.2]),
-                                  warmup_steps=int(r.choice([0, 10]))),
-    "CosineDecayRestarts": lambda r: dict(initial_learning_rate=0.1, first_decay_steps=int(r.integers(1, 30)),
-                                          t_mul=float(r.choice([1.0, 2.0])), m_mul=float(r.choice([1.0, 0.8])),
-                                          alpha=float(r.choice([0.0, 0.1]))),
+    "ExponentialDecay": lambda r: dict(initial_learning_rate=_typed(r, 0.1), decay_steps=_steps(r, 50),
+                                       decay_rate=_typed(r, 0.5), staircase=bool(r.random() < 0.5)),
+    "InverseTimeDecay": lambda r: dict(initial_learning_rate=_typed(r, 0.1), decay_steps=_steps(r, 50),
+                                       decay_rate=_typed(r, 0.5), staircase=bool(r.random() < 0.5)),
+    "PolynomialDecay": lambda r: dict(initial_learning_rate=_typed(r, 0.1), decay_steps=_steps(r, 50),
+                                      end_learning_rate=_typed(r, 0.001),
+                                      power=_typed(r, float(r.choice([1.0, 2.0, 0.5]))), cycle=bool(r.random() < 0.5)),
+    "PiecewiseConstantDecay": lambda r: dict(boundaries=[_typed(r, 10), _typed(r, 30.5)],
+                                             values=[_typed(r, v) for v in (0.1, 0.05, 0.01)]),
+    "CosineDecay": lambda r: dict(initial_learning_rate=_typed(r, 0.1), decay_steps=_steps(r, 50),
+                                  alpha=_typed(r, float(r.choice([0.0, 0.1]))),
+                                  warmup_target=r.choice([None, _typed(r, 0.2)]),
+                                  warmup_steps=_typed(r, int(r.choice([0, 10])))),
+    "CosineDecayRestarts": lambda r: dict(initial_learning_rate=_typed(r, 0.1), first_decay_steps=_steps(r, 30),
+                                          t_mul=_typed(r, float(r.choice([1.0, 2.0]))),
+                                          m_mul=_typed(r, float(r.choice([1.0, 0.8]))),
+                                          alpha=_typed(r, float(r.choice([0.0, 0.1])))),
 }
 
 
@@ -268,13 +287,13 @@ def schedules_cases(rng, keras, rk, n):
     for _ in range(n):
         name = names[rng.integers(len(names))]
         options = SCHEDULES[name](rng)
-        steps = [int(s) for s in rng.integers(0, 120, 4)]
-        as_float = rng.random() < 0.3
+        step_type = rng.choice(["int", "int", "int32", "int64", "float32", "float64"])
+        steps = [int(s) if step_type == "int" else np.dtype(step_type).type(s) for s in rng.integers(0, 120, 4)]
 
-        def call(api, o=options, name=name, steps=steps, as_float=as_float):
+        def call(api, o=options, name=name, steps=steps):
             schedule = getattr(api.optimizers.schedules, name)(**o)
-            return [schedule(np.float32(s) if as_float else s) for s in steps]
-        yield "schedules", name, call, f"{name}({options}) at {steps}{' (float steps)' if as_float else ''}"
+            return [schedule(s) for s in steps]
+        yield "schedules", name, call, f"{name}({options}) at {steps}"
 
 
 FAMILIES = {"losses": losses_cases, "activations": activations_cases, "metrics": metrics_cases,
