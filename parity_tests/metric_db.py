@@ -16,6 +16,7 @@ data into chunks does not change the reference's result beyond what the changed 
 The table never imports TensorFlow; the tests pass ``keras`` in.
 """
 
+import sys
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -69,8 +70,11 @@ class MetricInfo:
     def __repr__(self):
         return f"metric_db.BY_NAME[{self.id!r}]"
 
-    def make(self, module, dtype, kwargs):
-        """The metric from ``module`` (``reference.metrics`` or ``keras.metrics``)."""
+    def make(self, module, dtype, kwargs, as_policy=False):
+        """The metric from ``module`` (``reference.metrics`` or ``keras.metrics``); ``as_policy``: ``dtype`` passed
+        as that package's ``DTypePolicy(dtype)``."""
+        if as_policy:
+            dtype = sys.modules[module.__name__.split(".")[0]].DTypePolicy(dtype)
         obj = getattr(module, self.name)
         if isinstance(obj, type):
             return obj(dtype=dtype, **kwargs)

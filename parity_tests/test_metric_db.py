@@ -41,35 +41,42 @@ def _feed(metric, sample, cuts, inputs, after_each=None):
     for k, (lo, hi) in enumerate(zip(bounds, bounds[1:])):
         metric.update_state(*(sample[name][lo:hi] for name in inputs), sample_weight=None if w is None else w[lo:hi])
         if after_each:
-            after_each(k, np.asarray(metric.result()))
-    return np.asarray(metric.result())
+            after_each(k, _numpy(metric.result()))
+    return _numpy(metric.result())
 
 
-def _computed_in(result, dtype, sample, metric):
+def _numpy(result):
+    """A result as an ndarray: a TF tensor through ``numpy()`` (``np.asarray`` fails on TF's bfloat16)."""
+    return np.asarray(result.numpy() if hasattr(result, "numpy") else result)
+
+
+def _computed_in(result, sample, metric):
     """The dtype to compare ``result`` at: the coarsest of the metric's ``dtype``, the result's own float dtype,
     the dtypes of the reference metric's state (Keras keeps confusion counts, AUC's included, in ``floatx()``
     whatever ``dtype`` says: a float64 AUC with label weights is float32 arithmetic weighted in float64) and, for
     integer predictions, ``floatx()``: Keras's ops promote integers to it, so a float64 metric fed int32 scores
     computes each value in float32 and only accumulates in float64 (found by CI: MeanSquaredLogarithmicError's
     ``log`` of int32 scores differs by an ulp of float32 between NumPy and TF)."""
-    candidates = [np.dtype(dtype), np.asarray(result).dtype, *(v.dtype for v in metric.variables)]
+    candidates = [metric.dtype, np.asarray(result).dtype, *(v.dtype for v in metric.variables)]
     if np.asarray(sample.get("y_pred", 0.0)).dtype.kind in "biu":
-        candidates.append(np.dtype(rk.config.floatx()))
-    return min((d for d in candidates if d.kind == "f"), key=lambda d: d.itemsize)
+        candidates.append(rk.config.floatx())
+    floats = (rk.config.standardize_dtype(d) for d in candidates if rk.config.is_float_dtype(np.dtype(d)))
+    return min(floats, key=lambda d: d.itemsize)
 
 
-def _repro(row, kwargs, sample, cuts, dtype):
+def _repro(row, kwargs, sample, cuts, dtype, as_policy=False):
     inputs = ", ".join(f"{name}[lo:hi]" for name in row.inputs)
     feed = (f"bounds = [0, *{cuts!r}, len({row.inputs[0]})]\n"
             "for lo, hi in zip(bounds, bounds[1:]):\n"
             f"    m.update_state({inputs}, "
             "sample_weight=None if sample_weight is None else sample_weight[lo:hi])\n"
             "    print(m.result())")
-    args = ", ".join([f"dtype={dtype!r}"] + [f"{k}={v!r}" for k, v in kwargs.items()])
-    make = (f"{{module}}.{row.name}({args})" if row.name[0].isupper() else
-            f"{{module}}.MeanMetricWrapper({{module}}.{row.name}, {args})")
-    return dict(inputs=dict(sample), ref=f"m = {make.format(module='rk.metrics')}\n{feed}",
-                tf=f"m = {make.format(module='keras.metrics')}\n{feed}")
+    dtype_arg = f"{{package}}.DTypePolicy({dtype!r})" if as_policy else repr(dtype)
+    args = ", ".join([f"dtype={dtype_arg}"] + [f"{k}={v!r}" for k, v in kwargs.items()])
+    make = (f"{{package}}.metrics.{row.name}({args})" if row.name[0].isupper() else
+            f"{{package}}.metrics.MeanMetricWrapper({{package}}.metrics.{row.name}, {args})")
+    return dict(inputs=dict(sample), ref=f"m = {make.format(package='rk')}\n{feed}",
+                tf=f"m = {make.format(package='keras')}\n{feed}")
 
 
 @pytest.mark.parametrize("row, dtype", PARAMS)
@@ -80,21 +87,24 @@ def test_streaming_matches_keras_after_every_chunk(row, dtype, data):
     sample = data.draw(row.sample(dtype), label="sample")
     n = len(sample[row.inputs[0]])
     cuts = data.draw(S.batch_splits(n), label="cuts")
-    repro = _repro(row, kwargs, sample, cuts, dtype)
+    policy, as_policy = data.draw(S.metric_dtype(dtype), label="metric dtype")   # inputs in dtype, metric in policy
+    repro = _repro(row, kwargs, sample, cuts, policy, as_policy)
     tol = row.tolerance_args(sample, kwargs)
     tf_results = []
-    _feed(row.make(keras.metrics, dtype, kwargs), sample, cuts, row.inputs, lambda k, r: tf_results.append(r))
+    keras_metric = row.make(keras.metrics, policy, kwargs, as_policy)
+    _feed(keras_metric, sample, cuts, row.inputs, lambda k, r: tf_results.append(r))
 
-    ref_metric = row.make(rk.metrics, dtype, kwargs)
+    ref_metric = row.make(rk.metrics, policy, kwargs, as_policy)
+    assert ref_metric.dtype == keras_metric.dtype, (policy, ref_metric.dtype, keras_metric.dtype)
 
     def check(k, ref_result):
         assert_parity(ref_result, tf_results[k], op=row.tol, **tol,
-                      dtype=_computed_in(tf_results[k], dtype, sample, ref_metric),
+                      dtype=_computed_in(tf_results[k], sample, ref_metric),
                       what=f"{row.name}({kwargs}), after chunk {k} of the cuts {cuts}", **repro)
 
     ref_batched = _feed(ref_metric, sample, cuts, row.inputs, check)
-    ref_whole = _feed(row.make(rk.metrics, dtype, kwargs), sample, [], row.inputs)
-    assert_parity(ref_batched, ref_whole, op=row.tol, dtype=_computed_in(ref_whole, dtype, sample, ref_metric), **tol,
+    ref_whole = _feed(row.make(rk.metrics, policy, kwargs, as_policy), sample, [], row.inputs)
+    assert_parity(ref_batched, ref_whole, op=row.tol, dtype=_computed_in(ref_whole, sample, ref_metric), **tol,
                   what=f"{row.name}({kwargs}), batches {cuts} vs one", names=("reference, batched",
                                                                              "reference, one batch"), **repro)
 
