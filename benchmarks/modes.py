@@ -12,14 +12,26 @@ fit                  Keras ``compile(Adam(1e-3), SparseCategoricalCrossentropy()
                      ``fit(batch_size=50, epochs=5)``
 torch-eager          the peers (:mod:`benchmarks.peers`, when installed): PyTorch eager,
 torch-compile        the PyTorch step under ``torch.compile``,
-jax-jit              and ``jax.jit`` of the whole JAX step
+jax-jit              ``jax.jit`` of the whole JAX step,
+jax-jit-pipelined    and the same reading the loss once an epoch (pipelined)
 ==================== ====================================================================
 
 Each mode runs its own training code, unmodified, in its own process (see
 :mod:`benchmarks.workers`), paced by :mod:`benchmarks.pacing`: a step is one
 iteration of that code's loop, from drawing the batch to reading the loss
 (the handbook prints it; here it is converted to a Python float and kept, without
-the I/O). Every mode starts from the same initial weights (the reference's
+the I/O).
+
+Which loop (``Mode.loop``): the handbook reads the loss every step, which waits
+for the step to end. The reference, TensorFlow and PyTorch compute synchronously
+on the CPU, so for them that read costs only its conversion; ``jax.jit``
+dispatches asynchronously, and a loop that does not read the loss lets Python
+draw and queue the next batches while XLA computes. So JAX runs both loops:
+``jax-jit``, the handbook's, and ``jax-jit-pipelined``, reading the loss once an
+epoch (and waiting for the queued steps at every pause, inside the timed
+steps). A pipelined mode's single step times measure the dispatch, so its step
+figure is the block's mean step (its wall time over its steps), and every ratio
+involving it is taken between block means. Every mode starts from the same initial weights (the reference's
 Glorot draw for the handbook) and, except ``fit``, draws the same batches (an
 ``MNISTLoader`` seeded alike). ``fit`` runs Keras's own pipeline: epochs
 shuffled without replacement.
@@ -37,7 +49,6 @@ any other mode ends the run.
 
 import dataclasses
 import re
-import time
 
 import numpy as np
 
@@ -71,15 +82,13 @@ class ReferenceRun(PacedRun):
 
         self.paced = PacedTraining(train)
 
-    def evaluate(self):
+    def accuracy(self):
         """Accuracy on the 10,000 test images: one forward pass, then ``SparseCategoricalAccuracy``."""
         from reference import metrics
 
-        start = time.perf_counter()
         accuracy = metrics.SparseCategoricalAccuracy()
         accuracy.update_state(y_true=self.loader.test_label, y_pred=self.model(self.loader.test_data))
-        value = float(accuracy.result())
-        return {"seconds": time.perf_counter() - start, "accuracy": value}
+        return float(accuracy.result())
 
     def describe(self):
         from reference import config
@@ -102,13 +111,11 @@ class _TensorFlowRun(PacedRun):
         self.model(tf.zeros((1, 28, 28, 1)))
         self.model.set_weights(workload.reference_initial_weights(seed, "float32"))
 
-    def evaluate(self):
+    def accuracy(self):
         """Accuracy on the 10,000 test images: ``tf_impl.evaluate_fast`` (one forward pass)."""
         from tf_impl import evaluate_fast
 
-        start = time.perf_counter()
-        value = evaluate_fast(self.model, self.loader, batch_size=BATCH_SIZE)
-        return {"seconds": time.perf_counter() - start, "accuracy": value}
+        return evaluate_fast(self.model, self.loader, batch_size=BATCH_SIZE)
 
     def describe(self):
         return machine.tensorflow_settings()
@@ -169,6 +176,11 @@ class FitRun(_TensorFlowRun):
         self.paced = PacedTraining(train)
 
 
+SYNCHRONOUS = "loss read every step"      # the handbook's loop
+PIPELINED = "loss read once an epoch"     # lets an asynchronous framework queue steps ahead
+FIT_LOOP = "Keras fit's own"
+
+
 @dataclasses.dataclass(frozen=True)
 class Mode:
     name: str
@@ -176,6 +188,11 @@ class Mode:
     side: str       # "reference", "tensorflow", or a peer's framework ("torch", "jax")
     run: type
     options: dict
+    loop: str = SYNCHRONOUS
+
+    @property
+    def pipelined(self):
+        return self.loop == PIPELINED
 
 
 MODES = {m.name: m for m in (
@@ -184,10 +201,12 @@ MODES = {m.name: m for m in (
     Mode("eager", "TF eager", "tensorflow", TensorFlowRun, {"mode": "eager"}),
     Mode("function", "tf.function", "tensorflow", TensorFlowRun, {"mode": "function"}),
     Mode("xla", "XLA (jit_compile)", "tensorflow", TensorFlowRun, {"mode": "xla"}),
-    Mode("fit", "Keras fit", "tensorflow", FitRun, {}),
+    Mode("fit", "Keras fit", "tensorflow", FitRun, {}, loop=FIT_LOOP),
     Mode("torch-eager", "PyTorch eager", "torch", TorchRun, {"compile": False}),
     Mode("torch-compile", "torch.compile", "torch", TorchRun, {"compile": True}),
     Mode("jax-jit", "jax.jit", "jax", JaxRun, {}),
+    Mode("jax-jit-pipelined", "jax.jit, pipelined", "jax", JaxRun, {"read_loss_every": STEPS_PER_EPOCH},
+         loop=PIPELINED),
 )}
 
 MAX_REASON = 300  # characters of a failed peer's reason kept for the report
@@ -204,6 +223,8 @@ PAIRS = (
     ("torch-eager", "reference-float32", "PyTorch eager / reference"),
     ("torch-compile", "reference-float32", "torch.compile / reference"),
     ("jax-jit", "reference-float32", "jax.jit / reference"),
+    ("jax-jit-pipelined", "reference-float32", "jax.jit pipelined / reference"),
+    ("jax-jit-pipelined", "jax-jit", "jax.jit pipelined / jax.jit"),
 )
 
 
@@ -274,11 +295,11 @@ def run(runs, plan, log=print):
                 continue
             blocks[name].append(block)
         log(f"  step {boundary:>5}/{plan.total_steps}: " + ", ".join(
-            f"{MODES[n].label} {_block_median_ms(blocks[n][-1]):.3g} ms" for n in names if n not in failed))
+            f"{MODES[n].label} {_block_ms(blocks[n][-1], n):.3g} ms" for n in names if n not in failed))
     names = [name for name in names if name not in failed]
     results = {}
     for name in names:
-        results[name] = summarize(blocks[name], evaluations[name], plan)
+        results[name] = summarize(blocks[name], evaluations[name], plan, pipelined=MODES[name].pipelined)
         results[name]["label"] = MODES[name].label
         results[name]["memory"] = runs[name].memory_result()
         results[name]["settings"] = runs[name].describe()
@@ -287,12 +308,24 @@ def run(runs, plan, log=print):
             "steps_run": plan.total_steps, "warmup_steps": plan.warmup_steps, "eval_every": plan.eval_every}
 
 
-def _block_median_ms(block):
-    return 1e3 * float(np.median(block["times"])) if block["times"] else float("nan")
+def block_step(block, pipelined=False):
+    """A block's step time (s): the median step, or for a pipelined mode the mean (wall over steps); ``None``
+    for an empty block."""
+    if not block["times"]:
+        return None
+    return float(np.mean(block["times"]) if pipelined else np.median(block["times"]))
 
 
-def summarize(blocks, evaluations, plan):
+def _block_ms(block, name):
+    step = block_step(block, MODES[name].pipelined)
+    return float("nan") if step is None else 1e3 * step
+
+
+def summarize(blocks, evaluations, plan, pipelined=False):
     """One mode's figures from its blocks (the first is the warm-up) and its evaluations.
+
+    ``step`` summarises the single steps, or for a ``pipelined`` mode the
+    blocks' mean steps (its single steps time the dispatch, not the work).
 
     ``training_s`` is the handbook's whole training (6,000 steps): when the plan
     runs all of them, the measured sum of the steps after the warm-up plus
@@ -303,7 +336,7 @@ def summarize(blocks, evaluations, plan):
     """
     warmup, steady = blocks[0], blocks[1:]
     times = [t for block in steady for t in block["times"]]
-    step = timing.quantiles(times)
+    step = timing.quantiles([block_step(b, True) for b in steady if b["times"]] if pipelined else times)
     median = step["median"]
     steady_wall = sum(sum(block["times"]) for block in steady)
     steady_cpu = sum(block["cpu_s"] for block in steady)
@@ -344,7 +377,7 @@ def summarize(blocks, evaluations, plan):
         "goal_step": goal_step,
         "goal": ACCURACY_GOAL,
         "last_loss": blocks[-1]["last_loss"],
-        "block_medians": [float(np.median(b["times"])) if b["times"] else None for b in steady],
+        "block_medians": [block_step(b, pipelined) for b in steady],
     }
 
 
@@ -355,21 +388,25 @@ def _quiet(block):
 
 
 def pair_ratios(blocks):
-    """``PAIRS``' ratios of block medians, round by round, for the pairs whose modes both ran.
+    """``PAIRS``' ratios of block step times, round by round, for the pairs whose modes both ran.
+
+    The block step time is the median step (:func:`block_step`), or the mean
+    step on both sides of a pair with a pipelined mode.
 
     ``ratio`` uses every round; ``quiet_ratio`` only the rounds in which both
     blocks ran while the rest of the machine was quiet (:func:`_quiet`): on a
     shared machine, other work slows multi-threaded TensorFlow more than the
     single-threaded reference, so the two can differ.
     """
-    medians, quiet = {}, {}
-    for name, runs in blocks.items():
-        medians[name] = [float(np.median(b["times"])) if b["times"] else None for b in runs[1:]]
-        quiet[name] = [m if _quiet(b) else None for m, b in zip(medians[name], runs[1:])]
     pairs = []
     for a, b, what in PAIRS:
-        if a in medians and b in medians:
-            pairs.append({"numerator": a, "denominator": b, "what": what,
-                          "ratio": timing.round_ratios(medians[a], medians[b]),
-                          "quiet_ratio": timing.round_ratios(quiet[a], quiet[b])})
+        if a not in blocks or b not in blocks:
+            continue
+        mean = MODES[a].pipelined or MODES[b].pipelined
+        steps = {name: [block_step(block, mean) for block in blocks[name][1:]] for name in (a, b)}
+        quiet = {name: [t if _quiet(block) else None for t, block in zip(steps[name], blocks[name][1:])]
+                 for name in (a, b)}
+        pairs.append({"numerator": a, "denominator": b, "what": what, "statistic": "mean" if mean else "median",
+                      "ratio": timing.round_ratios(steps[a], steps[b]),
+                      "quiet_ratio": timing.round_ratios(quiet[a], quiet[b])})
     return pairs

@@ -16,6 +16,19 @@ of one iteration of the training loop (drawing the batch, the forward and
 backward passes, the update, reading the loss), and nothing else: time spent
 paused is never counted. The time before the first tick (building the
 optimizer, ``fit``'s data pipeline) is not a step and is not counted either.
+
+A training that dispatches its work asynchronously (``jax.jit`` whose loop
+does not read the loss back) passes ``sync``: a function that waits for the
+work queued so far, called in the training thread before each pause, so the
+queued steps finish, and are counted, before the clock stops. Its steps'
+individual times then measure the dispatch, not the work, and only a block's
+total is meaningful (:mod:`benchmarks.modes` reports such a mode's mean step).
+
+While paused, :meth:`PacedTraining.call` runs a function in the training
+thread (the evaluation of the test set): the model is used by one thread
+only, as in a user's program. (PyTorch's OpenMP pool belongs to the thread
+that starts it: a forward pass from a second thread starts a second pool,
+and the training's small ops then share the cores with its idle threads.)
 """
 
 import queue
@@ -35,11 +48,13 @@ class PacedTraining:
 
     ``train`` must call ``tick()`` at the start of each training step, and
     may call ``tick(last=True)`` at the end of the last; if it does not, the
-    last step ends when ``train`` returns.
+    last step ends when ``train`` returns. ``sync()``, if given, is called in
+    the training thread before each pause and at the end of the last step,
+    inside the step that ends there.
     """
 
-    def __init__(self, train):
-        self._train = train
+    def __init__(self, train, sync=None):
+        self._train, self._sync = train, sync
         self._go, self._done = queue.SimpleQueue(), queue.SimpleQueue()
         self._thread = None
         self._pause_at = None
@@ -54,20 +69,48 @@ class PacedTraining:
 
     def _tick(self, last=False):
         """The start of a step; with ``last=True``, the end of the last one (no step starts)."""
+        pausing = self._step == self._pause_at
+        if self._sync is not None and self._start is not None and (pausing or last):
+            self._sync()
         now = time.perf_counter()
         if self._start is not None:
             self._times.append(now - self._start)
-        if self._step == self._pause_at:
-            self._done.put(("paused", None))
-            self._pause_at = self._go.get()
-            if self._pause_at is None:
-                raise StopTraining
+        if pausing:
+            self._pause()
             now = time.perf_counter()
         if last:
             self._start = None
         else:
             self._start = now
             self._step += 1
+
+    def _pause(self):
+        """Wait in the training thread for the next step to pause at, running the calls sent meanwhile."""
+        self._done.put(("paused", None))
+        while True:
+            order = self._go.get()
+            if order is None:
+                raise StopTraining
+            if isinstance(order, int):
+                self._pause_at = order
+                return
+            try:
+                self._done.put(("called", order()))
+            except BaseException:  # reported to the main thread by call
+                self._done.put(("error", traceback.format_exc()))
+
+    def call(self, function):
+        """``function()``, run in the training thread while it is paused; returns its result.
+
+        Before the training has started there is no thread yet: ``function`` runs in the caller's.
+        """
+        if self._thread is None or self.finished:
+            return function()
+        self._go.put(function)
+        status, detail = self._done.get()
+        if status == "error":
+            raise RuntimeError(f"a call in the training thread failed:\n{detail}")
+        return detail
 
     def _run(self):
         try:
@@ -77,7 +120,9 @@ class PacedTraining:
         except BaseException:  # reported to the main thread by run_to
             self._done.put(("error", traceback.format_exc()))
             return
-        if self._start is not None:
+        if self._start is not None:  # the last step ends when the training returns
+            if self._sync is not None:
+                self._sync()
             self._times.append(time.perf_counter() - self._start)
         self._done.put(("finished", None))
 
@@ -139,12 +184,19 @@ class PacedRun:
     """Worker side: one mode's training, paced.
 
     Subclasses set ``self.memory`` (a :class:`benchmarks.memory.PeakMemory`),
-    ``self.paced`` (a :class:`PacedTraining`), and define ``evaluate()`` and
-    ``describe()``; their training reports each step's loss to ``_on_batch``.
+    ``self.paced`` (a :class:`PacedTraining`), and define ``accuracy()`` (the
+    test set's, as a float) and ``describe()``; their training reports the
+    losses it reads to ``_on_batch``.
     """
 
     paced = None
     last_loss = None
+
+    def evaluate(self):
+        """``{"seconds", "accuracy"}``: :meth:`accuracy`, run in the training thread (:meth:`PacedTraining.call`)."""
+        start = time.perf_counter()
+        value = self.paced.call(self.accuracy)
+        return {"seconds": time.perf_counter() - start, "accuracy": value}
 
     def _on_batch(self, batch_index, loss):
         self.last_loss = float(loss)

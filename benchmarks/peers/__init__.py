@@ -6,7 +6,9 @@ Modes (registered in :data:`benchmarks.modes.MODES`):
 torch-eager    :mod:`.torch_handbook`: the handbook MLP as a ``torch.nn.Module``, ``torch.optim.Adam``
 torch-compile  the same step under ``torch.compile`` (Inductor, C++ on this CPU)
 jax-jit        :mod:`.jax_handbook`: ``jax.jit`` of the whole step, ``optax.adam`` (or a hand-written
-               Adam without optax)
+               Adam without optax), reading the loss every step as the handbook does
+jax-jit-pipelined  the same reading the loss once an epoch, so JAX's asynchronous dispatch queues
+               the next steps while XLA computes (see :mod:`benchmarks.modes` on the two loops)
 ============== ===================================================================================
 
 Each is written as a user of that framework would write it, and measured
@@ -50,7 +52,7 @@ import importlib.util
 # framework -> (name in the report, the module that must be importable, the modes that need it)
 FRAMEWORKS = {
     "torch": ("PyTorch", "torch", ("torch-eager", "torch-compile")),
-    "jax": ("JAX", "jax", ("jax-jit",)),
+    "jax": ("JAX", "jax", ("jax-jit", "jax-jit-pipelined")),
 }
 
 INSTALL_HINT = "pip install -e '.[peers]'"

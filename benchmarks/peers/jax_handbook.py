@@ -106,13 +106,19 @@ def make_train_step(optimizer):
     return train_step
 
 
-def train(params, data_loader, num_epochs=5, batch_size=50, learning_rate=1e-3, on_batch=None, on_params=None):
+def train(params, data_loader, num_epochs=5, batch_size=50, learning_rate=1e-3, on_batch=None, on_params=None,
+          read_loss_every=1):
     """The handbook's loop: ``num_train_data // batch_size * num_epochs`` Adam steps on random batches.
 
     JAX's parameters are values, not variables: each step returns new ones.
     ``on_params(params)`` is called with them after each step (so a caller can
     evaluate the current model), ``on_batch(batch_index, loss)`` with the
-    step's loss (reading it waits for the step). Returns the final parameters.
+    loss every ``read_loss_every`` steps and after the last. Reading the loss
+    waits for the step: with ``read_loss_every=1`` (the handbook, which prints
+    it every step) each step runs to its end before the next batch is drawn;
+    with more (a JAX user's loop that logs once an epoch), ``jax.jit``'s
+    asynchronous dispatch lets the next steps be drawn and queued while XLA
+    computes. Returns the final parameters.
     """
     optimizer = adam(learning_rate)
     opt_state = optimizer.init(params)
@@ -123,7 +129,7 @@ def train(params, data_loader, num_epochs=5, batch_size=50, learning_rate=1e-3, 
         params, opt_state, loss = train_step(params, opt_state, X, y)
         if on_params:
             on_params(params)
-        if on_batch:
+        if on_batch and ((batch_index + 1) % read_loss_every == 0 or batch_index + 1 == num_batches):
             on_batch(batch_index, float(loss))
     return params
 
