@@ -125,3 +125,16 @@ def test_typed_schedule_matches_keras(row, data):
     kwargs = data.draw(row.kwargs().flatmap(db.typed_schedule_kwargs), label="kwargs")
     for step in data.draw(st.lists(typed_steps(row.steps), min_size=1, max_size=4), label="steps"):
         check_as_keras(row.name, kwargs, step)
+
+
+def test_optimizer_passes_its_int64_step_as_keras():
+    """Keras's optimizer calls its schedule with ``_iterations``, an int64 variable, to which
+    ``PiecewiseConstantDecay`` casts its boundaries: a boundary past int32's range stays what it is."""
+    for api in (keras, rk):
+        schedule = api.optimizers.schedules.PiecewiseConstantDecay([2 ** 40], [0.1, 0.2])
+        optimizer = api.optimizers.SGD(learning_rate=schedule)
+        variable = np.ones(2, np.float32) if api is rk else keras.Variable(np.ones(2, np.float32))
+        for _ in range(2):
+            optimizer.apply([np.ones(2, np.float32) if api is rk else tf.ones(2)], [variable])
+        assert np.asarray(optimizer.learning_rate) == np.float32(0.1), api.__name__
+        np.testing.assert_allclose(np.asarray(variable), 0.8, rtol=1e-6, err_msg=api.__name__)

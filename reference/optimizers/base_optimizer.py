@@ -269,7 +269,7 @@ class Optimizer:
         if isinstance(lr, np.ndarray):
             return lr
         if isinstance(lr, learning_rate_schedule.LearningRateSchedule):
-            value = lr(self._iterations)
+            value = lr(np.int64(self._iterations))  # Keras's `_iterations` is an int64 variable
         else:
             value = lr()
         value = np.asarray(value)
