@@ -1,4 +1,7 @@
-"""``python -m benchmarks``: the NumPy reference and TensorFlow (and PyTorch and JAX), timed side by side in one run."""
+"""``python -m benchmarks``: the NumPy reference and TensorFlow (and PyTorch and JAX), timed side by side in one run.
+
+``python -m benchmarks readme`` rewrites the README's speed section from ``results/results.json`` (:mod:`.readme`).
+"""
 
 import argparse
 import dataclasses
@@ -61,6 +64,13 @@ def parse_args(argv):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["readme"]:  # python -m benchmarks readme: the README's speed section from results.json
+        from . import readme
+
+        changed = readme.update()
+        print(f"{os.path.relpath(readme.README)}: speed section {'rewritten' if changed else 'already current'} "
+              f"from {os.path.relpath(readme.RESULTS)}")
+        return 0
     args = parse_args(argv)
 
     from . import machine, micro, modes, peers, report, step_profile, sweeps

@@ -18,7 +18,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HAS_TF = importlib.util.find_spec("tensorflow") is not None
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
-PEERS = {"torch": ("torch-eager", "torch-compile"), "jax": ("jax-jit",)}
+PEERS = {"torch": ("torch-eager", "torch-compile"), "jax": ("jax-jit", "jax-jit-pipelined")}
 HAS_PEER = {framework: importlib.util.find_spec(framework) is not None for framework in PEERS}
 
 
