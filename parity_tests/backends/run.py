@@ -106,7 +106,10 @@ def _explain(outcome):
     if outcome.verdict not in DISAGREEMENTS or outcome.side == "tensorflow":
         return None
     for entry in CATALOGUE:
-        if entry.explains(outcome.key, outcome.side, outcome.dtype):
+        if outcome.family == "case":
+            if outcome.row == entry.id and outcome.side in entry.backends:
+                return entry.id
+        elif entry.explains(outcome.key, outcome.side, outcome.dtype):
             return entry.id
     return None
 
