@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from .. import metric_db, op_db, optimizer_db
 from ..report.draws import hypothesis_draws, row_rng
-from ..report.metrics import _strategy as metric_strategy
-from ..report.ops import _inputs as op_inputs
+from ..report.metrics import stream_strategy
+from ..report.ops import op_inputs
 from ..report.optimizers import STEPS as OPTIMIZER_STEPS  # noqa: F401 - the trajectories' length, re-exported
 from ..strategies import Sample
 
@@ -46,7 +46,7 @@ def upstream(row, index, seed, value):
 def metric_samples(row, draws, seed, dtype):
     """``(kwargs, sample, cuts)`` for each draw of a metric row, the sample in ``dtype``."""
     return [(kwargs, Sample(Sample(sample).astype("float32")).astype(dtype), cuts)
-            for kwargs, sample, cuts in hypothesis_draws(metric_strategy(row), draws, seed, row.id)]
+            for kwargs, sample, cuts in hypothesis_draws(stream_strategy(row), draws, seed, row.id)]
 
 
 def optimizer_samples(row, draws, seed):
@@ -60,16 +60,7 @@ def schedule_samples(row, draws, seed, dtype):
     """Constructor kwargs for each draw of a schedule row: Python floats in float32 (Keras then computes in
     float32); in float64 the initial learning rate (or the values) as ``np.float64``, which Keras computes in."""
     drawn = hypothesis_draws(row.kwargs(), draws, seed, row.name)
-    return drawn if dtype == "float32" else [_float64_schedule(kw) for kw in drawn]
-
-
-def _float64_schedule(kwargs):
-    kwargs = dict(kwargs)
-    if "initial_learning_rate" in kwargs:
-        kwargs["initial_learning_rate"] = np.float64(kwargs["initial_learning_rate"])
-    if "values" in kwargs:
-        kwargs["values"] = [np.float64(v) for v in kwargs["values"]]
-    return kwargs
+    return drawn if dtype == "float32" else [optimizer_db.float64_schedule_kwargs(kw) for kw in drawn]
 
 
 def metric_rows():

@@ -158,13 +158,13 @@ def run_cases(side, results):
 
 
 def run_metrics(side, results, draws, seed):
-    from ..report.metrics import _stream
+    from ..report.metrics import stream
     from . import draws as D
 
     module = side.rk.metrics if side.is_reference else side.keras.metrics
     for row in D.metric_rows():
         for i, (kwargs, sample, cuts) in enumerate(D.metric_samples(row, draws, seed, side.dtype)):
-            results.record(f"metric/{row.id}/{i}", lambda: [to_numpy(r) for r in _stream(
+            results.record(f"metric/{row.id}/{i}", lambda: [to_numpy(r) for r in stream(
                 row, module, side.dtype, kwargs, sample, cuts)])
 
 
@@ -177,9 +177,9 @@ def run_optimizers(side, results, draws, seed):
             variables = [v.astype(side.dtype) for v in trajectory.variables()]
             steps = [[None if g is None else g.astype(side.dtype) for g in step] for step in trajectory.gradients()]
             if side.is_reference:
-                from ..report.optimizers import _trajectory
+                from ..report.optimizers import trajectory_snapshots
 
-                run = lambda: _trajectory(row, side.rk, hp, opts, variables, trajectory.names, steps)  # noqa: E731
+                run = lambda: trajectory_snapshots(row, side.rk, hp, opts, variables, trajectory.names, steps)  # noqa: E731
             else:
                 run = lambda: _keras_trajectory(side.keras, row, hp, opts, variables, trajectory.names, steps)  # noqa: E731
             results.record(f"optimizer/{row.name}/{i}", run)

@@ -37,12 +37,14 @@ def _float32_scores(row):
     return "topk" in row.name.lower().replace("_", "")
 
 
-def _strategy(row):
+def stream_strategy(row):
+    """Strategy: ``(kwargs, sample, cuts)``, the metric's constructor arguments, a float32 sample and the batch
+    splits its stream is fed in."""
     return st.tuples(row.kwargs(), row.sample("float32")).flatmap(
         lambda ks: st.tuples(st.just(ks[0]), st.just(ks[1]), S.batch_splits(len(ks[1][row.inputs[0]]))))
 
 
-def _stream(row, module, dtype, kwargs, sample, cuts):
+def stream(row, module, dtype, kwargs, sample, cuts):
     """The results after each chunk of ``cuts``, then after ``reset_state`` and one update with everything."""
     metric = row.make(module, dtype, kwargs)
     w = sample["sample_weight"]
@@ -61,7 +63,7 @@ def _stream(row, module, dtype, kwargs, sample, cuts):
 def _cases(row, draws, seed, keras):
     from tf_impl.floatx import use_floatx
 
-    for kwargs, sample, cuts in hypothesis_draws(_strategy(row), draws, seed, row.id):
+    for kwargs, sample, cuts in hypothesis_draws(stream_strategy(row), draws, seed, row.id):
         x32 = Sample(sample).astype("float32")
         x64 = Sample(x32).astype("float64")
         if _float32_scores(row):
@@ -72,7 +74,7 @@ def _cases(row, draws, seed, keras):
                 if module is rk.metrics and row.needs and not hasattr(rk.losses, row.needs):
                     raise NotImplementedError(f"needs reference.losses.{row.needs}")
                 with use_floatx(dtype):
-                    return {"value": _stream(row, module, dtype, kwargs, x, cuts)}
+                    return {"value": stream(row, module, dtype, kwargs, x, cuts)}
             return streamed
 
         yield {"oracle": run(rk.metrics, "float64", x64), "reference": run(rk.metrics, "float32", x32),

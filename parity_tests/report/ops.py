@@ -38,7 +38,8 @@ def keras_names(row):
     return sorted(set(re.findall(op_db.KERAS_NAME, row.tf)))
 
 
-def _inputs(row, draws, seed):
+def op_inputs(row, draws, seed):
+    """The row's ``draws`` deterministic inputs from ``seed``: its report generator, else its hypothesis sample."""
     if row.report is not None:
         rng = row_rng(seed, row.name)
         return [Sample(row.report(rng)) for _ in range(draws)]
@@ -49,7 +50,7 @@ def _cases(row, draws, seed, tf, keras):
     from tf_impl.floatx import use_floatx
 
     rng = row_rng(seed, f"{row.name}/dy")
-    for sample in _inputs(row, draws, seed):
+    for sample in op_inputs(row, draws, seed):
         x32 = Sample(sample).astype("float32")
         x64 = x32.astype("float64")  # the float32 inputs cast up, exactly
         state = {}

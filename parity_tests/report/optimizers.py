@@ -50,7 +50,7 @@ def _slots(row, opt, paths):
     return arrays
 
 
-def _trajectory(row, module, hp, opts, variables, names, steps):
+def trajectory_snapshots(row, module, hp, opts, variables, names, steps):
     """Every variable and slot after every step, as one list of arrays."""
     slots = {**row.slots, **(db.BASE_SLOTS if row.options else {})}
     opt = db.with_options(module, row, hp, opts)
@@ -83,7 +83,7 @@ def _trajectory_cases(row, draws, seed, keras):
             def steps():
                 variables = [v.astype(dtype) for v in trajectory.variables()]
                 grads = [[None if g is None else g.astype(dtype) for g in step] for step in trajectory.gradients()]
-                return {"value": _trajectory(row, module, hp, opts, variables, trajectory.names, grads)}
+                return {"value": trajectory_snapshots(row, module, hp, opts, variables, trajectory.names, grads)}
             return steps
 
         yield {"oracle": run(rk, np.float64), "reference": run(rk, np.float32), "keras_tf": run(keras, np.float32)}
