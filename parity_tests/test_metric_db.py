@@ -347,3 +347,20 @@ def test_correlations_reject_integer_and_bool_predictions(name, y_pred):
     """Keras's correlations subtract a float mean from the integer ``y_pred`` (and TF has no bool mean): both raise."""
     keras_result, ref_result = _both(lambda m: getattr(m, name)(), _fed(np.array([[1.0, 0.0, 1.0]], np.float32), y_pred))
     assert isinstance(keras_result, type) and ref_result is TypeError, (keras_result, ref_result)
+
+
+@pytest.mark.parametrize("name, kwargs", [("OneHotIoU", {"target_class_ids": [0]}), ("OneHotMeanIoU", {}),
+                                          ("IoU", {"target_class_ids": [0], "sparse_y_pred": False})])
+def test_iou_of_a_single_unbatched_sample_raises(name, kwargs):
+    """A rank-1 one-hot label and score vector argmax to single ids, which Keras's confusion matrix stacks at axis
+    1 (tf.stack raises "Argument `axis` = 1 not in range"); the reference raises a ValueError naming them."""
+    keras_result, ref_result = _both(lambda m: getattr(m, name)(num_classes=3, **kwargs),
+                                     _fed(np.float32([1, 0, 0]) if name.startswith("OneHot") else np.int32(0),
+                                          np.float32([0.2, 0.7, 0.1])))
+    assert keras_result is ValueError and ref_result is ValueError, (keras_result, ref_result)
+
+
+def test_iou_broadcasts_a_single_label_over_the_predictions():
+    """Keras masks the ids with ``where``, which broadcasts a scalar label over a batch of predictions."""
+    keras_result, ref_result = _both(lambda m: m.MeanIoU(num_classes=3), _fed(np.int32(1), np.int32([0, 1, 1, 2])))
+    np.testing.assert_array_equal(ref_result, keras_result)

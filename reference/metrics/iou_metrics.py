@@ -46,14 +46,21 @@ class _IoUBase(Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+        shapes = f"y_true.shape={y_true.shape}, y_pred.shape={y_pred.shape}"
         if not self.sparse_y_true:
             y_true = np.argmax(y_true, axis=self.axis)
         if not self.sparse_y_pred:
             y_pred = np.argmax(y_pred, axis=self.axis)
-        y_true, y_pred = y_true.astype(self.dtype).reshape(-1), y_pred.astype(self.dtype).reshape(-1)
-        if y_true.shape != y_pred.shape:
+        y_true, y_pred = (y.astype(self.dtype) for y in (y_true, y_pred))
+        y_true, y_pred = (y.reshape(-1) if y.ndim > 1 else y for y in (y_true, y_pred))   # Keras flattens rank > 1
+        try:
+            ids_shape = np.broadcast_shapes(y_true.shape, y_pred.shape)   # Keras's where(mask, ...) broadcasts them
+        except ValueError:
             raise ValueError(f"`y_true` and `y_pred` must hold as many class ids, got {y_true.size} and "
-                             f"{y_pred.size} (y_true.shape={np.shape(y_true)}, y_pred.shape={np.shape(y_pred)}).")
+                             f"{y_pred.size} ({shapes}).") from None
+        if not ids_shape:   # Keras stacks the ids at axis 1 (tf.stack: "Argument `axis` = 1 not in range")
+            raise ValueError(f"`y_true` and `y_pred` are single class ids ({shapes}, argmax over `axis`="
+                             f"{self.axis} where not sparse): the confusion matrix needs a batch axis.")
         if sample_weight is None:
             sample_weight = 1
         elif np.asarray(sample_weight).dtype.kind == "f" and np.dtype(self.dtype).kind in "iu":
