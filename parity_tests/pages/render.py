@@ -10,6 +10,7 @@ from . import docstrings
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "docs" / "reference"
 BACKENDS = ROOT / "docs" / "backends.md"
+BASE_CLASSES = {"Loss", "Metric", "Optimizer", "LearningRateSchedule"}  # measured through every row of the family
 FIGURE_FAMILIES = {"losses", "activations", "optimizers", "optimizers.schedules"}  # a picture on every page
 
 
@@ -46,9 +47,19 @@ def _figure(value):
     return "–" if value is None else f"{value:.2g}"
 
 
+def base_class_rows(entry, rows):
+    """A base class is measured through every row of its family (its reductions, its dtype rules and its update
+    loop run in each): the family's rows, all of them."""
+    prefix = f"keras.{entry.family}."
+    return {rid: row for rid, row in rows.items()
+            if any(n.startswith(prefix) and "." not in n[len(prefix):] for n in row.get("names", ()))}
+
+
 def parity_rows(entry, parity):
-    """The parity.json rows measuring this name (or, failing that, its partner)."""
+    """The parity.json rows measuring this name (or, failing that, its partner; a base class: its family's)."""
     rows = parity.get("rows", {}) if parity else {}
+    if entry.name in BASE_CLASSES:
+        return base_class_rows(entry, rows)
     names = [entry.keras_name]
     if entry.partner is not None:
         names.append(f"keras.{entry.family}.{getattr(entry.partner, '__name__', '')}")
@@ -64,7 +75,9 @@ def parity_section(entry, parity):
     if not rows:
         return ["Not measured: no row of the parity tables covers this name yet."]
     stamp = parity["stamp"]
-    lines = [f"Largest error against the float64 oracle (the reference run in float64 on the same inputs), measured by "
+    lines = [f"The base class runs in every row of `keras.{entry.family}`: its {len(rows)} rows, each measured as on "
+             f"its own page.", ""] if entry.name in BASE_CLASSES else []
+    lines += [f"Largest error against the float64 oracle (the reference run in float64 on the same inputs), measured by "
              f"`{stamp.get('command', 'python -m parity_tests report')}` at commit `{stamp.get('commit', '?')[:10]}` "
              f"(Keras {stamp.get('keras', '?')}, TensorFlow {stamp.get('tensorflow', '?')}, NumPy "
              f"{stamp.get('numpy', '?')}; {stamp.get('machine', '?')}):", "",

@@ -30,7 +30,7 @@ that could not be measured is ``null``; a side that raised also has ``"error"``:
 
 from .metrics import measure_metrics
 from .ops import measure_ops
-from .optimizers import measure_optimizers, measure_schedules
+from .optimizers import measure_loss_scale, measure_optimizers, measure_schedules
 from .stamp import sources_hash, stamp
 from .trajectories import run_trajectories
 from .write import JSON_NAME, REPORT_NAME, write_report
@@ -53,7 +53,8 @@ def measure_all(draws, seed, tf, keras, only=None, on_table=None):
     rows = []
     for name, run in (("op", lambda n: measure_ops(n, seed, tf, keras, only)),
                       ("metric", lambda n: measure_metrics(n, seed, keras, only)),
-                      ("optimizer", lambda n: measure_optimizers(n, seed, keras, only)),
+                      ("optimizer", lambda n: measure_optimizers(n, seed, keras, only)
+                       + measure_loss_scale(n, seed, keras, only)),
                       ("schedule", lambda n: measure_schedules(n, seed, keras, only))):
         measured = run(draws[name])
         rows += measured

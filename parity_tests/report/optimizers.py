@@ -124,3 +124,56 @@ def measure_schedules(draws, seed, keras, only=None):
                                  SCHEDULE_TEST, "value")
             measured.append(measure(figures, _schedule_cases(row, draws, seed, keras)))
     return measured
+
+
+LOSS_SCALE_TEST = "parity_tests/test_mixed_precision.py::test_loss_scale_optimizer_matches_keras_through_non_finite_steps"
+LOSS_SCALE_ID = f"{LOSS_SCALE_TEST}[float32]"
+INNER = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
+
+
+def loss_scale_snapshots(module, name, inner_kwargs, kwargs, variables, grads):
+    """A ``LossScaleOptimizer`` around ``name`` through ``grads`` (finite, non-finite and huge steps): every
+    variable and the dynamic scale after every step, as one list of arrays."""
+    optimizer = module.optimizers.LossScaleOptimizer(getattr(module.optimizers, INNER[name])(**inner_kwargs),
+                                                     **kwargs)
+    snapshots = []
+    if module is rk:
+        for step in grads:
+            with np.errstate(all="ignore"):
+                optimizer.apply([None if g is None else g.copy() for g in step], variables)
+            snapshots += [np.array(v) for v in variables] + [np.asarray(optimizer.dynamic_scale)]
+        return snapshots
+    import tensorflow as tf
+
+    tf_vars = [tf.Variable(v) for v in variables]
+    for step in grads:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Keras warns about the None gradients
+            optimizer.apply([None if g is None else tf.constant(g) for g in step], tf_vars)
+        snapshots += [v.numpy() for v in tf_vars] + [np.asarray(optimizer.dynamic_scale.numpy())]
+    return snapshots
+
+
+def _loss_scale_cases(draws, seed, keras):
+    from ..strategies import loss_scale_trajectory
+
+    for name, inner_kwargs, kwargs, variables, grads in hypothesis_draws(loss_scale_trajectory("float32"), draws,
+                                                                          seed, "LossScaleOptimizer"):
+        def run(module, dtype, name=name, inner_kwargs=inner_kwargs, kwargs=kwargs, variables=variables,
+                grads=grads):
+            def steps():
+                cast = [[None if g is None else g.astype(dtype) for g in step] for step in grads]
+                return {"value": loss_scale_snapshots(module, name, inner_kwargs, kwargs,
+                                                      [v.astype(dtype) for v in variables], cast)}
+            return steps
+
+        yield {"oracle": run(rk, np.float64), "reference": run(rk, np.float32), "keras_tf": run(keras, np.float32)}
+
+
+def measure_loss_scale(draws, seed, keras, only=None):
+    """``LossScaleOptimizer`` through drawn streams with non-finite steps: a list of one :class:`RowFigures`."""
+    if only and not only(LOSS_SCALE_ID):
+        return []
+    figures = RowFigures(LOSS_SCALE_ID, "optimizer", "optimizers", ["keras.optimizers.LossScaleOptimizer"],
+                         LOSS_SCALE_TEST, "trajectory")
+    return [measure(figures, _loss_scale_cases(draws, seed, keras))]
