@@ -47,6 +47,13 @@ def _figure(value):
     return "–" if value is None else f"{value:.2g}"
 
 
+def _side(figures):
+    """``abs / rel``, or what the side raised (on some draw: then it has no figures)."""
+    if figures.get("error"):
+        return f"{_figure(figures.get('abs'))} / {_figure(figures.get('rel'))} ({figures['error'].replace('|', '/')})"
+    return f"{_figure(figures.get('abs'))} / {_figure(figures.get('rel'))}"
+
+
 def base_class_rows(entry, rows):
     """A base class is measured through every row of its family (its reductions, its dtype rules and its update
     loop run in each): the family's rows, all of them."""
@@ -89,8 +96,8 @@ def parity_section(entry, parity):
             if not figures:
                 continue
             ref, tf = figures.get("reference") or {}, figures.get("keras_tf") or {}
-            lines.append(f"| `{rid}` | {label} | {row.get('draws', '–')} | {_figure(ref.get('abs'))} / "
-                         f"{_figure(ref.get('rel'))} | {_figure(tf.get('abs'))} / {_figure(tf.get('rel'))} | "
+            short = rid.rsplit("[", 1)[-1].rstrip("]") if "[" in rid else rid
+            lines.append(f"| `{short}` | {label} | {row.get('draws', '–')} | {_side(ref)} | {_side(tf)} | "
                          f"`{row.get('test', '')}` |")
     if BACKENDS.is_file():
         lines += ["", "Keras-JAX and Keras-torch: see [where Keras's backends disagree](../../backends.md)."]
