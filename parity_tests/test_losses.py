@@ -289,3 +289,18 @@ def test_integer_and_bool_inputs_raise_exactly_where_keras_raises(row, data):
     op, size, scale = row.forward_tolerance(sample)
     assert_parity(ref, out, op=op, dtype=row.tolerance_dtype(sample, out.dtype.name), size=size, scale=scale,
                   what=f"{row.name} on {kind} {' and '.join(keys)}", inputs=inputs, ref=ref_code, tf=tf_code)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("alpha, result", [([0.25, 0.5, 1.0], "float32"), ("array", None), (0.25, None)])
+def test_categorical_focal_alpha_promotes_as_keras_multiply_does(dtype, alpha, result):
+    """A list ``alpha`` is a float32 tensor to TF, so half-precision losses come out float32; an ``alpha`` array of
+    the inputs' dtype, or a Python float, keeps their dtype."""
+    half = rk.config.standardize_dtype(dtype)
+    y_true, y_pred = np.array([[0.0, 1.0, 0.0]], half), np.array([[0.2, 0.3, 0.5]], half)
+    alpha = np.array([0.25, 0.5, 1.0], half) if alpha == "array" else alpha
+    out = keras.losses.categorical_focal_crossentropy(tf.constant(y_true), tf.constant(y_pred), alpha=alpha).numpy()
+    ref = rk.losses.categorical_focal_crossentropy(y_true, y_pred, alpha=alpha)
+    assert ref.dtype == out.dtype == rk.config.standardize_dtype(result or dtype)
+    assert_parity(ref, out, op="cross_entropy", dtype=dtype, size=3, scale=rk.config.standardize_dtype(dtype).type(2),
+                  what=f"categorical_focal_crossentropy, alpha={alpha!r}")
