@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from parity_tests.backends import catalogue, run
+from parity_tests.backends.autodiff import to_numpy
 from parity_tests.backends.compare import DISAGREEMENTS, Tol, compare_arrays, compare_results
 
 CI_DRAWS = 1
@@ -29,6 +30,15 @@ def test_verdicts():
     assert compare_arrays(np.float32([1, np.nan]), np.float32([1, 2]), tol)[0] == "one-sided NaN"
     assert compare_results("ValueError: no", [np.float32(1)], tol)[0] == "one-sided raise"
     assert compare_results("ValueError: no", "TypeError: no", tol)[0] == "agree"
+
+
+def test_a_torch_snapshot_is_a_copy():
+    """An optimizer updates torch's variables in place: a snapshot sharing their storage would change with them."""
+    torch = pytest.importorskip("torch")
+    variable = torch.zeros(2)
+    snapshot = to_numpy(variable)
+    variable.add_(1.0)
+    assert snapshot.tolist() == [0.0, 0.0]
 
 
 def test_every_backend_is_installed():

@@ -18,7 +18,8 @@ SIDES = ("reference",) + BACKENDS
 
 
 def to_numpy(value):
-    """A backend tensor (or a NumPy value) as an ndarray."""
+    """A backend tensor (or a NumPy value) as an ndarray of its own: a copy, since ``Tensor.numpy()`` shares torch's
+    storage, which an optimizer then updates in place (a snapshot would show the last step's value)."""
     if hasattr(value, "detach"):
         value = value.detach().cpu()
         if str(value.dtype) == "torch.bfloat16":  # no NumPy twin in torch: through float32, exactly
@@ -27,7 +28,7 @@ def to_numpy(value):
             return value.float().numpy().astype(standardize_dtype("bfloat16"))
     if hasattr(value, "numpy"):
         value = value.numpy()
-    return np.asarray(value)
+    return np.array(value)
 
 
 def value_and_grads(side, f, primals, dy_for):
