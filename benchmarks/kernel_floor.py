@@ -86,7 +86,7 @@ class KernelFloor:
         d_log_p = e_shifted / sum_e
         d_log_p[rows, labels] -= 1
         d_log_p *= d_losses.reshape(-1, 1)
-        d_p = (d_log_p / clipped) * ((p >= self.clip_low) & (p <= self.clip_high))
+        d_p = np.where((p >= self.clip_low) & (p <= self.clip_high), d_log_p * np.reciprocal(clipped), t(0))
         d_z = p * (d_p - (d_p * p).sum(axis=-1, keepdims=True))
         np.sum(d_z, axis=(0,), keepdims=True, out=db2.reshape(1, -1))
         np.matmul(h.T, d_z, out=dW2)
