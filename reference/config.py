@@ -1,75 +1,15 @@
-"""Global numeric settings, mirroring ``keras.config``.
+"""The public settings, mirroring ``keras.config``: a façade over two homes.
 
-Keras keeps two process-wide settings that change numbers:
+Keras's ``keras.config`` re-exports the numeric settings of ``keras/src/backend/config.py`` and the global dtype
+policy of ``keras/src/dtype_policies/dtype_policy.py``; neither module imports the other's façade. The same here:
 
-* ``floatx()``: the default float dtype of new weights, losses and metrics
-  (``"float32"`` unless changed with ``set_floatx``);
-* ``epsilon()``: the fuzz factor, ``1e-7``, used to clip probabilities in the
-  cross-entropies.
-
-The reference reads both from here, so ``set_floatx("float64")`` turns the
-whole pipeline into a float64 oracle.
-
-``bfloat16`` is not a NumPy dtype; NumPy reaches it through ``ml_dtypes``, the
-package TensorFlow and JAX themselves use (the optional extra ``[bfloat16]``).
-:func:`standardize_dtype` accepts the name when ``ml_dtypes`` is installed, and
-says how to install it otherwise.
+* :mod:`reference.backend_config`: ``floatx``/``set_floatx``, ``epsilon``/``set_epsilon``, and the dtype checks
+  ``standardize_dtype`` and ``is_float_dtype`` (Keras's ``keras.backend.standardize_dtype``);
+* :mod:`reference.dtype_policies.dtype_policy`: ``dtype_policy``/``set_dtype_policy``.
 """
 
-import numpy as np
+from .backend_config import epsilon, floatx, is_float_dtype, set_epsilon, set_floatx, standardize_dtype
+from .dtype_policies.dtype_policy import dtype_policy, set_dtype_policy
 
-try:
-    import ml_dtypes
-except ImportError:  # optional: only dtype="bfloat16" needs it
-    ml_dtypes = None
-
-_FLOATX = "float32"
-_EPSILON = 1e-7
-_ALLOWED_FLOATX = ("float16", "float32", "float64")
-
-
-def floatx():
-    """The default float dtype, as a string: ``"float32"`` unless changed."""
-    return _FLOATX
-
-
-def set_floatx(value):
-    """Set the default float dtype (``"float16"``, ``"float32"`` or ``"float64"``)."""
-    global _FLOATX
-    value = np.dtype(value).name if not isinstance(value, str) else value
-    if value not in _ALLOWED_FLOATX:
-        raise ValueError(f"Unknown `floatx` value: {value!r}. Expected one of {_ALLOWED_FLOATX}.")
-    _FLOATX = value
-
-
-def epsilon():
-    """The fuzz factor used to clip probabilities: ``1e-7``."""
-    return _EPSILON
-
-
-def set_epsilon(value):
-    """Set the fuzz factor."""
-    global _EPSILON
-    _EPSILON = float(value)
-
-
-def is_float_dtype(dtype):
-    """Whether ``dtype`` (a ``np.dtype``) is a float dtype, ``bfloat16`` included (NumPy's kind of it is ``"V"``)."""
-    return dtype.kind == "f" or (ml_dtypes is not None and dtype == ml_dtypes.bfloat16)
-
-
-def standardize_dtype(dtype):
-    """``None`` means ``floatx()``; anything else must name a float dtype (``"bfloat16"`` needs ``ml_dtypes``)."""
-    if dtype == "bfloat16" or getattr(dtype, "name", None) == "bfloat16":
-        if ml_dtypes is None:
-            raise ValueError("`dtype='bfloat16'` needs the ml_dtypes package: pip install 'keras-numpy-reference[bfloat16]'.")
-        return np.dtype(ml_dtypes.bfloat16)
-    dtype = np.dtype(floatx() if dtype is None else dtype)
-    if not is_float_dtype(dtype):
-        raise ValueError(f"`dtype` must be a float dtype, got {dtype.name!r}.")
-    return dtype
-
-
-# Keras re-exports the global dtype policy here (``keras.config.set_dtype_policy``); imported last, as the
-# policy module reads ``floatx`` and ``standardize_dtype`` above.
-from .dtype_policies.dtype_policy import dtype_policy, set_dtype_policy  # noqa: E402, F401  (re-exported)
+__all__ = ["dtype_policy", "epsilon", "floatx", "is_float_dtype", "set_dtype_policy", "set_epsilon", "set_floatx",
+           "standardize_dtype"]

@@ -17,7 +17,7 @@ import weakref
 
 import numpy as np
 
-from .config import ml_dtypes
+from .backend_config import ml_dtypes
 from .tape import record
 
 
@@ -335,9 +335,10 @@ def softplus(x):
     in float16 ``e⁻ˣ`` overflows from ``x = -11.1``, where ``σ(x)`` is still a (subnormal) number, and an
     infinite ``dy`` times it stays infinite.
     """
-    t = np.log(np.finfo(x.dtype).eps) + 2
+    eps = 2.0 ** -13 if x.dtype == np.float16 else np.finfo(x.dtype).eps   # Eigen's NumTraits<half>::epsilon()
+    t = (np.log(x.dtype.type(eps)) + x.dtype.type(2)).astype(x.dtype)       # the kernel's static T, rounded
     with np.errstate(over="ignore"):
-        e = np.exp(x)
+        e = flush_subnormal(np.exp(x))
         y = np.where(x > -t, x, np.where(x < t, e, np.log1p(e))).astype(x.dtype, copy=False)
 
     def backward(dy, needs):

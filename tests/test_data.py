@@ -187,8 +187,8 @@ def test_loader_float64(idx_folder):
     np.testing.assert_array_equal(loader.train_data[..., 0], arrays["x_train"] / 255.0)
 
 
-def test_loader_dtype_defaults_to_floatx(idx_folder, monkeypatch):
-    monkeypatch.setattr(config, "_FLOATX", "float64")
+def test_loader_dtype_defaults_to_floatx(idx_folder):
+    config.set_floatx("float64")  # the autouse fixture restores float32
     assert data.MNISTLoader(idx_folder[0]).train_data.dtype == np.float64
 
 

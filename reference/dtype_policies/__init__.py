@@ -1,6 +1,6 @@
 """Dtype policies, mirroring ``keras.dtype_policies``: :class:`DTypePolicy` and :func:`get`."""
 
-from .. import config
+from .. import backend_config as config
 from .dtype_policy import DTypePolicy, FloatDTypePolicy, dtype_policy, set_dtype_policy
 
 

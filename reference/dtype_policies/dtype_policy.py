@@ -24,7 +24,7 @@ sets Keras's policy too for that reason); the reference's default follows ``floa
 so ``set_floatx("float64")`` alone still makes the float64 oracle.
 """
 
-from .. import config
+from .. import backend_config as config
 
 _global_policy = None
 
