@@ -39,6 +39,7 @@ from typing import Callable
 import numpy as np
 
 from reference import config
+from reference.backend_config import ml_dtypes
 
 # --- targets of the tf_impl trajectory comparison -------------------------------------
 
@@ -173,7 +174,7 @@ RULES = {
 
 def _finfo(dtype):
     if dtype == "bfloat16" or getattr(dtype, "name", None) == "bfloat16":
-        return config.ml_dtypes.finfo(config.standardize_dtype("bfloat16"))  # NumPy's finfo has no bfloat16
+        return ml_dtypes.finfo(config.standardize_dtype("bfloat16"))  # NumPy's finfo has no bfloat16
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise ValueError(f"`dtype` must be a float dtype, got {dtype.name!r}.")

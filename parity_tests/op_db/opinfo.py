@@ -115,7 +115,7 @@ class OpInfo:
         compute = self.compute_dtype(sample, dtype) if self.compute_dtype else dtype
         if not gradient:
             return compute
-        return max(compute, dtype, key=lambda d: rk.config.ml_dtypes.finfo(rk.config.standardize_dtype(d)).eps)
+        return max(compute, dtype, key=lambda d: rk.backend_config.ml_dtypes.finfo(rk.config.standardize_dtype(d)).eps)
 
     # --- samples --------------------------------------------------------------------------
 
