@@ -364,3 +364,12 @@ def test_iou_broadcasts_a_single_label_over_the_predictions():
     """Keras masks the ids with ``where``, which broadcasts a scalar label over a batch of predictions."""
     keras_result, ref_result = _both(lambda m: m.MeanIoU(num_classes=3), _fed(np.int32(1), np.int32([0, 1, 1, 2])))
     np.testing.assert_array_equal(ref_result, keras_result)
+
+
+@pytest.mark.parametrize("y_pred", [-2.766, -2.0, 0.5, 6.0])
+def test_log_cosh_of_half_precision_takes_tf_softplus_thresholds(y_pred):
+    """``log_cosh`` is ``x + softplus(-2x) - log 2``; TF's float16 softplus returns ``x`` only above
+    ``-(log ε + 2)`` with Eigen's half ε (2⁻¹³, so 7.0, not 4.9): ``softplus(6)`` is 6.004, not 6. Bit for bit."""
+    y_true, y_pred = np.array([3], np.int64), np.array([y_pred], np.float16)
+    keras_result, ref_result = _both(lambda m: m.LogCoshError(), _fed(y_true, y_pred))
+    np.testing.assert_array_equal(ref_result, keras_result)
