@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reference.backend_config import ml_dtypes
+from reference.config import ml_dtypes
 
 ARRAY_DTYPES = ("float32", "float32", "float64", "float16", "int32", "int64", "bool") + (
     ("bfloat16",) if ml_dtypes is not None else ())

@@ -25,15 +25,6 @@ import numpy as np
 from . import config, ops
 
 
-def _convert_to_tensor(x):
-    """Keras's ``convert_to_tensor``: an array keeps its dtype (and identity, for the tape); Python floats become
-    ``floatx``, ints int32, bools bool."""
-    if isinstance(x, (np.ndarray, np.generic)):
-        return np.asarray(x)
-    x = np.asarray(x)
-    return x.astype(config.floatx() if x.dtype.kind == "f" else np.int32 if x.dtype.kind in "iu" else x.dtype)
-
-
 def _in_floatx_if_not_float(x):
     """Keras's ``tanh`` and ``exp``: integer and bool inputs are cast to ``floatx`` first."""
     return x if ops.is_float(x.dtype) else ops.cast(x, config.floatx())
@@ -98,7 +89,7 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     >>> rk.activations.relu(np.int32([-2, 3]))     # integers stay integers
     array([0, 3], dtype=int32)
     """
-    x = _convert_to_tensor(x)
+    x = ops.convert_to_tensor(x)
     if negative_slope != 0.0:
         if max_value is None and threshold == 0:
             return ops.leaky_relu(x, alpha=negative_slope)
@@ -154,7 +145,7 @@ def leaky_relu(x, negative_slope=0.2):
     >>> rk.activations.leaky_relu(np.int32([-2, 3])).tolist()   # int32 -> float32; 0.2 in float32 times -2
     [-0.4000000059604645, 3.0]
     """
-    return ops.leaky_relu(_convert_to_tensor(x), alpha=negative_slope)
+    return ops.leaky_relu(ops.convert_to_tensor(x), alpha=negative_slope)
 
 
 def relu6(x):
@@ -189,7 +180,7 @@ def relu6(x):
     >>> rk.activations.relu6(np.int32([-3, 7]))
     array([0, 6], dtype=int32)
     """
-    return ops.relu6(_convert_to_tensor(x))
+    return ops.relu6(ops.convert_to_tensor(x))
 
 
 def softmax(x, axis=-1):
@@ -226,7 +217,7 @@ def softmax(x, axis=-1):
     >>> float(rk.losses.sparse_categorical_crossentropy(np.int32([1]), y)[0])   # from the tagged logits: 100
     100.0
     """
-    x = _convert_to_tensor(x)
+    x = ops.convert_to_tensor(x)
     return ops.tag_logits(ops.softmax(x, axis=axis), x)
 
 
@@ -265,7 +256,7 @@ def elu(x, alpha=1.0):
     >>> float(rk.activations.elu(np.float64(-50.)))   # saturates at -alpha
     -1.0
     """
-    return ops.elu(_convert_to_tensor(x), alpha=alpha)
+    return ops.elu(ops.convert_to_tensor(x), alpha=alpha)
 
 
 def selu(x):
@@ -302,7 +293,7 @@ def selu(x):
     >>> tape.gradient(y, x).tolist()            # from the output: y + λα rounds to 0 at -100; selu'(0) = λ
     [0.0, 1.0507009873554805, 1.0507009873554805]
     """
-    return ops.selu(_convert_to_tensor(x))
+    return ops.selu(ops.convert_to_tensor(x))
 
 
 def softplus(x):
@@ -340,7 +331,7 @@ def softplus(x):
     >>> tape.gradient(y, x).tolist()   # σ(x): σ(0) = 1/2
     [2.06115369216775e-09, 0.5, 1.0]
     """
-    return ops.softplus(ops.check_kernel_dtype(_convert_to_tensor(x), "Softplus"))
+    return ops.softplus(ops.check_kernel_dtype(ops.convert_to_tensor(x), "Softplus"))
 
 
 def softsign(x):
@@ -376,7 +367,7 @@ def softsign(x):
         ...
     TypeError: Softsign: `x` has dtype int32, and Softsign takes floats only (TF raises on it).
     """
-    return ops.softsign(_convert_to_tensor(x))
+    return ops.softsign(ops.convert_to_tensor(x))
 
 
 def soft_shrink(x, threshold=0.5):
@@ -414,7 +405,7 @@ def soft_shrink(x, threshold=0.5):
     >>> rk.activations.soft_shrink(np.int32([-3, 1, 5]), threshold=2)   # integers with an integer threshold
     array([-1,  0,  3], dtype=int32)
     """
-    return ops.soft_shrink(_convert_to_tensor(x), threshold=threshold)
+    return ops.soft_shrink(ops.convert_to_tensor(x), threshold=threshold)
 
 
 def sparse_plus(x):
@@ -450,7 +441,7 @@ def sparse_plus(x):
     >>> y.tolist(), tape.gradient(y, x).tolist()     # (0 + 1)²/4 = 0.25; slopes 0 at -1, 1 at 1
     ([0.0, 0.0, 0.25, 1.0, 3.0], [0.0, 0.0, 0.5, 1.0, 1.0])
     """
-    return ops.sparse_plus(_convert_to_tensor(x))
+    return ops.sparse_plus(ops.convert_to_tensor(x))
 
 
 def silu(x):
@@ -488,7 +479,7 @@ def silu(x):
     >>> rk.activations.swish is rk.activations.silu
     True
     """
-    return ops.silu(_convert_to_tensor(x))
+    return ops.silu(ops.convert_to_tensor(x))
 
 
 swish = silu
@@ -529,7 +520,7 @@ def squareplus(x, b=4):
     >>> rk.activations.squareplus(x, b=0).tolist()       # b = 0: (x + |x|) / 2 = relu
     [0.0, 0.0, 3.0]
     """
-    return ops.squareplus(_convert_to_tensor(x), b=b)
+    return ops.squareplus(ops.convert_to_tensor(x), b=b)
 
 
 def gelu(x, approximate=False):
@@ -577,7 +568,7 @@ def gelu(x, approximate=False):
     >>> float(rk.activations.gelu(np.float64(-10.)))   # the tail, not 0 (x Φ(x) is -7.6198530e-23)
     -7.619866192916435e-23
     """
-    return ops.gelu(_convert_to_tensor(x), approximate=approximate)
+    return ops.gelu(ops.convert_to_tensor(x), approximate=approximate)
 
 
 def celu(x, alpha=1.0):
@@ -614,7 +605,7 @@ def celu(x, alpha=1.0):
     >>> np.round(tape.gradient(y, x).tolist(), 6).tolist()   # e^-1, and 2 at exactly 0 (both tie gradients)
     [0.367879, 2.0, 1.0]
     """
-    return ops.celu(_convert_to_tensor(x), alpha=alpha)
+    return ops.celu(ops.convert_to_tensor(x), alpha=alpha)
 
 
 def glu(x, axis=-1):
@@ -649,7 +640,7 @@ def glu(x, axis=-1):
         ...
     ValueError: glu: the size of `axis` must be divisible by 2, got x.shape=(3,) with axis=-1.
     """
-    return ops.glu(_convert_to_tensor(x), axis=axis)
+    return ops.glu(ops.convert_to_tensor(x), axis=axis)
 
 
 def tanh(x):
@@ -682,7 +673,7 @@ def tanh(x):
     >>> rk.activations.tanh(np.int32([0, 1])).dtype   # integers go to floatx
     dtype('float32')
     """
-    return ops.tanh(_in_floatx_if_not_float(_convert_to_tensor(x)))
+    return ops.tanh(_in_floatx_if_not_float(ops.convert_to_tensor(x)))
 
 
 def tanh_shrink(x):
@@ -711,7 +702,7 @@ def tanh_shrink(x):
     >>> y.tolist(), tape.gradient(y, x).tolist()     # flat at 0; x - 1 once tanh saturates
     ([0.0, 19.0], [0.0, 1.0])
     """
-    x = _convert_to_tensor(x)
+    x = ops.convert_to_tensor(x)
     return ops.subtract(x, ops.tanh(x))
 
 
@@ -745,7 +736,7 @@ def hard_tanh(x):
     >>> y.tolist(), tape.gradient(y, x).tolist()     # the gradient passes at exactly ±1
     ([-1.0, -1.0, 0.5, 1.0, 1.0], [0.0, 1.0, 1.0, 1.0, 0.0])
     """
-    return ops.clip_by_value(ops.check_kernel_dtype(_convert_to_tensor(x), "hard_tanh"), -1.0, 1.0)
+    return ops.clip_by_value(ops.check_kernel_dtype(ops.convert_to_tensor(x), "hard_tanh"), -1.0, 1.0)
 
 
 def hard_shrink(x, threshold=0.5):
@@ -780,7 +771,7 @@ def hard_shrink(x, threshold=0.5):
     >>> rk.activations.hard_shrink(np.int32([-3, 1, 5]), threshold=2)
     array([-3,  0,  5], dtype=int32)
     """
-    return ops.hard_shrink(_convert_to_tensor(x), threshold=threshold)
+    return ops.hard_shrink(ops.convert_to_tensor(x), threshold=threshold)
 
 
 def threshold(x, threshold, default_value):
@@ -817,7 +808,7 @@ def threshold(x, threshold, default_value):
     >>> rk.activations.threshold(np.int32([0, 3]), 1, -1)
     array([-1,  3], dtype=int32)
     """
-    return ops.threshold(_convert_to_tensor(x), threshold, default_value)
+    return ops.threshold(ops.convert_to_tensor(x), threshold, default_value)
 
 
 def sigmoid(x):
@@ -854,7 +845,7 @@ def sigmoid(x):
     >>> float(rk.losses.binary_crossentropy(np.float32([[1.]]), y)[0])   # softplus(20) = 20, not -log ε = 16.1
     20.0
     """
-    x = _convert_to_tensor(x)
+    x = ops.convert_to_tensor(x)
     return ops.tag_logits(ops.sigmoid(x), x)
 
 
@@ -890,7 +881,7 @@ def sparse_sigmoid(x):
     >>> y.tolist(), tape.gradient(y, x).tolist()     # (0.5 + 1)/2 = 0.75; slope 0 at exactly ±1
     ([0.0, 0.0, 0.5, 0.75, 1.0], [0.0, 0.0, 0.5, 0.5, 0.0])
     """
-    return ops.sparse_sigmoid(_convert_to_tensor(x))
+    return ops.sparse_sigmoid(ops.convert_to_tensor(x))
 
 
 def exponential(x):
@@ -920,7 +911,7 @@ def exponential(x):
     ...     float(rk.activations.exponential(np.float32(89.)))   # past float32's range
     inf
     """
-    return ops.exp(_in_floatx_if_not_float(_convert_to_tensor(x)))
+    return ops.exp(_in_floatx_if_not_float(ops.convert_to_tensor(x)))
 
 
 def hard_sigmoid(x):
@@ -956,7 +947,7 @@ def hard_sigmoid(x):
     >>> (6 * tape.gradient(y, x)).tolist()   # slope 1/6 inside, 0 at exactly ±3
     [0.0, 0.0, 1.0, 1.0, 0.0]
     """
-    x = ops.check_kernel_dtype(_convert_to_tensor(x), "hard_sigmoid")   # its tf.constant(3.0, x.dtype)
+    x = ops.check_kernel_dtype(ops.convert_to_tensor(x), "hard_sigmoid")   # its tf.constant(3.0, x.dtype)
     return ops.divide(ops.relu6(ops.add(x, 3.0)), 6.0)
 
 
@@ -996,7 +987,7 @@ def hard_silu(x):
     >>> rk.activations.hard_swish is rk.activations.hard_silu
     True
     """
-    x = _convert_to_tensor(x)
+    x = ops.convert_to_tensor(x)
     return ops.multiply(x, hard_sigmoid(x))
 
 
@@ -1063,7 +1054,7 @@ def mish(x):
     >>> np.round(tape.gradient(y, x).tolist(), 6).tolist()   # mish'(0) = tanh(log 2) = 3/5
     [0.6, 1.0]
     """
-    x = ops.check_kernel_dtype(_convert_to_tensor(x), "Softplus")
+    x = ops.check_kernel_dtype(ops.convert_to_tensor(x), "Softplus")
     return ops.multiply(x, ops.tanh(ops.softplus(x)))
 
 
@@ -1096,7 +1087,7 @@ def log_softmax(x, axis=-1):
     >>> rk.activations.log_softmax(np.float64([5., 5.])).tolist()   # -log 2 each, whatever the shift
     [-0.6931471805599453, -0.6931471805599453]
     """
-    return ops.log_softmax(_convert_to_tensor(x), axis=axis)
+    return ops.log_softmax(ops.convert_to_tensor(x), axis=axis)
 
 
 def log_sigmoid(x):
@@ -1128,7 +1119,7 @@ def log_sigmoid(x):
     >>> y.tolist(), tape.gradient(y, x).tolist()     # exactly -100 (log σ(-100) would be log 0); -log 2; σ(0) = 1/2
     ([-100.0, -0.6931471824645996], [1.0, 0.5])
     """
-    return ops.log_sigmoid(_convert_to_tensor(x))
+    return ops.log_sigmoid(ops.convert_to_tensor(x))
 
 
 def sparsemax(x, axis=-1):
@@ -1166,7 +1157,7 @@ def sparsemax(x, axis=-1):
     >>> rk.activations.sparsemax(np.float32([1., 1., 0.])).tolist()   # k = 2: τ = (1 + 2 - 1)/2 = 1 (paper: 1/2)
     [0.0, 0.0, 0.0]
     """
-    return ops.sparsemax(_convert_to_tensor(x), axis=axis)
+    return ops.sparsemax(ops.convert_to_tensor(x), axis=axis)
 
 
 ALL = {fn.__name__: fn for fn in (

@@ -17,7 +17,7 @@ import weakref
 
 import numpy as np
 
-from .backend_config import ml_dtypes
+from .backend_config import floatx, ml_dtypes
 from .tape import record
 
 
@@ -212,6 +212,26 @@ def cast(x, dtype):
     if x.dtype == dtype:
         return x
     return record(x.astype(dtype), (x,), lambda dy, needs: (dy.astype(x.dtype),))
+
+
+def convert_to_tensor(x, dtype=None):
+    """``x`` as an array, as Keras's ``ops.convert_to_tensor`` on TF.
+
+    Without ``dtype``, an array (or NumPy scalar) keeps its dtype, and its identity, for the tape; Python floats
+    become ``floatx``, ints int32, bools bool. With ``dtype``, an array already of it is returned as is; a float
+    array of another dtype goes through :func:`cast`, recorded as Keras's ``tf.cast`` is, so its gradient is cast
+    back; anything else is converted, unrecorded.
+    """
+    if dtype is None:
+        if isinstance(x, (np.ndarray, np.generic)):
+            return np.asarray(x)
+        x = np.asarray(x)
+        return x.astype(floatx() if x.dtype.kind == "f" else np.int32 if x.dtype.kind in "iu" else x.dtype)
+    if isinstance(x, np.ndarray) and x.dtype == dtype:
+        return x
+    if isinstance(x, np.ndarray) and is_float(x.dtype):
+        return cast(x, dtype)
+    return np.asarray(x, dtype=dtype)
 
 
 def transpose(x):

@@ -33,11 +33,9 @@ def _as_array(x, dtype=None):
     float ndarray of another dtype goes through a recorded cast, as Keras's ``convert_to_tensor(y_pred, dtype)``
     is a ``tf.cast``: a float16 ``y_pred`` (mixed precision) is scored in float32, its gradient cast back.
     """
-    if isinstance(x, np.ndarray) and (x.dtype == dtype if dtype is not None else config.is_float_dtype(x.dtype)):
-        return x
-    if isinstance(x, np.ndarray) and config.is_float_dtype(x.dtype):
-        return ops.cast(x, dtype)
-    return np.asarray(x, dtype=dtype or config.floatx())
+    if dtype is None:
+        dtype = x.dtype if isinstance(x, np.ndarray) and config.is_float_dtype(x.dtype) else config.floatx()
+    return ops.convert_to_tensor(x, dtype)
 
 
 def convert_y_pred(y_pred, loss, accepts="f"):
