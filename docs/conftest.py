@@ -7,7 +7,7 @@ page starts from Keras's defaults, whatever the page before it changed.
 import pytest
 
 import reference
-from reference.dtype_policies.dtype_policy import _reset_dtype_policy
+from reference.dtype_policies import reset_dtype_policy
 
 
 @pytest.fixture(autouse=True)
@@ -20,4 +20,4 @@ def _keras_defaults():
     yield
     reference.set_floatx("float32")
     reference.config.set_epsilon(1e-7)
-    _reset_dtype_policy()
+    reset_dtype_policy()

@@ -8,14 +8,14 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before anything imports TensorFlow
 
 import reference  # noqa: E402
-from reference.dtype_policies.dtype_policy import _reset_dtype_policy  # noqa: E402
+from reference.dtype_policies import reset_dtype_policy  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def _default_floatx():
     """Every parity test starts with floatx float32 on both sides (Keras only if already imported)."""
     reference.set_floatx("float32")
-    _reset_dtype_policy()  # the reference's default policy follows floatx again
+    reset_dtype_policy()  # the reference's default policy follows floatx again
     keras = sys.modules.get("keras")
     if keras is not None:
         keras.config.set_floatx("float32")

@@ -28,7 +28,7 @@ from parity_tests.op_db import PINNED  # noqa: E402
 from parity_tests.optimizer_db import BY_NAME as OPTIMIZER_ROWS  # noqa: E402  (each optimizer's slot names, once)
 from parity_tests.tolerances import adam_step_gain  # noqa: E402
 from reference import config  # noqa: E402
-from reference.dtype_policies.dtype_policy import _reset_dtype_policy  # noqa: E402
+from reference.dtype_policies import reset_dtype_policy  # noqa: E402
 from tf_impl import handbook as tf_handbook  # noqa: E402
 
 
@@ -40,7 +40,7 @@ def global_policy(name):
     try:
         yield
     finally:
-        _reset_dtype_policy()
+        reset_dtype_policy()
         keras.config.set_dtype_policy("float32")
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import reference
-from reference.dtype_policies.dtype_policy import _reset_dtype_policy
+from reference.dtype_policies import reset_dtype_policy
 
 
 @pytest.fixture(autouse=True)
@@ -16,7 +16,7 @@ def _float32_and_fixed_seed():
     reference.set_random_seed(0)
     yield
     reference.set_floatx("float32")
-    _reset_dtype_policy()  # a test that set a global policy leaves none behind
+    reset_dtype_policy()  # a test that set a global policy leaves none behind
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Dtype policies, mirroring ``keras.dtype_policies``: :class:`DTypePolicy` and :func:`get`."""
 
 from .. import backend_config as config
-from .dtype_policy import DTypePolicy, FloatDTypePolicy, dtype_policy, set_dtype_policy
+from .dtype_policy import DTypePolicy, FloatDTypePolicy, dtype_policy, reset_dtype_policy, set_dtype_policy
 
 
 def get(identifier):
@@ -23,4 +23,4 @@ def get(identifier):
                      f"Received: dtype={identifier}")
 
 
-__all__ = ["DTypePolicy", "FloatDTypePolicy", "dtype_policy", "get", "set_dtype_policy"]
+__all__ = ["DTypePolicy", "FloatDTypePolicy", "dtype_policy", "get", "reset_dtype_policy", "set_dtype_policy"]

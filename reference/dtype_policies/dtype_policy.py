@@ -131,7 +131,12 @@ def dtype_policy():
     return DTypePolicy(config.floatx()) if _global_policy is None else _global_policy
 
 
-def _reset_dtype_policy():
-    """Forget the policy set, so that the default follows ``floatx()`` again (for the tests' fixtures)."""
+def reset_dtype_policy():
+    """Forget the policy set, so that the default follows ``floatx()`` again.
+
+    Keras's way is ``keras.utils.clear_session()``, which forgets the global policy with the rest of its global
+    state (the layer-name counters too); Keras's ``set_dtype_policy(None)`` raises. The tests' fixtures call this
+    between tests.
+    """
     global _global_policy
     _global_policy = None
