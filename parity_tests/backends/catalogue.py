@@ -10,6 +10,7 @@ or ``"trajectory"``) and the backends that depart. ``parity_tests/test_backends.
 """
 
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 
 JAX_ISSUES = "https://github.com/jax-ml/jax/issues/"
 KERAS_ISSUES = "https://github.com/keras-team/keras/issues/"
@@ -40,7 +41,8 @@ class Entry:
 
     Attributes:
         id: a short name.
-        rows: the parity-table rows it explains (``"<family>/<row name>"``, e.g. ``"op/activations.selu"``).
+        rows: the parity-table rows it explains (``"<family>/<row name>"``, e.g. ``"op/activations.selu"``), or
+            ``fnmatch`` patterns of them (``"optimizer/*"``): a rule for a cause that reaches a whole family.
         backends: the backends that depart (``"jax"``, ``"torch"``).
         departure: what differs, with the numbers.
         cause: one sentence naming the backend function responsible.
@@ -49,6 +51,8 @@ class Entry:
         issue: the upstream issue or pull request, where there is one.
         cases: pinned :class:`Case` inputs on which it shows.
         dtypes: the run dtypes in which it shows.
+        float32_close: it explains only a float64 disagreement within float32 rounding (the two sides agree under
+            the row's float32 tolerance): a precision cause, which cannot hide a real difference.
     """
 
     id: str
@@ -62,10 +66,13 @@ class Entry:
     cases: tuple = ()
     dtypes: tuple = ("float32", "float64")
     quantities: tuple = field(default=("value", "gradient"))
+    float32_close: bool = False
 
-    def explains(self, key, backend, dtype):
-        """Whether a disagreement of ``backend`` on row ``key`` (``"<family>/<row>"``) in ``dtype`` is this one."""
-        return key in self.rows and backend in self.backends and dtype in self.dtypes
+    def explains(self, key, backend, dtype, float32_close=False):
+        """Whether a disagreement of ``backend`` on row ``key`` (``"<family>/<row>"``) in ``dtype`` is this one
+        (``float32_close``: the two sides agree within float32 rounding)."""
+        return (any(fnmatchcase(key, pattern) for pattern in self.rows) and backend in self.backends
+                and dtype in self.dtypes and (float32_close or not self.float32_close))
 
 
 def _act(name, x, wrt=("x",), **kwargs):
@@ -165,7 +172,8 @@ _add(
           "Upgrade Keras past 3.15.1 (the fix), or keep ŷ rows away from all-zero.",
           KERAS_ISSUES + "23075", cases=(_loss("cosine_similarity", [[1.0, 0.0]], [[0.0, 0.0]]),)),
     Entry("sparse cross-entropy of zero-sum probabilities",
-          ("op/sparse_categorical_crossentropy", "op/SparseCategoricalCrossentropy"), ("jax", "torch"),
+          ("op/sparse_categorical_crossentropy", "op/SparseCategoricalCrossentropy",
+           "metric/sparse_categorical_crossentropy", "metric/SparseCategoricalCrossentropy"), ("jax", "torch"),
           "Probabilities that sum to 0 give log 2-like finite losses on TensorFlow (clip, log, then the logits "
           "kernel renormalises), NaN on JAX and PyTorch.",
           "JAX's and torch's `sparse_categorical_crossentropy` in `keras/src/backend/*/nn.py` divide by the sum "
@@ -209,4 +217,56 @@ _add(
           "`in_top_k` sort in any float dtype.",
           "The accuracy is defined in any dtype: JAX and PyTorch.",
           "Cast the scores to float32 before a top-k metric on TensorFlow.", dtypes=("float64",)),
+)
+
+# --- float64: where a backend computes in float32 ------------------------------------------------------------
+# A row's disagreement is explained by the first entry that matches: the specific causes come before the demotion,
+# whose rule reaches every op and metric row.
+
+DTYPES_PY = "keras/src/backend/common/dtypes.py"
+
+_add(
+    Entry("Python floats through float32 on TensorFlow",
+          ("optimizer/*", "schedule/ExponentialDecay", "schedule/PolynomialDecay", "schedule/InverseTimeDecay",
+           "schedule/CosineDecay", "op/log_cosh", "op/LogCosh", "metric/log_cosh", "metric/LogCoshError",
+           "case/leaky_relu'(0)", "case/probability clip ties"),
+          ("jax", "torch"),
+          "In float64, a hyperparameter or constant typed as a Python float (Adam's β₁ = 0.9, a decay rate 0.96, "
+          "log_cosh's log 2) is rounded to float32 on TensorFlow (0.96 becomes 0.9599999785423279; log_cosh(0) is "
+          "-1.9e-9) and kept exact on JAX and PyTorch: the results part at float32 rounding.",
+          "`keras/src/backend/tensorflow/core.py` `cast` is `tf.cast`, which converts a Python float to a float32 "
+          "tensor before casting, its `convert_to_tensor` makes `ops.log(2.0)` a float32 log (and "
+          "`tf.nn.leaky_relu`'s `alpha`, `clip_by_value`'s ε = 1e-7 bound arrive as float32); JAX's `cast` is "
+          "`jnp.asarray(x, dtype)` and torch's `convert_to_tensor` is `torch.as_tensor(x, dtype)`, exact (and "
+          "without a dtype they take `floatx()`, float64).",
+          "JAX and PyTorch compute with the number the user typed; TensorFlow, and the reference (its float64 "
+          "oracle mirrors `tf.cast`: `reference.ops.keras_cast`), with its float32 rounding, a relative error up "
+          "to 6e-8 in a float64 run.",
+          "Nothing in float32 (the runs agree); in float64 on TensorFlow pass hyperparameters as `np.float64` "
+          "where Keras converts rather than casts them, or expect float32-level agreement only.",
+          dtypes=("float64",), float32_close=True),
+    Entry("hard_sigmoid' in float64 on PyTorch", ("op/activations.hard_sigmoid",), ("torch",),
+          "In float64, hard_sigmoid's gradient inside (-3, 3) is 1/6 on TensorFlow and JAX, float32(1/6) = "
+          "0.1666666716337204 on PyTorch.",
+          "Keras-torch's `hard_sigmoid` is `torch.nn.functional.hardsigmoid`, whose CPU backward kernel "
+          "(`hardsigmoid_backward` in ATen's `native/cpu/Activation.cpp`) multiplies by a float literal "
+          "`1.0f / 6.0f` in every dtype.",
+          "TensorFlow and JAX (and the reference, the float64 oracle): the slope is 1/6.",
+          "Nothing in float32; in float64 on PyTorch expect float32-level gradients through hard_sigmoid.",
+          dtypes=("float64",), float32_close=True),
+    Entry("float64 demoted to float32 on JAX and PyTorch",
+          ("op/*", "metric/*", "trajectory/*", "schedule/CosineDecayRestarts"), ("jax", "torch"),
+          "In float64, some Keras ops on JAX and PyTorch compute in float32 and cast back: `ops.mean` (every "
+          "reducing loss and metric: hinge of a 1 + 1e-12 margin is 1.0, accuracy 0.105 is 0.10499999672; the "
+          "handbook MLP's float64 loss at step 0 is float32-exact, 2.4144439697265625), and on JAX `ops.floor` "
+          "and `ops.cos` (CosineDecayRestarts' 0.05 is 0.04999999701976776).",
+          f"`{DTYPES_PY}` maps float64 to float32 in `BIT64_TO_BIT32_DTYPE` (line 240) for every backend but "
+          "TensorFlow and applies it to every `result_type` (line 276); `keras/src/backend/jax/numpy.py` `mean` "
+          "(line 231, `result_type(x.dtype, \"float32\")`), `floor` (777) and `cos` (604, `result_type(x.dtype, "
+          "float)`), and `keras/src/backend/torch/numpy.py` `mean` (176), cast their input to that dtype first.",
+          "TensorFlow (and the reference, the float64 oracle) compute in float64 as asked; JAX's and PyTorch's "
+          "results carry float32 rounding (relative 6e-8) in a float64 run.",
+          "For float64 work on JAX or PyTorch, reduce with the backend's own `jnp.mean`/`torch.mean`, or expect "
+          "float32 precision from Keras's ops.",
+          dtypes=("float64",), float32_close=True),
 )

@@ -26,7 +26,10 @@ def markdown(summary, command):
              "streamed metrics, optimizer trajectories, schedules, the handbook's MLP trajectory) runs on each "
              "backend in its own process, and is compared with Keras-TF and with the reference, the referee "
              "(float32, and float64 where the reference is the oracle). A disagreement that the catalogue below "
-             "does not explain fails `parity_tests/test_backends.py`.", ""]
+             "does not explain fails `parity_tests/test_backends.py` when it runs with `RUN_BACKENDS=1` (the "
+             "default test run skips the workers, which take minutes, and keeps the referee's own unit tests). A "
+             "float64 disagreement within float32 rounding is matched against the precision entries below by rule "
+             "(`Entry.float32_close`).", ""]
     if summary.missing:
         lines += [f"**Not run: {', '.join(summary.missing)} (not installed).**", ""]
     lines += [f"Draws per row: {summary.draws}; trajectory: {summary.steps} steps. Verdicts: agree (bit-equal, or "

@@ -9,7 +9,7 @@ import importlib.util
 import os
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +89,8 @@ class Outcome:
     verdict: str
     detail: str = ""
     explained_by: str = None
+    float32_close: bool = False
+    """A float64 disagreement within float32 rounding: the sides agree under the same tolerances in float32."""
 
     @property
     def key(self):
@@ -101,15 +103,16 @@ class Outcome:
 
 def _explain(outcome):
     """The catalogue entry explaining a disagreement: for a backend against Keras-TF, one naming it; against the
-    reference, one naming it too (the reference mirrors Keras-TF); Keras-TF against the reference is the parity
-    suite's business (``parity_tests/departures.py``), explained by nothing here."""
+    reference, one naming it too (the reference mirrors Keras-TF); a pinned case first by its own entry, then like
+    any row (``case/<id>``: another cause showing on the same input, e.g. float64 precision); Keras-TF against the
+    reference is the parity suite's business (``parity_tests/departures.py``), explained by nothing here."""
     if outcome.verdict not in DISAGREEMENTS or outcome.side == "tensorflow":
         return None
     for entry in CATALOGUE:
-        if outcome.family == "case":
-            if outcome.row == entry.id and outcome.side in entry.backends:
-                return entry.id
-        elif entry.explains(outcome.key, outcome.side, outcome.dtype):
+        if outcome.family == "case" and outcome.row == entry.id and outcome.side in entry.backends:
+            return entry.id
+    for entry in CATALOGUE:
+        if entry.explains(outcome.key, outcome.side, outcome.dtype, outcome.float32_close):
             return entry.id
     return None
 
@@ -145,6 +148,13 @@ def _entries(files, dtype):
                                             for j, case in enumerate(entry.cases) if dtype in case.dtypes]
 
 
+def _in_float32(tol):
+    """The same tolerance request(s) in float32."""
+    if isinstance(tol, (list, tuple)):
+        return [replace(t, dtype="float32") for t in tol]
+    return replace(tol, dtype="float32")
+
+
 def _dy(files, dtype, row, i):
     got = files.get(("reference", dtype), {}).get(f"op/{row}/{i}/dy")
     return None if got is None or isinstance(got, str) else got[0]
@@ -160,18 +170,20 @@ def judge(files, dtypes=DTYPES):
                 if a is None or d is None or (tag == "tf-only" and "tensorflow" in (side, against)
                                               and side not in ("tensorflow",)):
                     continue
-                verdict, detail = "agree", ""
+                verdict, detail, close = "agree", "", dtype == "float64"
                 present = [(k, tols) for k, tols in keys if k in a and k in d]
-                if family == "trajectory" and not present:
+                if not present:
                     continue
                 for key, tols in present:
                     desired = d[key]
-                    v, why = compare_results(a[key], desired, tols(desired) if not isinstance(desired, str) else [])
+                    tol = tols(desired) if not isinstance(desired, str) else []
+                    v, why = compare_results(a[key], desired, tol)
                     if VERDICTS.index(v) > VERDICTS.index(verdict):
                         verdict, detail = v, f"{key}: {why}"
-                if not present:
-                    continue
-                outcome = Outcome(family, row, side, against, dtype, verdict, detail)
+                    if v in DISAGREEMENTS and close:
+                        close = compare_results(a[key], desired, _in_float32(tol))[0] not in DISAGREEMENTS
+                outcome = Outcome(family, row, side, against, dtype, verdict, detail,
+                                  float32_close=close and verdict in DISAGREEMENTS)
                 outcome.explained_by = _explain(outcome)
                 outcomes.append(outcome)
     return outcomes

@@ -170,22 +170,20 @@ def run_metrics(side, results, draws, seed):
 
 def run_optimizers(side, results, draws, seed):
     from .. import optimizer_db as db
+    from ..report.optimizers import trajectory_snapshots
     from . import draws as D
 
     for row in db.ROWS:
         for i, (hp, opts, trajectory) in enumerate(D.optimizer_samples(row, draws, seed)):
             variables = [v.astype(side.dtype) for v in trajectory.variables()]
             steps = [[None if g is None else g.astype(side.dtype) for g in step] for step in trajectory.gradients()]
-            if side.is_reference:
-                from ..report.optimizers import trajectory_snapshots
-
-                run = lambda: trajectory_snapshots(row, side.rk, hp, opts, variables, trajectory.names, steps)  # noqa: E731
-            else:
-                run = lambda: _keras_trajectory(side.keras, row, hp, opts, variables, trajectory.names, steps)  # noqa: E731
-            results.record(f"optimizer/{row.name}/{i}", run)
+            snapshots = trajectory_snapshots if side.is_reference else _keras_trajectory
+            module = side.rk if side.is_reference else side.keras
+            results.record(f"optimizer/{row.name}/{i}", lambda: snapshots(
+                row, module, hp, opts, variables, trajectory.names, steps))
 
 
-def _keras_trajectory(keras, row, hp, opts, variables, names, steps):
+def _keras_trajectory(row, keras, hp, opts, variables, names, steps):
     """Every variable and slot after every step, on Keras's variables of the current backend."""
     from .. import optimizer_db as db
 
