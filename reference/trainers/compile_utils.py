@@ -27,62 +27,8 @@ from collections import OrderedDict
 import numpy as np
 
 from .. import config, losses, metrics, ops
+from ..tree import check_flat, describe, flatten, is_nested, map_structure, pack_like, same_structure
 from ..utils.naming import get_object_name
-
-
-# --- flat structures of outputs ---------------------------------------------------
-
-
-def is_nested(structure):
-    """Whether ``structure`` is a list, tuple or dict (of outputs, targets, losses, ...)."""
-    return isinstance(structure, (list, tuple, dict))
-
-
-def flatten(structure):
-    """The leaves of a flat structure: a list's items in order, a dict's values by sorted key, or ``[leaf]``."""
-    if isinstance(structure, dict):
-        return [structure[k] for k in sorted(structure)]
-    if isinstance(structure, (list, tuple)):
-        return list(structure)
-    return [structure]
-
-
-def pack_like(structure, leaves):
-    """Put ``leaves`` into the shape of the flat ``structure`` (inverse of :func:`flatten`)."""
-    leaves = list(leaves)
-    if len(leaves) != len(flatten(structure)):
-        raise ValueError(f"Cannot pack {len(leaves)} values into a structure of {len(flatten(structure))}.")
-    if isinstance(structure, dict):
-        by_key = dict(zip(sorted(structure), leaves))
-        return {k: by_key[k] for k in structure}
-    if isinstance(structure, (list, tuple)):
-        return type(structure)(leaves)
-    return leaves[0]
-
-
-def map_structure(fn, *structures):
-    """``fn`` applied leaf by leaf to flat structures of the same shape."""
-    return pack_like(structures[0], [fn(*leaves) for leaves in zip(*(flatten(s) for s in structures))])
-
-
-def _same_structure(a, b):
-    if isinstance(a, dict) or isinstance(b, dict):
-        return isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b)
-    if is_nested(a) or is_nested(b):
-        return type(a) is type(b) and len(a) == len(b)
-    return True
-
-
-def describe(structure):
-    """The shape of a structure with its leaves as ``*``, for error messages."""
-    return map_structure(lambda _: "*", structure) if is_nested(structure) else "*"
-
-
-def check_flat(structure, what):
-    """Raise ``ValueError`` if ``structure`` is nested more than one level."""
-    if is_nested(structure) and any(is_nested(leaf) for leaf in flatten(structure)):
-        raise ValueError(f"`{what}` is nested more than one level deep ({describe(structure)}); the reference "
-                         "supports one array or a flat list, tuple or dict of arrays.")
 
 
 # --- resolving names --------------------------------------------------------------
@@ -347,7 +293,7 @@ class CompileLoss:
             loss = [loss[n] for n in names]
             if isinstance(weights, dict):
                 weights = [weights[n] for n in names]
-        if weights is not None and not _same_structure(loss, weights):
+        if weights is not None and not same_structure(loss, weights):
             if len(flatten(loss)) != len(flatten(weights)):
                 raise ValueError(f"`loss_weights` must match the number of losses, got {len(flatten(loss))} "
                                  f"losses and {len(flatten(weights))} weights.")
@@ -363,7 +309,7 @@ class CompileLoss:
         if not is_nested(loss):
             entries = [(key, loss, weights) for key in self._keys(y_pred)]
         elif isinstance(loss, (list, tuple)) and not is_nested(y_pred):
-            entries = [(None, l, w) for l, w in zip(loss, flatten(weights))]  # several losses, one output
+            entries = [(None, fn, w) for fn, w in zip(loss, flatten(weights))]  # several losses, one output
         elif isinstance(loss, (list, tuple)) and len(loss) == len(flatten(y_pred)):
             entries = list(zip(self._keys(y_pred), flatten(pack_like(y_pred, loss)),
                                flatten(pack_like(y_pred, flatten(weights)))))
@@ -406,7 +352,7 @@ class CompileLoss:
 
     def _match_targets(self, y_true, y_pred):
         """``y_true`` in the structure of ``y_pred`` (Keras's reconciliations), or a ``ValueError``."""
-        if _same_structure(y_true, y_pred):
+        if same_structure(y_true, y_pred):
             return y_true
         if not is_nested(y_true) and is_nested(y_pred) and len(y_pred) == 1:
             y_true = [y_true]

@@ -6,8 +6,8 @@ import math
 import numpy as np
 
 from .. import config
+from ..tree import check_flat, flatten, is_nested, map_structure
 from ..utils.argument_validation import check_positive_int
-from .compile_utils import check_flat, flatten, is_nested, map_structure
 
 
 def unpack_x_y_sample_weight(data):

@@ -97,9 +97,10 @@ import numpy as np
 from .. import metrics as metrics_module, ops, optimizers
 from ..callbacks import CallbackList
 from ..tape import GradientTape, stop_recording
+from ..tree import map_structure
 from ..utils.argument_validation import check_positive_int
 from ..utils.python_utils import pythonify_logs
-from .compile_utils import CompileLoss, CompileMetrics, map_structure
+from .compile_utils import CompileLoss, CompileMetrics
 from .data_adapter import ArrayBatches, train_validation_split, unpack_x_y_sample_weight
 
 
