@@ -69,6 +69,14 @@ def promoted_by_float32(dtype):
     return np.dtype(np.float64) if np.dtype(dtype) == np.float64 else np.dtype(np.float32)
 
 
+def float_result_type(a, b):
+    """The dtype in which two float tensors of dtypes ``a`` and ``b`` meet in Keras's ops (``backend.result_type``):
+    the wider one, and float32 for float16 with bfloat16. ``promoted_by_float32(d)`` is ``float_result_type(d,
+    float32)``."""
+    a, b = np.dtype(a), np.dtype(b)
+    return a if a == b else max(a, b, np.dtype(np.float32), key=lambda d: d.itemsize)
+
+
 def check_broadcastable(y_true, y_pred):
     """A ``ValueError`` naming ``y_true`` and ``y_pred`` unless their shapes broadcast (TF raises there too)."""
     try:
@@ -186,7 +194,45 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
 
 
 class Loss:
-    """Base class: ``loss(y_true, y_pred, sample_weight=None)`` -> a reduced loss.
+    r"""Base class: ``loss(y_true, y_pred, sample_weight=None)`` -> a reduced loss.
+
+    A subclass's ``call(y_true, y_pred)`` gives the per-sample losses; ``__call__`` weights and reduces them
+    (:func:`reduce_weighted_values`), as Keras's ``Loss.__call__``.
+
+    Formula:
+
+    $$
+    L = \begin{cases}
+    \dfrac{1}{n} \sum_i w_i\, \ell_i & \texttt{"sum\_over\_batch\_size"},\ \texttt{"mean"} \\[6pt]
+    \sum_i w_i\, \ell_i & \texttt{"sum"} \\[2pt]
+    \dfrac{\sum_i w_i\, \ell_i}{\sum_i w_i} & \texttt{"mean\_with\_sample\_weight"} \\[6pt]
+    (w_i\, \ell_i)_i & \texttt{None},\ \texttt{"none"}
+    \end{cases}
+    $$
+
+    where $\ell_i$ are the per-sample losses of ``call`` (cast to the loss's ``dtype``), $n$ their number of
+    elements, $w_i$ the ``sample_weight`` (1 without; a scalar, or (N,) / (N, 1) aligned by
+    :func:`squeeze_or_expand_to_same_rank`), and a division by 0 gives 0 (``divide_no_nan``). A loss that masks some
+    entries (``ignore_class``, Circle's zero losses) sets $w_i = 0$ on them and, for the two means,
+    $w_i \cdot n / n_{\text{valid}}$ on the others: the mean is then over the valid entries.
+
+    Keras vs the textbook:
+
+    * The default ``"sum_over_batch_size"`` divides by the number of losses, zero weights included: weights scale
+      the mean rather than make a weighted mean (that is ``"mean_with_sample_weight"``). It sums, then divides,
+      which rounds differently from a ``mean``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import reference as rk
+    >>> y, y_pred, w = np.float32([[0.], [0.]]), np.float32([[1.], [2.]]), np.float32([1., 0.])
+    >>> [float(rk.losses.MeanSquaredError(reduction=r)(y, y_pred, sample_weight=w))   # losses 1 and 4
+    ...  for r in ("sum_over_batch_size", "sum", "mean_with_sample_weight")]
+    [0.5, 1.0, 1.0]
+    >>> mse = rk.losses.MeanSquaredError(reduction="mean_with_sample_weight")
+    >>> float(mse(y, y_pred, sample_weight=0 * w))   # Σ w = 0: 0, not NaN
+    0.0
 
     Args:
         reduction: ``"sum_over_batch_size"`` (default), ``"sum"``, ``"mean"``,
