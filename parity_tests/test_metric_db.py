@@ -373,3 +373,19 @@ def test_log_cosh_of_half_precision_takes_tf_softplus_thresholds(y_pred):
     y_true, y_pred = np.array([3], np.int64), np.array([y_pred], np.float16)
     keras_result, ref_result = _both(lambda m: m.LogCoshError(), _fed(y_true, y_pred))
     np.testing.assert_array_equal(ref_result, keras_result)
+
+
+@pytest.mark.parametrize("name", ["PearsonCorrelation", "ConcordanceCorrelation"])
+def test_correlations_of_bfloat16_average_in_float32(name):
+    """Keras's ``ops.mean`` and ``ops.var`` sum half precision in float32 and round once (NumPy's bfloat16 mean
+    accumulates in bfloat16); ``ops.std`` is TF's ``reduce_std`` in the dtype, over those means. Bit for bit."""
+    y_true = np.array([[9.18e-41, -2.0, 0.5], [1.0, 1.0, 0.5], [0.5, 1e-7, 30.0]]).astype(S.BFLOAT16)
+    y_pred = np.array([[2.0, 1.0, 2.0], [1.0, 2.0, 0.0], [2.0, 0.0, 1.0]]).astype(S.BFLOAT16)
+    weight = np.array([0.950344, -2.761857, 0.523819], np.float32)
+
+    def update(metric):
+        metric.update_state(y_true, y_pred, sample_weight=weight)
+        metric.update_state(y_true, y_pred)
+        return metric.result()
+    keras_result, ref_result = _both(lambda m: getattr(m, name)(), update)
+    np.testing.assert_array_equal(ref_result, keras_result)

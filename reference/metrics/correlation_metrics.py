@@ -7,7 +7,7 @@ streaming mean cannot give. Variances are population ones (divided by ``n``).
 
 import numpy as np
 
-from .. import config
+from .. import config, ops
 from ..losses.loss import convert_y_pred, squeeze_or_expand_to_same_rank
 from .reduction_metrics import MeanMetricWrapper
 
@@ -45,12 +45,25 @@ def pearson_correlation(y_true, y_pred, axis=-1):
     y_pred = convert_y_pred(y_pred, "pearson_correlation")    # Keras's mean and subtract fail on integers and bools
     y_true = np.asarray(y_true, dtype=y_pred.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    y_true_norm = y_true - np.mean(y_true, axis=axis, keepdims=True)
-    y_pred_norm = y_pred - np.mean(y_pred, axis=axis, keepdims=True)
+    y_true_norm = y_true - ops.reduce_mean(y_true, axis=axis, keepdims=True)
+    y_pred_norm = y_pred - ops.reduce_mean(y_pred, axis=axis, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        y_true_norm = y_true_norm / np.std(y_true_norm, axis=axis, keepdims=True)
-        y_pred_norm = y_pred_norm / np.std(y_pred_norm, axis=axis, keepdims=True)
-    return np.mean(y_true_norm * y_pred_norm, axis=axis)
+        y_true_norm = y_true_norm / _std(y_true_norm, axis)
+        y_pred_norm = y_pred_norm / _std(y_pred_norm, axis)
+    return ops.reduce_mean(y_true_norm * y_pred_norm, axis=axis)
+
+
+def _std(x, axis):
+    """Keras's ``ops.std`` on TF: ``tf.math.reduce_std`` in ``x``'s dtype, ``sqrt(mean(square(x - mean(x))))``,
+    each op rounded in it (half-precision means summed in float32, as ``ops.reduce_mean``)."""
+    return np.sqrt(ops.reduce_mean(np.square(x - ops.reduce_mean(x, axis=axis, keepdims=True)), axis=axis,
+                                   keepdims=True))
+
+
+def _var(x, axis):
+    """Keras's ``ops.var`` on TF: half precision cast to float32, ``tf.math.reduce_variance``, cast back."""
+    wide = x.astype(np.result_type(x.dtype, np.float32))
+    return np.var(wide, axis=axis, keepdims=True).astype(x.dtype)
 
 
 def concordance_correlation(y_true, y_pred, axis=-1):
@@ -89,13 +102,13 @@ def concordance_correlation(y_true, y_pred, axis=-1):
     y_pred = convert_y_pred(y_pred, "concordance_correlation")    # Keras's mean and subtract fail on integers and bools
     y_true = np.asarray(y_true, dtype=y_pred.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    y_true_mean = np.mean(y_true, axis=axis, keepdims=True)
-    y_pred_mean = np.mean(y_pred, axis=axis, keepdims=True)
-    y_true_var = np.var(y_true - y_true_mean, axis=axis, keepdims=True)
-    y_pred_var = np.var(y_pred - y_pred_mean, axis=axis, keepdims=True)
+    y_true_mean = ops.reduce_mean(y_true, axis=axis, keepdims=True)
+    y_pred_mean = ops.reduce_mean(y_pred, axis=axis, keepdims=True)
+    y_true_var = _var(y_true - y_true_mean, axis)
+    y_pred_var = _var(y_pred - y_pred_mean, axis)
     covar = (y_true - y_pred_mean) * (y_pred - y_pred_mean)
     norm = y_true_var + y_pred_var + np.square(y_true_mean - y_pred_mean)
-    return np.mean(2 * covar / (norm + config.epsilon()), axis=axis)
+    return ops.reduce_mean(2 * covar / (norm + config.epsilon()), axis=axis)
 
 
 class PearsonCorrelation(MeanMetricWrapper):
