@@ -78,8 +78,9 @@ DEPARTURES = (
         names=("Muon",),
         keras="With float64 variables and `rms_rate` set (the default 0.2), the update of a matrix raises "
               "`InvalidArgumentError`: `lr_adjust` multiplies the float64 update by "
-              "`sqrt(max(n, m))`, a float32 tensor, and TF refuses the mixed product. Vectors and `rms_rate=None` "
-              "work.",
+              "`sqrt(max(n, m))`, a float32 tensor, and TF refuses the mixed product: with or without `use_ema`, "
+              "and inside a `LossScaleOptimizer` (where the error reads `Exception encountered when calling "
+              "Cond.call()`). Vectors and `rms_rate=None` work.",
         reference="Computes the step in float64, the rule Keras applies in float32 (and to float64 vectors).",
         why="A bug, not a rule: Keras casts every other constant of the step to the variable's dtype, and the "
             "same optimizer runs on float64 vectors.",
@@ -97,6 +98,18 @@ DEPARTURES = (
             "Keras's tensors are, and the truncated result is not a soft shrink.",
         test="parity_tests/test_activation_dtypes.py::"
              "test_soft_shrink_of_an_integer_ndarray_computes_in_keras_and_raises_in_the_reference",
+    ),
+    Departure(
+        id="loss-functions-on-python-lists",
+        names=("sparse_categorical_crossentropy", "categorical_generalized_cross_entropy", "ctc"),
+        keras="`sparse_categorical_crossentropy` and `categorical_generalized_cross_entropy` read `.shape` or "
+              "`.dtype` of their arguments before converting them, so Python lists raise `AttributeError`; `ctc` "
+              "given lists fails inside TF's reduction (`InvalidArgumentError`). The same values as arrays compute.",
+        reference="Converts the lists first, as every other Keras loss function does, and computes what Keras "
+                  "computes for the same values as arrays.",
+        why="Keras raises through the order of its own lines, not by a contract on the argument: the arrays of the "
+            "same values are accepted, and its other loss functions accept lists.",
+        test="parity_tests/test_losses.py::test_loss_functions_on_python_lists_departure",
     ),
 )
 

@@ -304,3 +304,23 @@ def test_categorical_focal_alpha_promotes_as_keras_multiply_does(dtype, alpha, r
     assert ref.dtype == out.dtype == rk.config.standardize_dtype(result or dtype)
     assert_parity(ref, out, op="cross_entropy", dtype=dtype, size=3, scale=rk.config.standardize_dtype(dtype).type(2),
                   what=f"categorical_focal_crossentropy, alpha={alpha!r}")
+
+
+LIST_CASES = {  # Keras fails on these lists; on the same values as arrays it computes
+    "sparse_categorical_crossentropy": (([0, 1], [[0.9, 0.1], [0.2, 0.8]]), {}),
+    "categorical_generalized_cross_entropy": (([0, 1], [[0.9, 0.1], [0.2, 0.8]]), {"q": 0.5}),
+    "ctc": (([[1, 2]], [[[0.0, 1.0, 0.0, 0.0]] * 3]), {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIST_CASES))
+def test_loss_functions_on_python_lists_departure(name):
+    """Departure ``loss-functions-on-python-lists``: Keras raises on the lists, computes on the arrays; the
+    reference computes on both, Keras's array values."""
+    (y_true, y_pred), kwargs = LIST_CASES[name]
+    with pytest.raises((AttributeError, tf.errors.InvalidArgumentError)):
+        getattr(keras.losses, name)(y_true, y_pred, **kwargs)
+    arrays = np.asarray(y_true), np.asarray(y_pred, dtype=np.float32)
+    expected = np.asarray(getattr(keras.losses, name)(*arrays, **kwargs))
+    assert_parity(getattr(rk.losses, name)(y_true, y_pred, **kwargs), expected, op="cross_entropy",
+                  dtype="float32", size=expected.size, what=f"reference on lists: {name}")
