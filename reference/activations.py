@@ -10,7 +10,7 @@ composition, kinks included.
 
 Keras's ``softmax`` and ``sigmoid`` tag their output with its logits
 (``output._keras_logits``), so a cross-entropy on that output takes the
-logits path even eagerly; these two do the same (:func:`reference.ops.tag_logits`).
+logits path even eagerly; these two do the same (:func:`reference.logits.tag_logits`).
 ``reference.ops.softmax`` and ``reference.ops.sigmoid``, the mirrors of
 ``tf.nn.softmax`` and ``tf.sigmoid``, do not.
 
@@ -20,9 +20,7 @@ the shrinks and ``threshold`` compute in integers (with integer arguments); ``le
 float32, ``tanh`` and ``exponential`` integers and bool to ``floatx``.
 """
 
-import numpy as np
-
-from . import config, ops
+from . import config, logits, ops
 
 
 def _in_floatx_if_not_float(x):
@@ -218,7 +216,7 @@ def softmax(x, axis=-1):
     100.0
     """
     x = ops.convert_to_tensor(x)
-    return ops.tag_logits(ops.softmax(x, axis=axis), x)
+    return logits.tag_logits(ops.softmax(x, axis=axis), x)
 
 
 def elu(x, alpha=1.0):
@@ -846,7 +844,7 @@ def sigmoid(x):
     20.0
     """
     x = ops.convert_to_tensor(x)
-    return ops.tag_logits(ops.sigmoid(x), x)
+    return logits.tag_logits(ops.sigmoid(x), x)
 
 
 def sparse_sigmoid(x):

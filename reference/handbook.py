@@ -14,7 +14,7 @@ import :class:`MLP` and :func:`make_train_step` from here.
 
 import contextlib
 
-from . import layers, losses, metrics, ops, optimizers
+from . import layers, logits, losses, metrics, ops, optimizers
 from .models import Model
 from .tape import GradientTape
 
@@ -55,12 +55,12 @@ def compute_loss(model, X, y, loss_from="probabilities"):
     Args:
         loss_from: ``"probabilities"`` computes it as TF does eagerly (the handbook as written);
             ``"logits"`` as TF does under ``tf.function``, where Keras takes the logits behind the softmax
-            (the forward pass then runs inside :func:`reference.ops.remember_logits`).
+            (the forward pass then runs inside :func:`reference.logits.remember_logits`).
 
     Must run inside a :class:`reference.GradientTape` to be differentiated.
     """
     graph = check_loss_from(loss_from) == "logits"
-    with ops.remember_logits() if graph else contextlib.nullcontext():
+    with logits.remember_logits() if graph else contextlib.nullcontext():
         y_pred = model(X)
         loss = losses.sparse_categorical_crossentropy(y_true=y, y_pred=y_pred)
     return ops.reduce_mean(loss)

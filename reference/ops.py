@@ -10,14 +10,15 @@ Shapes follow NumPy broadcasting; :func:`_unbroadcast` sums a gradient back
 down to the shape of an input that was broadcast. Half precision: see :func:`_sum`.
 """
 
-import contextlib
 import math
-import warnings
-import weakref
 
 import numpy as np
 
 from .backend_config import floatx, ml_dtypes
+from .logits import remember
+# The logits machinery lives in reference.logits; ops still answers to its names for the cross-entropies that call
+# ops.get_logits and the guide's pages that enter ops.remember_logits().
+from .logits import get_logits, remember_logits, tag_logits  # noqa: F401
 from .tape import record
 
 
@@ -519,13 +520,13 @@ def softmax(x, axis=-1):
 
     def backward(dy, needs):
         return (y * (dy - _sum(dy * y, axis=axis, keepdims=True)),)
-    return _remember_logits(record(y, (x,), backward), x, "Softmax")
+    return remember(record(y, (x,), backward), x, "Softmax")
 
 
 def sigmoid(x):
     """``y = 1 / (1 + e⁻ˣ)``, computed without overflow. Backward: ``dx = dy · y (1 - y)``."""
     y = _logistic(check_kernel_dtype(x, "Sigmoid"))
-    return _remember_logits(record(y, (x,), lambda dy, needs: (dy * y * (1 - y),)), x, "Sigmoid")
+    return remember(record(y, (x,), lambda dy, needs: (dy * y * (1 - y),)), x, "Sigmoid")
 
 
 def _logistic(x):
@@ -917,95 +918,3 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
         d_logits = np.where(pos, dy, 0) - dy * labels + np.where(pos, -t, t) if needs[1] else None
         return (d_labels, d_logits)
     return record(loss, (labels, logits), backward)
-
-
-# --- Keras's `_get_logits`: the logits behind a softmax or sigmoid -------------
-
-_logits_scopes = []  # one dict per active `remember_logits` block: id(output) -> (output, logits, op_type)
-
-
-@contextlib.contextmanager
-def remember_logits():
-    """Inside the block, every ``softmax``/``sigmoid`` output remembers its input logits.
-
-    This is how the reference reproduces Keras's graph mode. Under
-    ``tf.function`` (how Keras runs ``fit``, ``evaluate`` and
-    ``train_on_batch`` unless ``run_eagerly=True``) a tensor knows the op that
-    made it, and Keras's cross-entropies look (``_get_logits``,
-    keras/src/backend/tensorflow/nn.py): probabilities that come straight out
-    of a ``Softmax`` op (``Sigmoid`` for the binary cross-entropy) are replaced
-    by that op's input, and the loss is computed *from logits*, with no
-    clipping. A confidently wrong sample (softmax of ``[100, 0, 0]``, label 1)
-    then costs 100, not ``-log(1e-7) = 16.118``, and its gradient is not cut
-    off by the clip. (Keras's own ``softmax``/``sigmoid`` activations also tag
-    their outputs with ``_keras_logits``, which works eagerly too; ``tf.nn.softmax``
-    does not.)
-
-    NumPy arrays know no producer, so ``fit`` and ``evaluate`` run their
-    steps inside this block (unless ``compile(run_eagerly=True)``, as
-    Keras's eager steps see probabilities), where the two ops file
-    ``output -> logits`` and :func:`get_logits` looks them up. Outside it
-    nothing is remembered and the cross-entropies see plain probabilities,
-    as an eager ``tf.nn.softmax`` output is seen. Only the very array the op
-    returned is recognised: a reshape, slice or cast of it is not, exactly as
-    a graph's ``Reshape`` or ``Cast`` op hides the ``Softmax`` behind it.
-    """
-    _logits_scopes.append({})
-    try:
-        yield
-    finally:
-        _logits_scopes.pop()
-
-
-def _remember_logits(output, logits, op_type):
-    """File ``output -> logits`` in the innermost ``remember_logits`` block, if any; return ``output``."""
-    if _logits_scopes:
-        _logits_scopes[-1][id(output)] = (output, logits, op_type)
-    return output
-
-
-_keras_logits = {}  # id(output) -> (weakref to output, logits): Keras's eager `output._keras_logits`
-
-
-def tag_logits(output, logits):
-    """Attach ``logits`` to ``output``, as Keras's ``softmax`` and ``sigmoid`` set ``output._keras_logits``.
-
-    An ndarray takes no attributes, so the tag is a registry keyed by the output's ``id`` and guarded by a
-    weak reference to it: the entry (and with it the logits) goes when the output is garbage-collected, and
-    an unrelated array that later reuses the id is not mistaken for it. Unlike :func:`remember_logits`,
-    the tag holds eagerly, in and out of any block: :func:`reference.activations.softmax` and
-    :func:`~reference.activations.sigmoid` tag (so ``Dense(activation="softmax")`` does);
-    :func:`softmax`, the mirror of ``tf.nn.softmax``, does not. Returns ``output``.
-    """
-    key = id(output)
-    _keras_logits[key] = (weakref.ref(output, lambda _, key=key: _keras_logits.pop(key, None)), logits)
-    return output
-
-
-def get_logits(output, from_logits, op_type, fn_name):
-    """Keras's ``_get_logits``: ``(logits, True)`` if ``output`` carries its logits, else unchanged.
-
-    Args:
-        output: the ``y_pred`` given to a cross-entropy.
-        from_logits: what the caller said ``output`` holds.
-        op_type: ``"Softmax"`` (categorical cross-entropies) or ``"Sigmoid"`` (binary).
-        fn_name: the loss's name, for the warning.
-
-    Two ways, in Keras's order: the eager tag of :func:`tag_logits` (Keras's ``_keras_logits``), which,
-    as in Keras, is taken whatever ``op_type`` asked for (a softmax's logits reach a binary
-    cross-entropy too); else, inside :func:`remember_logits`, an ``op_type`` op's output (a graph's
-    ``output.op.type == op_type``). Like Keras, warns when ``from_logits=True`` is passed probabilities
-    that a softmax/sigmoid produced (and then uses the logits anyway).
-    """
-    tagged = _keras_logits.get(id(output))
-    if tagged is not None and tagged[0]() is output:
-        logits = tagged[1]
-    else:
-        entry = _logits_scopes[-1].get(id(output)) if _logits_scopes else None
-        if entry is None or entry[0] is not output or entry[2] != op_type:
-            return output, from_logits
-        logits = entry[1]
-    if from_logits:
-        warnings.warn(f'"`{fn_name}` received `from_logits=True`, but the `output` argument was produced by a '
-                      f'{op_type} activation and thus does not represent logits. Was this intended?', stacklevel=3)
-    return logits, True

@@ -17,7 +17,7 @@ looking at the graph (``y_pred.op.type == "Softmax"``, then ``op.inputs[0]``).
 A NumPy array carries no graph, so the reference is *told* instead, in one of
 two equivalent ways:
 
-* ``reference.ops.remember_logits()``: inside this block every softmax output
+* ``reference.logits.remember_logits()``: inside this block every softmax output
   remembers its input, and the reference's cross-entropies look it up as
   ``_get_logits`` does. :func:`reference.handbook.compute_loss` uses it, so the
   reference step runs the handbook's code unchanged, and the block plays the part of ``tf.function``.

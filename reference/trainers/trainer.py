@@ -36,7 +36,7 @@ TensorFlow backend (``keras/src/trainers/trainer.py``,
   (an ``EagerTensor`` has no op) and the loss is taken from the clipped
   probabilities. ``fit`` and ``evaluate`` run the steps through
   :meth:`make_train_function`/:meth:`make_test_function`, which, unless
-  ``run_eagerly``, run them inside :func:`reference.ops.remember_logits`: a
+  ``run_eagerly``, run them inside :func:`reference.logits.remember_logits`: a
   model ending in ``ops.softmax(x)`` (``tf.nn.softmax``) with logits
   ``[100, 0, 0]`` and label 1 costs 100 by default and ``-log(1e-7) =
   16.118`` with ``run_eagerly=True``, as in Keras. ``train_step`` and
@@ -44,7 +44,7 @@ TensorFlow backend (``keras/src/trainers/trainer.py``,
   function. ``Dense(..., activation="softmax")`` and
   ``activations.softmax(x)`` tag their output with its logits, as Keras
   does, so they take the logits path in both modes
-  (:func:`reference.ops.tag_logits`). Tracing also hides the batch size
+  (:func:`reference.logits.tag_logits`). Tracing also hides the batch size
   when the data ends in a partial batch, which the per-output loss
   trackers see (:class:`~reference.trainers.compile_utils.CompileLoss`); an
   eager step always knows it.
@@ -94,7 +94,7 @@ import warnings
 
 import numpy as np
 
-from .. import metrics as metrics_module, ops, optimizers
+from .. import logits, metrics as metrics_module, optimizers
 from ..callbacks import CallbackList
 from ..tape import GradientTape, stop_recording
 from ..tree import map_structure
@@ -463,7 +463,7 @@ class Trainer:
 class StepFunction:
     """A step as Keras's TF trainer runs it: traced by ``tf.function`` or, with ``run_eagerly=True``, eagerly.
 
-    What tracing changes in the numbers: a traced step runs inside :func:`reference.ops.remember_logits`, so the
+    What tracing changes in the numbers: a traced step runs inside :func:`reference.logits.remember_logits`, so the
     cross-entropies find the logits behind a ``Softmax``/``Sigmoid`` op as Keras's ``_get_logits`` does in a
     graph; and ``traced`` tells :meth:`Trainer._batch_size_known` that the batch size may be unknown.
     """
@@ -475,7 +475,7 @@ class StepFunction:
     def __call__(self, data):
         if not self.traced:
             return self.step(data)
-        with ops.remember_logits():
+        with logits.remember_logits():
             return self.step(data)
 
 
