@@ -10,7 +10,7 @@ import json
 import os
 
 from reference.utils.file_utils import write_atomic
-from reference.utils.markdown import table
+from markdown_tables import table
 
 from . import targets
 from .modes import MODES, PIPELINED

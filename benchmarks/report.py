@@ -13,7 +13,7 @@ import json
 import os
 
 from reference.utils.file_utils import write_atomic
-from reference.utils.markdown import table
+from markdown_tables import table
 
 from . import peers, step_profile, targets
 from .modes import MODES, QUIET_LOAD

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 import reference as rk
-from reference.utils.markdown import table
+from markdown_tables import table
 
 NUM_THRESHOLDS = (3, 5, 10, 20, 50, 100, 200, 500, 1000, 5000)
 SAMPLES = 4000

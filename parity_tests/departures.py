@@ -120,7 +120,7 @@ def by_id():
 
 def markdown():
     """``docs/departures.md``: the table, generated (never edited by hand)."""
-    from reference.utils.markdown import table
+    from markdown_tables import table
 
     lines = [
         "# Documented departures from Keras",

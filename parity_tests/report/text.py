@@ -1,6 +1,6 @@
 """The report's Markdown tables of figures: one line per row, its value's and gradient's errors side by side."""
 
-from reference.utils.markdown import table
+from markdown_tables import table
 
 from .errors import SIDES
 

@@ -10,7 +10,7 @@ largest relative gap is then a decorrelated batch's, on the loss of one batch, n
 
 import numpy as np
 
-from reference.utils.markdown import table
+from markdown_tables import table
 
 from ..tolerances import TRAJECTORY_STEPS, trajectory_loss_rtol
 from .text import e

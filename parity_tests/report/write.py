@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from reference.utils.file_utils import write_atomic
-from reference.utils.markdown import table
+from markdown_tables import table
 
 from ..tolerances import TRAJECTORY_STEPS
 from . import ops

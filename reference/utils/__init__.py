@@ -5,6 +5,7 @@
 ``file_utils.py``               ``atomic_write``: every file the project writes goes through it
 ``argument_validation.py``      the number checks behind the constructors' ``ValueError``\\ s
 ``progbar.py``                  ``Progbar`` (``keras/src/utils/progbar.py``) and the training log lines
-``markdown.py``                 ``table``: the Markdown tables of the parity and benchmark reports
+``numerical_utils.py``          ``normalize`` (``keras/src/utils/numerical_utils.py``)
+``python_utils.py``             ``pythonify_logs`` (``keras/src/utils/python_utils.py``)
 ==============================  =====================================================================
 """

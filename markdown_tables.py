@@ -1,4 +1,8 @@
-"""Markdown tables, for the reports the project writes (the parity report, the benchmark results)."""
+"""Markdown tables, for the reports the project writes (the parity report, the benchmark results).
+
+A top-level module of the checkout, as `parity_tests` and `benchmarks` (its two users) are: neither imports the
+other, and `reference`, which the user installs, writes no reports.
+"""
 
 
 def table(header, rows, align=None):
