@@ -34,7 +34,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from reference import config, losses
+from reference import backend_config, config, losses
 
 DTYPES = ("float32", "float64")
 HALF_DTYPES = ("float16", "bfloat16")   # the op rows that TF's half kernels run (ml_dtypes registers bfloat16)
@@ -1270,7 +1270,7 @@ class Trajectory:
         elif kind == "tiny":
             g = g * 1e-30
         elif kind == "edge":
-            info = config.ml_dtypes.finfo(config.standardize_dtype(self.dtype))  # bfloat16 included
+            info = backend_config.ml_dtypes.finfo(config.standardize_dtype(self.dtype))  # bfloat16 included
             edge = np.where(rng.random(shape) < 0.5, float(info.max) / 4, float(info.tiny) / 4)
             g = np.where(rng.random(shape) < 0.4, np.sign(g) * edge, g)
         return np.asarray(g, dtype=self.dtype)
