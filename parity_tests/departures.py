@@ -43,12 +43,14 @@ DEPARTURES = (
     ),
     Departure(
         id="subnormal-inputs",
-        names=("relu",),
-        keras="TF's CPU kernels treat a subnormal *input* as 0 (denormals-are-zero): `relu'(1e-40) = 0` in float32.",
-        reference="IEEE arithmetic on the input: `relu'(1e-40) = 1`.",
+        names=("*",),
+        keras="TF's CPU kernels treat a subnormal float32 or bfloat16 *input* as 0 (denormals-are-zero): "
+              "`relu'(1e-40) = 0`, and a probability row `[1e-40, 1e-40]` sums to 0, so the cross-entropy's "
+              "renormalisation gives 0/0 = NaN.",
+        reference="IEEE arithmetic on inputs: `relu'(1e-40) = 1`, and the row sums to 2e-40.",
         why="NumPy cannot switch denormals-are-zero on, and flushing every op's inputs would cost a pass over every "
-            "array for values no training run meets. Where a flushed *result* decides a branch (a mask, a count), "
-            "the reference flushes it (`reference.ops.flush_subnormal`).",
+            "array for values no training run meets. Where a flushed *result* decides a branch (a mask, a count, a "
+            "divisor), the reference flushes it (`reference.ops.flush_subnormal`).",
         test="parity_tests/test_ops.py::test_relu_gradient_at_a_subnormal_input",
     ),
     Departure(
