@@ -4,9 +4,8 @@ installed Keras has a parity row, or this test names it.
 The public names come from Keras itself (``dir(keras.losses)`` and the rest), less the machinery that is no op
 to compare: base classes, ``get``/``serialize``/``deserialize`` and submodules (``INFRASTRUCTURE``). A name is
 covered when a parity table says so: each table module has ``covered_keras_names()``, the set of
-``"keras.<family>.<Name>"`` its rows compare against. ``NOT_YET`` lists what is knowingly missing; it only
-shrinks: a listed name that is covered, or that Keras no longer has, fails too. When a later Keras adds a
-loss, this test says so.
+``"keras.<family>.<Name>"`` its rows compare against. No name is exempt: when a later Keras adds a loss, this test
+names it.
 """
 
 import importlib
@@ -27,14 +26,6 @@ FAMILIES = {  # family -> the parity tables whose rows cover it
 INFRASTRUCTURE = {"get", "serialize", "deserialize", "Loss", "Metric", "Optimizer", "LearningRateSchedule",
                   "legacy", "schedules"}
 
-NOT_YET = {  # keras.<family>.<Name> without a parity row yet; must end empty
-    "losses": set(),
-    "activations": set(),
-    "optimizers": set(),
-    "optimizers.schedules": set(),
-    "metrics": set(),
-}
-
 
 def public_names(family):
     """The public losses, activations, optimizers, schedules or metrics of the installed Keras."""
@@ -48,12 +39,7 @@ def covered(family):
     prefix = f"keras.{family}."
     names = set()
     for table in FAMILIES[family]:
-        try:
-            module = importlib.import_module(table)
-        except ModuleNotFoundError as error:
-            if error.name != table:
-                raise
-            continue  # a table not written yet covers nothing
+        module = importlib.import_module(table)
         names |= {n[len(prefix):] for n in module.covered_keras_names() if n.startswith(prefix)
                   and "." not in n[len(prefix):]}
     return names
@@ -62,15 +48,7 @@ def covered(family):
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_every_public_name_has_a_parity_row(family):
     public, rows = public_names(family), covered(family)
-    missing = sorted(public - rows - NOT_YET[family])
+    missing = sorted(public - rows)
     assert not missing, (f"keras.{family} has no parity row for {missing}: add a row to "
                          f"{' or '.join(FAMILIES[family])}")
 
-
-@pytest.mark.parametrize("family", sorted(FAMILIES))
-def test_the_not_yet_list_only_shrinks(family):
-    public, rows = public_names(family), covered(family)
-    stale = sorted(NOT_YET[family] & rows)
-    assert not stale, f"covered now, remove them from NOT_YET[{family!r}]: {stale}"
-    gone = sorted(NOT_YET[family] - public)
-    assert not gone, f"keras.{family} has no {gone} any more: remove them from NOT_YET[{family!r}]"
