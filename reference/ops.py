@@ -878,7 +878,7 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
     Backward: ``dz = dy · (softmax(z) - y)`` and ``dy_labels = -dy · log softmax(z)``, as TF's
     kernel. That ``dz`` is the derivative of the loss only when each row of labels sums to 1
     (the true one is ``softmax(z) Σⱼ yⱼ - y``); TF returns ``softmax - y`` regardless, and so
-    does the reference (found by the parity suite: soft labels that do not sum to 1).
+    does the reference, so soft labels that do not sum to 1 get TF's gradient, not the derivative.
     """
     shifted = _checked_logits(labels, logits) - logits.max(axis=axis, keepdims=True)
     sum_e = np.exp(shifted).sum(axis=axis, keepdims=True)

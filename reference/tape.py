@@ -140,7 +140,7 @@ class GradientTape:
         self._used = True
         structure, sources = sources, _flatten(sources)
         # a watched array is its own target too (TF: the gradient of a watched x, or of cast(x, x.dtype)
-        # which returns x itself, with respect to x is dy); found by the parity suite's `cast` row
+        # which returns x itself, with respect to x is dy), so an identity op has a gradient
         if not any(output is target for output, *_ in reversed(self._records)) and not self._is_tracked(target):
             raise ValueError(
                 "`target` was not recorded by this GradientTape: it was computed outside the "

@@ -79,7 +79,7 @@ class SGD(Optimizer):
             return
         m = self.momentums[index]
         # Keras's ops.cast(momentum, dtype) is tf.cast, which makes a Python float a float32 tensor first:
-        # in float64 the momentum is μ rounded to float32 (found by the parity suite's float64 SGD trajectories)
+        # in float64 the momentum is μ rounded to float32, so the float64 trajectory is Keras's, not the textbook's
         momentum = variable.dtype.type(np.float32(self.momentum))
         np.multiply(gradient, lr, out=u)                          # u = g·lr
         m *= momentum
