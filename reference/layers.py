@@ -36,7 +36,7 @@ class Layer:
         self._weight_names = []
 
     def __setattr__(self, name, value):
-        if isinstance(value, Layer) and value is not self and not any(value is l for l in self._layers):
+        if isinstance(value, Layer) and value is not self and not any(value is layer for layer in self._layers):
             self._layers.append(value)
         object.__setattr__(self, name, value)
 
@@ -114,17 +114,18 @@ class Layer:
     def trainable_weights(self):
         """Trainable weights of this layer, then of its sublayers, in order."""
         own = self._trainable_weights if self.trainable else []
-        return own + [w for l in self._layers for w in l.trainable_weights]
+        return own + [w for layer in self._layers for w in layer.trainable_weights]
 
     @property
     def non_trainable_weights(self):
         frozen = [] if self.trainable else self._trainable_weights
-        return frozen + self._non_trainable_weights + [w for l in self._layers for w in l.non_trainable_weights]
+        return frozen + self._non_trainable_weights + [w for layer in self._layers for w in layer.non_trainable_weights]
 
     @property
     def weights(self):
         """All weights, in Keras's order: each layer's kernel, then its bias, layer by layer."""
-        return self._trainable_weights + self._non_trainable_weights + [w for l in self._layers for w in l.weights]
+        sublayers = [w for layer in self._layers for w in layer.weights]
+        return self._trainable_weights + self._non_trainable_weights + sublayers
 
     @property
     def variables(self):
@@ -137,7 +138,7 @@ class Layer:
     @property
     def weight_names(self):
         """``"layer/weight"`` names, aligned with ``weights``."""
-        return self._weight_names + [n for l in self._layers for n in l.weight_names]
+        return self._weight_names + [n for layer in self._layers for n in layer.weight_names]
 
     def get_weights(self):
         """Copies of all weights, in ``weights`` order (Keras's ``Layer.get_weights``)."""

@@ -133,8 +133,9 @@ class Model(Trainer, Layer):
     def summary(self, print_fn=print):
         """Print a table of layers, output shapes and parameter counts, like Keras."""
         self._require_built("summary")
-        rows = [(f"{l.name} ({type(l).__name__})", str(tuple(w.shape for w in l.weights)) if l.weights else "-",
-                 l.count_params()) for l in self.layers]
+        rows = [(f"{layer.name} ({type(layer).__name__})",
+                 str(tuple(w.shape for w in layer.weights)) if layer.weights else "-",
+                 layer.count_params()) for layer in self.layers]
         width = max([len(r[0]) for r in rows] + [20]) + 2
         line = "─" * (width + 40)
         print_fn(f'Model: "{self.name}"')

@@ -37,6 +37,23 @@ from .regression import (CosineSimilarity, Huber, LogCosh, MeanAbsoluteError, Me
                          mean_squared_logarithmic_error)
 from .segmentation import Dice, Tversky, dice, tversky
 
+__all__ = [
+    # keras.losses's public names (but serialize and deserialize)
+    "get", "Loss",
+    "BinaryCrossentropy", "BinaryFocalCrossentropy", "CategoricalCrossentropy", "CategoricalFocalCrossentropy",
+    "CategoricalGeneralizedCrossEntropy", "CategoricalHinge", "Circle", "CosineSimilarity", "CTC", "Dice", "Hinge",
+    "Huber", "KLDivergence", "LogCosh", "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredError",
+    "MeanSquaredLogarithmicError", "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "Tversky",
+    "binary_crossentropy", "binary_focal_crossentropy", "categorical_crossentropy", "categorical_focal_crossentropy",
+    "categorical_generalized_cross_entropy", "categorical_hinge", "circle", "cosine_similarity", "ctc", "dice",
+    "hinge", "huber", "kl_divergence", "log_cosh", "mean_absolute_error", "mean_absolute_percentage_error",
+    "mean_squared_error", "mean_squared_logarithmic_error", "poisson", "sparse_categorical_crossentropy",
+    "squared_hinge", "tversky",
+    # the machinery of keras/src/losses/loss.py (LossFunctionWrapper: losses.py) and the tf.nn.ctc_loss CTC calls
+    "LossFunctionWrapper", "REDUCTIONS", "reduce_weighted_values", "standardize_reduction",
+    "squeeze_or_expand_to_same_rank", "get_keras_mask", "set_keras_mask", "ctc_loss",
+]
+
 ALL_FUNCTIONS = {f.__name__: f for f in (
     kl_divergence, poisson, binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
     categorical_focal_crossentropy, categorical_generalized_cross_entropy, sparse_categorical_crossentropy,

@@ -181,7 +181,7 @@ def ctc(y_true, y_pred):
     y_true = np.asarray(y_true)
     y_pred = _as_array(y_pred)
     if y_true.dtype == bool:      # Keras compares the labels with the int 0, which TF cannot convert to bool
-        raise TypeError(f"`ctc` needs integer labels `y_true`, as Keras's does. Received: y_true.dtype=bool")
+        raise TypeError("`ctc` needs integer labels `y_true`, as Keras's does. Received: y_true.dtype=bool")
     if y_true.ndim != 2:
         raise ValueError(f"Targets `y_true` are expected to be a tensor of shape `(batch_size, max_length)` in "
                          f"integer format. Received: y_true.shape={y_true.shape}")

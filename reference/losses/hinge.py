@@ -38,7 +38,8 @@ def hinge(y_true, y_pred):
 
     $$
     \mathrm{loss}_i = \frac{1}{d} \sum_{j=1}^{d} \max\big(1 - \tilde y_{ij}\, \hat y_{ij},\ 0\big),
-    \qquad \tilde y = \begin{cases} 2y - 1 & \text{if every label of the batch is 0 or 1} \\ y & \text{otherwise} \end{cases}
+    \qquad \tilde y = \begin{cases} 2y - 1 & \text{if every label of the batch is 0 or 1} \\
+    y & \text{otherwise} \end{cases}
     $$
 
     where $y$ is ``y_true``, $\hat y$ is ``y_pred`` (scores) and $d$ the size of the last axis.
@@ -85,7 +86,8 @@ def squared_hinge(y_true, y_pred):
     >>> import reference as rk
     >>> float(rk.losses.squared_hinge(np.float32([[1., 0.]]), np.float32([[0.5, -0.5]]))[0])   # (0.5² + 0.5²) / 2
     0.25
-    >>> float(rk.losses.squared_hinge(np.float32([[0., -1.]]), np.float32([[0.5, -2.]]))[0])   # not converted: (1² + 0) / 2
+    >>> float(rk.losses.squared_hinge(np.float32([[0., -1.]]),
+    ...                               np.float32([[0.5, -2.]]))[0])   # not converted: (1² + 0) / 2
     0.5
     """
     margins, zero = _margins(y_true, y_pred, "squared_hinge")
@@ -101,7 +103,8 @@ def categorical_hinge(y_true, y_pred):
     Formula:
 
     $$
-    \mathrm{loss}_i = \max\Big(1 + \max_{j} \big((1 - y_{ij})\, \hat y_{ij}\big) - \sum_{j} y_{ij}\, \hat y_{ij},\ 0\Big)
+    \mathrm{loss}_i = \max\Big(1 + \max_{j} \big((1 - y_{ij})\, \hat y_{ij}\big)
+    - \sum_{j} y_{ij}\, \hat y_{ij},\ 0\Big)
     $$
 
     where $y$ is ``y_true`` (one-hot), $\hat y$ is ``y_pred`` (scores) and $j$ runs over the last axis.
@@ -121,7 +124,8 @@ def categorical_hinge(y_true, y_pred):
 
     >>> import numpy as np
     >>> import reference as rk
-    >>> float(rk.losses.categorical_hinge(np.float32([[0., 1., 0.]]), np.float32([[0.5, 2., 0.25]]))[0])   # max(1 + 0.5 - 2, 0)
+    >>> float(rk.losses.categorical_hinge(np.float32([[0., 1., 0.]]),
+    ...                                   np.float32([[0.5, 2., 0.25]]))[0])   # max(1 + 0.5 - 2, 0)
     0.0
     >>> float(rk.losses.categorical_hinge(np.float32([[1., 0., 0.]]), np.float32([[-1., -3., -4.]]))[0])   # not 0
     2.0

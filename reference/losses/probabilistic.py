@@ -157,7 +157,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     $$
     \mathrm{loss}_i =
     \begin{cases}
-    -\sum_{j} \tilde y_{ij} \log \mathrm{clip}\Big(\dfrac{p_{ij}}{\sum_k p_{ik}}\Big) & \text{from probabilities } p \\[6pt]
+    -\sum_{j} \tilde y_{ij} \log \mathrm{clip}\Big(\dfrac{p_{ij}}{\sum_k p_{ik}}\Big)
+    & \text{from probabilities } p \\[6pt]
     -\sum_{j} \tilde y_{ij} \Big(x_{ij} - \log \sum_k e^{x_{ik}}\Big) & \text{from logits } x
     \end{cases},
     \qquad \tilde y = y\,(1 - s) + \frac{s}{C}
@@ -364,7 +365,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     $$
     \mathrm{bce}(z, \hat y) =
     \begin{cases}
-    -\,z \log \mathrm{clip}(\hat y) - (1 - z) \log\big(1 - \mathrm{clip}(\hat y)\big) & \text{from probabilities} \\[2pt]
+    -\,z \log \mathrm{clip}(\hat y) - (1 - z) \log\big(1 - \mathrm{clip}(\hat y)\big)
+    & \text{from probabilities} \\[2pt]
     \max(\hat y, 0) - \hat y\, z + \log\big(1 + e^{-|\hat y|}\big) & \text{from logits}
     \end{cases},
     \qquad \mathrm{clip}(p) = \min\big(\max(p, \epsilon),\, 1 - \epsilon\big)
@@ -419,7 +421,8 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
     Formula:
 
     $$
-    \mathrm{loss}_i = \frac{1}{d} \sum_{j=1}^{d} w_{ij}\, (1 - p_{t,ij})^{\gamma}\, \mathrm{bce}(\tilde z_{ij}, \hat y_{ij}),
+    \mathrm{loss}_i = \frac{1}{d} \sum_{j=1}^{d}
+    w_{ij}\, (1 - p_{t,ij})^{\gamma}\, \mathrm{bce}(\tilde z_{ij}, \hat y_{ij}),
     \qquad p_t = \tilde z\, p + (1 - \tilde z)(1 - p)
     $$
 

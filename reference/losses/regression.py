@@ -129,7 +129,8 @@ def mean_absolute_percentage_error(y_true, y_pred):
     Formula:
 
     $$
-    \mathrm{loss}_i = 100 \cdot \frac{1}{d} \sum_{j=1}^{d} \frac{\big|y_{ij} - \hat y_{ij}\big|}{\max(|y_{ij}|, \epsilon)}
+    \mathrm{loss}_i = 100 \cdot \frac{1}{d} \sum_{j=1}^{d}
+    \frac{\big|y_{ij} - \hat y_{ij}\big|}{\max(|y_{ij}|, \epsilon)}
     $$
 
     where $y$ is ``y_true``, $\hat y$ is ``y_pred``, $d$ the size of the last axis and $\epsilon$ =
@@ -186,9 +187,10 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
     >>> import numpy as np
     >>> import reference as rk
-    >>> np.round(rk.losses.mean_squared_logarithmic_error(np.float32([[1.]]), np.float32([[3.]])), 6)   # (log 4 - log 2)²
+    >>> msle = rk.losses.mean_squared_logarithmic_error
+    >>> np.round(msle(np.float32([[1.]]), np.float32([[3.]])), 6)   # (log 4 - log 2)²
     array([0.480453], dtype=float32)
-    >>> float(rk.losses.mean_squared_logarithmic_error(np.float32([[0.]]), np.float32([[-5.]]))[0])   # -5 counts as ε
+    >>> float(msle(np.float32([[0.]]), np.float32([[-5.]]))[0])   # -5 counts as ε
     0.0
     """
     y_true, y_pred = _pair(y_true, y_pred, "mean_squared_logarithmic_error", accepts="fiub")
@@ -255,7 +257,8 @@ def huber(y_true, y_pred, delta=1.0):
 
     $$
     \mathrm{loss}_i = \frac{1}{d} \sum_{j=1}^{d} h(e_{ij}),
-    \qquad h(e) = \begin{cases} \tfrac12 e^2 & |e| \le \delta \\ \delta |e| - \tfrac12 \delta^2 & |e| > \delta \end{cases},
+    \qquad h(e) = \begin{cases} \tfrac12 e^2 & |e| \le \delta \\
+    \delta |e| - \tfrac12 \delta^2 & |e| > \delta \end{cases},
     \qquad e = \hat y - y
     $$
 
@@ -318,7 +321,8 @@ def log_cosh(y_true, y_pred):
 
     >>> import numpy as np
     >>> import reference as rk
-    >>> np.round(rk.losses.log_cosh(np.float32([[0.]]), np.float32([[100.]])), 4)   # 100 - log 2; log(cosh(100)) is inf in float32
+    >>> y_true, y_pred = np.float32([[0.]]), np.float32([[100.]])
+    >>> np.round(rk.losses.log_cosh(y_true, y_pred), 4)   # 100 - log 2; log(cosh(100)) is inf in float32
     array([99.3069], dtype=float32)
     >>> loss = rk.losses.log_cosh(np.zeros((1, 1)), np.zeros((1, 1)))   # float64
     >>> bool(loss[0] == np.log(2.0) - np.float32(np.log(2.0)))   # not 0

@@ -62,7 +62,8 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     Formula:
 
     $$
-    \mathrm{loss} = 1 - \frac{\sum y\, \hat y}{\sum y\, \hat y + \alpha \sum y\,(1 - \hat y) + \beta \sum (1 - y)\, \hat y + \epsilon}
+    \mathrm{loss} = 1 - \frac{\sum y\, \hat y}
+    {\sum y\, \hat y + \alpha \sum y\,(1 - \hat y) + \beta \sum (1 - y)\, \hat y + \epsilon}
     $$
 
     where $y$ is ``y_true`` (the true mask), $\hat y$ is ``y_pred``, every $\sum$ runs over ``axis`` (``None``: every
