@@ -10,7 +10,9 @@ Read it like ``tf.keras``::
     grads = tape.gradient(loss, model.variables)
     rk.optimizers.Adam(1e-3).apply_gradients(zip(grads, model.variables))
 
-Importing this package never imports TensorFlow; NumPy is its only dependency.
+Importing this package never imports TensorFlow. It depends on NumPy and threadpoolctl (which sets the BLAS
+thread count, ``reference/commands/blas.py``); ``bfloat16`` needs ml_dtypes, an optional extra
+(``pip install 'keras-numpy-reference[bfloat16]'``): without it every other dtype works.
 """
 
 from . import (activations, callbacks, config, dtype_policies, initializers, layers, losses, metrics, mixed_precision, ops,
