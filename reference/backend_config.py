@@ -64,7 +64,8 @@ def standardize_dtype(dtype):
     """``None`` means ``floatx()``; anything else must name a float dtype (``"bfloat16"`` needs ``ml_dtypes``)."""
     if dtype == "bfloat16" or getattr(dtype, "name", None) == "bfloat16":
         if ml_dtypes is None:
-            raise ValueError("`dtype='bfloat16'` needs the ml_dtypes package: pip install 'keras-numpy-reference[bfloat16]'.")
+            raise ValueError(
+                "`dtype='bfloat16'` needs the ml_dtypes package: pip install 'keras-numpy-reference[bfloat16]'.")
         return np.dtype(ml_dtypes.bfloat16)
     dtype = np.dtype(floatx() if dtype is None else dtype)
     if not is_float_dtype(dtype):

@@ -475,7 +475,7 @@ def operand(value, dtype, name):
         return dtype.type(value)
     if dtype.kind in "iu" and isinstance(value, int) and not isinstance(value, bool):
         return np.array(value).astype(dtype)[()]
-    if dtype == bool and isinstance(value, (bool, np.bool_)):
+    if dtype == np.dtype(bool) and isinstance(value, (bool, np.bool_)):
         return np.bool_(value)
     raise TypeError(f"`{name}`={value!r} cannot meet an input of dtype {dtype}: TF does not convert a Python "
                     f"{type(value).__name__} to {dtype}.")

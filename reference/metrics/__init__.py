@@ -3,7 +3,8 @@
 One file per Keras file: ``metric.py`` (the base class and its state variables), ``reduction_metrics.py``
 (``Sum``, ``Mean``, ``MeanMetricWrapper``), ``accuracy_metrics.py``, ``probabilistic_metrics.py``,
 ``regression_metrics.py``, ``hinge_metrics.py``, ``correlation_metrics.py``, and the confusion-matrix family:
-``metrics_utils.py`` (the counting), ``confusion_metrics.py``, ``f_score_metrics.py`` and ``iou_metrics.py``. ``get`` and
+``metrics_utils.py`` (the counting), ``confusion_metrics.py``, ``f_score_metrics.py`` and ``iou_metrics.py``. ``get``
+and
 the names it resolves sit here, as in ``keras/src/metrics/__init__.py``; like ``keras.metrics``, the package also
 re-exports the loss functions of :mod:`reference.losses` that Keras lists as metrics.
 """

@@ -234,7 +234,8 @@ class Precision(_PrecisionOrRecall):
     Formula:
 
     $$
-    \mathrm{precision}(t) = \frac{\mathrm{TP}(t)}{\mathrm{TP}(t) + \mathrm{FP}(t)} \quad (0 \text{ when } \mathrm{TP}(t) + \mathrm{FP}(t) = 0)
+    \mathrm{precision}(t) = \frac{\mathrm{TP}(t)}{\mathrm{TP}(t) + \mathrm{FP}(t)} \quad (0 \text{ when }
+    \mathrm{TP}(t) + \mathrm{FP}(t) = 0)
     $$
 
     where $\mathrm{TP}(t)$ and $\mathrm{FP}(t)$ are the counts of ``TruePositives`` and
@@ -273,7 +274,8 @@ class Recall(_PrecisionOrRecall):
     Formula:
 
     $$
-    \mathrm{recall}(t) = \frac{\mathrm{TP}(t)}{\mathrm{TP}(t) + \mathrm{FN}(t)} \quad (0 \text{ when } \mathrm{TP}(t) + \mathrm{FN}(t) = 0)
+    \mathrm{recall}(t) = \frac{\mathrm{TP}(t)}{\mathrm{TP}(t) + \mathrm{FN}(t)} \quad (0 \text{ when } \mathrm{TP}(t) +
+    \mathrm{FN}(t) = 0)
     $$
 
     where $\mathrm{TP}(t)$ and $\mathrm{FN}(t)$ are the counts of ``TruePositives`` and
@@ -326,7 +328,8 @@ class SensitivitySpecificityBase(Metric):
     def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
         if num_thresholds <= 0:
-            raise ValueError(f"Argument `num_thresholds` must be an integer > 0. Received: num_thresholds={num_thresholds}")
+            raise ValueError(
+                f"Argument `num_thresholds` must be an integer > 0. Received: num_thresholds={num_thresholds}")
         self.value = value
         self.class_id = class_id
         if num_thresholds == 1:
@@ -376,12 +379,15 @@ class SensitivityAtSpecificity(SensitivitySpecificityBase):
     Formula:
 
     $$
-    \max_{k}\ \Big\{ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k} \ :\ \frac{\mathrm{TN}_k}{\mathrm{TN}_k + \mathrm{FP}_k} \ge s \Big\}
+    \max_{k}\ \Big\{ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k} \ :\ \frac{\mathrm{TN}_k}{\mathrm{TN}_k +
+    \mathrm{FP}_k} \ge s \Big\}
     $$
 
-    where $s$ is ``specificity``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds (0.5 alone
+    where $s$ is ``specificity``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid
+    thresholds (0.5 alone
     when $T = 1$), the counts are those of ``TruePositives`` and its siblings at $t_k$ over
-    everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when no $t_k$ qualifies.
+    everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when
+    no $t_k$ qualifies.
 
     Keras vs the textbook:
 
@@ -396,7 +402,7 @@ class SensitivityAtSpecificity(SensitivitySpecificityBase):
     >>> import numpy as np
     >>> import reference as rk
     >>> y_true, y_pred = np.array([0, 0, 0, 1, 1]), np.float32([0., 0.3, 0.8, 0.3, 0.8])
-    >>> float(rk.metrics.SensitivityAtSpecificity(0.5)(y_true, y_pred))   # t in [0.3, 0.8): specificity 2/3, sensitivity 1/2
+    >>> float(rk.metrics.SensitivityAtSpecificity(0.5)(y_true, y_pred))   # t in [0.3, 0.8): spec. 2/3, sens. 1/2
     0.5
     >>> float(rk.metrics.SensitivityAtSpecificity(1.)(y_true, np.float32([1., 1., 1., 0., 0.])))  # only t = 1 qualifies
     0.0
@@ -421,12 +427,15 @@ class SpecificityAtSensitivity(SensitivitySpecificityBase):
     Formula:
 
     $$
-    \max_{k}\ \Big\{ \frac{\mathrm{TN}_k}{\mathrm{TN}_k + \mathrm{FP}_k} \ :\ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k} \ge s \Big\}
+    \max_{k}\ \Big\{ \frac{\mathrm{TN}_k}{\mathrm{TN}_k + \mathrm{FP}_k} \ :\ \frac{\mathrm{TP}_k}{\mathrm{TP}_k +
+    \mathrm{FN}_k} \ge s \Big\}
     $$
 
-    where $s$ is ``sensitivity``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds (0.5 alone
+    where $s$ is ``sensitivity``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid
+    thresholds (0.5 alone
     when $T = 1$), the counts are those of ``TruePositives`` and its siblings at $t_k$ over
-    everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when no $t_k$ qualifies.
+    everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when
+    no $t_k$ qualifies.
 
     Keras vs the textbook:
 
@@ -465,12 +474,15 @@ class PrecisionAtRecall(SensitivitySpecificityBase):
     Formula:
 
     $$
-    \max_{k}\ \Big\{ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FP}_k} \ :\ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k} \ge r \Big\}
+    \max_{k}\ \Big\{ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FP}_k} \ :\ \frac{\mathrm{TP}_k}{\mathrm{TP}_k +
+    \mathrm{FN}_k} \ge r \Big\}
     $$
 
-    where $r$ is ``recall``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds (0.5 alone
+    where $r$ is ``recall``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds
+    (0.5 alone
     when $T = 1$), the counts are those of ``TruePositives`` and its siblings at $t_k$ over
-    everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when no $t_k$ qualifies.
+    everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when
+    no $t_k$ qualifies.
 
     Keras vs the textbook:
 
@@ -509,12 +521,15 @@ class RecallAtPrecision(SensitivitySpecificityBase):
     Formula:
 
     $$
-    \max_{k}\ \Big\{ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k} \ :\ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FP}_k} \ge q \Big\}
+    \max_{k}\ \Big\{ \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k} \ :\ \frac{\mathrm{TP}_k}{\mathrm{TP}_k +
+    \mathrm{FP}_k} \ge q \Big\}
     $$
 
-    where $q$ is ``precision``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds (0.5 alone
+    where $q$ is ``precision``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid thresholds
+    (0.5 alone
     when $T = 1$), the counts are those of ``TruePositives`` and its siblings at $t_k$ over
-    everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when no $t_k$ qualifies.
+    everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when
+    no $t_k$ qualifies.
 
     Keras vs the textbook:
 
@@ -558,8 +573,10 @@ class AUC(Metric):
 
     $$
     \begin{aligned}
-    &\text{ROC: } x_k = \frac{\mathrm{FP}_k}{\mathrm{FP}_k + \mathrm{TN}_k},\ \ y_k = \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k};
-    \qquad \text{PR: } x_k = \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k},\ \ y_k = \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FP}_k}; \\
+    &\text{ROC: } x_k = \frac{\mathrm{FP}_k}{\mathrm{FP}_k + \mathrm{TN}_k},\ \ y_k =
+    \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k};
+    \qquad \text{PR: } x_k = \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FN}_k},\ \ y_k =
+    \frac{\mathrm{TP}_k}{\mathrm{TP}_k + \mathrm{FP}_k}; \\
     &\mathrm{AUC} = \sum_{k=0}^{T-2} (x_k - x_{k+1})\, h_k, \qquad
     h_k = \begin{cases} (y_k + y_{k+1})/2 & \texttt{"interpolation"} \\ \min(y_k, y_{k+1}) & \texttt{"minoring"} \\
                         \max(y_k, y_{k+1}) & \texttt{"majoring"} \end{cases} \\

@@ -138,7 +138,8 @@ def update_confusion_matrix_variables(variables_to_update, y_true, y_pred, thres
                          "`update_confusion_matrix_variables` when `multi_label` is True.")
     invalid = [key for key in variables_to_update if key not in CONFUSION_MATRIX]
     if invalid or not variables_to_update:
-        raise ValueError(f"`variables_to_update` keys must be among {CONFUSION_MATRIX}, got {list(variables_to_update)}.")
+        raise ValueError(
+            f"`variables_to_update` keys must be among {CONFUSION_MATRIX}, got {list(variables_to_update)}.")
     dtype = next(iter(variables_to_update.values())).dtype
     y_true, y_pred = (flush_subnormal(np.asarray(y).astype(dtype)) for y in (y_true, y_pred))  # TF casts flush
     thresholds = np.asarray(thresholds)

@@ -8,7 +8,7 @@ to float rounding.
 
 import numpy as np
 
-from .. import config, losses, ops
+from .. import losses, ops
 from ..losses.loss import apply_mask, get_keras_mask, squeeze_or_expand_to_same_rank
 from .metric import Metric
 

@@ -203,7 +203,8 @@ class CosineSimilarity(MeanMetricWrapper):
     Formula:
 
     $$
-    s_i = \sum_{j} \frac{y_{ij}}{\max(\lVert y_i \rVert, \epsilon)} \cdot \frac{\hat y_{ij}}{\max(\lVert \hat y_i \rVert, \epsilon)},
+    s_i = \sum_{j} \frac{y_{ij}}{\max(\lVert y_i \rVert, \epsilon)} \cdot \frac{\hat y_{ij}}{\max(\lVert \hat y_i
+    \rVert, \epsilon)},
     \qquad \mathrm{result} = \frac{\sum_i w_i s_i}{\sum_i w_i}
     $$
 
@@ -299,7 +300,8 @@ class R2Score(Metric):
     $$
     \begin{aligned}
     \mathrm{SS}^{\mathrm{res}}_j &= \sum_i w_{ij}\,(y_{ij} - \hat y_{ij})^2, \qquad
-    \mathrm{SS}^{\mathrm{tot}}_j = \sum_i w_{ij}\, y_{ij}^2 - \frac{\big(\sum_i w_{ij}\, y_{ij}\big)^2}{\sum_i w_{ij}}, \\
+    \mathrm{SS}^{\mathrm{tot}}_j = \sum_i w_{ij}\, y_{ij}^2 - \frac{\big(\sum_i w_{ij}\, y_{ij}\big)^2}{\sum_i w_{ij}},
+    \\
     R^2_j &= \begin{cases} 1 - \mathrm{SS}^{\mathrm{res}}_j / \mathrm{SS}^{\mathrm{tot}}_j
               & \text{if that is finite (or NaN)} \\ 0 & \text{if it is } \pm\infty \end{cases}, \qquad
     R^2 = \begin{cases} \frac{1}{m}\sum_j R^2_j & \texttt{"uniform\_average"} \\
