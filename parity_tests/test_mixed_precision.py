@@ -234,3 +234,24 @@ def test_handbook_mlp_fit_matches_keras(row):
         # each applied Adam step moves a weight by at most lr·(1 + gain·δg): the steps' gradient differences
         assert_parity(r, t.numpy(), op=row.tol, dtype=compute, size=8 * steps,
                       scale=_finite_peak(0.0, r) + steps * 1e-3, what=f"{what}: {t.path}")
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+@pytest.mark.parametrize("use_ema", [False, True], ids=["plain", "use_ema"])
+@pytest.mark.parametrize("name", sorted(n for n in OPTIMIZER_ROWS if n != "MultiOptimizer"))
+def test_loss_scale_optimizer_wraps_every_optimizer_in_float16(name, use_ema):
+    """Every optimizer inside ``LossScaleOptimizer(initial_scale=2¹⁵)`` on a float16 matrix, gradients of order 1
+    (``g/S`` ≈ 3e-5, subnormal in float16): the unscaled gradient is float32, and Keras's ``apply`` keeps it so
+    until an ``update_step`` casts it. Muon's matrix path never casts: its Newton–Schulz iteration runs in float32,
+    where in float16 the norm of ``g/S`` underflows and the iteration overflows to NaN."""
+    start = np.float16([[0.1257, -0.1318, 0.6406]])
+    grads = [np.float16([[0.5, -1.25, 2.0]]), np.float16([[-0.75, 0.25, 1.5]]), np.float16([[1.0, 1e-3, -2.0]])]
+    ref_var, tf_var = start.copy(), keras.Variable(start)
+    ref_opt = rk.optimizers.LossScaleOptimizer(getattr(rk.optimizers, name)(use_ema=use_ema), initial_scale=2.0**15)
+    tf_opt = keras.optimizers.LossScaleOptimizer(getattr(keras.optimizers, name)(use_ema=use_ema),
+                                                 initial_scale=2.0**15)
+    for t, g in enumerate(grads, start=1):
+        ref_opt.apply([g.copy()], [ref_var])
+        tf_opt.apply([tf.constant(g)], [tf_var])
+        assert_parity(ref_var, tf_var.numpy(), op="optimizer", dtype="float16", size=t, scale=1.0,
+                      what=f"LossScaleOptimizer({name}(use_ema={use_ema})) in float16 after step {t}")

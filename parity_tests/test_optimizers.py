@@ -250,20 +250,43 @@ def test_negative_learning_rate_steps_as_keras(row):
     assert np.all(np.abs(ref_var) > [1.0, 2.0]), "a negative learning rate ascends"
 
 
+@pytest.mark.parametrize("use_ema", [False, True], ids=["plain", "use_ema"])
+def test_lion_takes_no_step_where_tf_flushes_the_interpolation_to_zero(use_ema):
+    """Lion steps by ``lr·sign(β₁m + (1-β₁)g)``: for a normal float32 gradient of ±2e-38, ``0.1·g`` is subnormal
+    and TF's kernels flush it to 0, so the sign is 0 and the weight stays; in IEEE arithmetic it would step."""
+    start = np.float32([0.9, 0.9, 0.9])
+    grads = [np.float32([2e-38, -2e-38, 0.5]), np.float32([2e-38, 0.0, -1e-7]), np.float32([0.0, 0.0, 0.0])]
+    ref_var, tf_var = start.copy(), keras.Variable(start)
+    ref_opt, tf_opt = rk.optimizers.Lion(use_ema=use_ema), keras.optimizers.Lion(use_ema=use_ema)
+    for g in grads:
+        ref_opt.apply([g.copy()], [ref_var])
+        tf_opt.apply([tf.constant(g)], [tf_var])
+        assert ref_var.tobytes() == tf_var.numpy().tobytes(), f"{ref_var} vs Keras {tf_var.numpy()}"
+    assert ref_var[0] == ref_var[1] == np.float32(0.9)
+
+
 # --- departures ------------------------------------------------------------------------------------------
 
 
-def test_muon_computes_in_float64_where_keras_raises():
+@pytest.mark.parametrize("kwargs, loss_scale", [({}, False), ({"use_ema": True}, False), ({"use_ema": True}, True)],
+                         ids=["plain", "use_ema", "use_ema inside LossScaleOptimizer"])
+def test_muon_computes_in_float64_where_keras_raises(kwargs, loss_scale):
     """Departure ``muon-float64``: Keras's Muon multiplies a float64 matrix update by ``sqrt(max(n, m))``, a
-    float32 tensor (``lr_adjust`` with ``rms_rate``), and TF refuses the mixed product; the
-    reference computes in float64, and agrees with Keras's float32 step to float32's tolerance."""
+    float32 tensor (``lr_adjust`` with ``rms_rate``), and TF refuses the mixed product (inside a
+    ``LossScaleOptimizer`` the message is that of its ``Cond``); the reference computes in float64, and agrees
+    with Keras's float32 step to float32's tolerance."""
+    def muon(api):
+        opt = api.optimizers.Muon(learning_rate=0.01, **kwargs)
+        return api.optimizers.LossScaleOptimizer(opt, initial_scale=1.0) if loss_scale else opt
+
     start, grad = np.linspace(-1.0, 1.0, 12).reshape(3, 4), np.linspace(0.5, -0.5, 12).reshape(3, 4)
-    with pytest.raises(tf.errors.InvalidArgumentError, match="double tensor but is a float tensor"):
-        keras.optimizers.Muon(learning_rate=0.01).apply([tf.constant(grad)], [keras.Variable(start)])
+    message = "Cond.call" if loss_scale else "double tensor but is a float tensor"
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        muon(keras).apply([tf.constant(grad)], [keras.Variable(start)])
     ref_var = start.copy()
-    rk.optimizers.Muon(learning_rate=0.01).apply([grad], [ref_var])
+    muon(rk).apply([grad], [ref_var])
     tf_var = keras.Variable(start.astype(np.float32))
-    keras.optimizers.Muon(learning_rate=0.01).apply([tf.constant(grad, tf.float32)], [tf_var])
+    muon(keras).apply([tf.constant(grad, tf.float32)], [tf_var])
     assert ref_var.dtype == np.float64
     assert_parity(ref_var, tf_var.numpy(), op="muon", dtype="float32", size=1, scale=1.0, what="Muon in float64")
 

@@ -77,6 +77,16 @@ from .schedules import learning_rate_schedule
 FLUSH_EVERY = 64
 
 
+def _gradient(g, dtype):
+    """A gradient as Keras's ``apply`` keeps it: a float array in its own dtype (a float16 gradient unscaled by
+    ``LossScaleOptimizer`` is float32), anything else converted to the variable's ``dtype``. Clipping and
+    accumulation run in that dtype; ``update_step`` casts it to the variable's (Keras's ``ops.cast(gradient,
+    variable.dtype)``), except where Keras does not (:attr:`Optimizer.casts_gradient`)."""
+    if isinstance(g, np.ndarray) and config.is_float_dtype(g.dtype):
+        return g
+    return np.asarray(g, dtype=dtype)
+
+
 def _is_float(value):
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
@@ -196,6 +206,7 @@ class Optimizer:
 
     SLOTS = ()  # the names of the per-variable slot lists, in Keras's build order
     elementwise = False  # whether update_step treats every entry alone (then it may run once on WHOLE)
+    casts_gradient = True  # whether Keras's update_step starts with ops.cast(gradient, variable.dtype)
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
@@ -460,7 +471,7 @@ class Optimizer:
             if np.shape(g) != v.shape:
                 raise ValueError(f"gradient for variable {i} has shape {np.shape(g)}, "
                                  f"but the variable has shape {v.shape}.")
-            kept_grads.append(np.asarray(g, dtype=v.dtype))
+            kept_grads.append(_gradient(g, v.dtype))
             kept_vars.append(v)
         if not kept_grads:
             raise ValueError(f"No gradients provided for any variable: {[v.shape for v in variables]}.")
@@ -513,6 +524,8 @@ class Optimizer:
             lr = cast.get(v.dtype)
             if lr is None:
                 lr = cast[v.dtype] = learning_rate.astype(v.dtype)
+            if self.casts_gradient:
+                g = g.astype(v.dtype, copy=False)
             self.update_step(g, v, lr, self._index[id(v)])
 
     def _is_whole(self, variables):

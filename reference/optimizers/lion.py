@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..ops import flush_subnormal
 from .base_optimizer import Optimizer, keras_cast
 
 
@@ -20,7 +21,9 @@ class Lion(Optimizer):
 
     where $g_t$ is the gradient, $\eta$ the learning rate, $m$ the slot ``momentums`` (0 at the start),
     $\beta_1$, $\beta_2$ = ``beta_1``, ``beta_2`` rounded to float32 (``ops.cast``) with $1 - \beta$ computed
-    after, and $\mathrm{sign}(0) = 0$.
+    after, and $\mathrm{sign}(0) = 0$. TensorFlow flushes subnormal results to 0: each product of the
+    interpolation and its sum are flushed before the sign (a gradient of $10^{-40}$ in float32 does not move
+    its weight).
 
     Keras vs the textbook:
 
@@ -71,7 +74,10 @@ class Lion(Optimizer):
 
         np.multiply(m, beta_1, out=t)
         np.multiply(gradient, one - beta_1, out=u)
+        t[...] = flush_subnormal(t)                               # TF flushes each product and the sum:
+        u[...] = flush_subnormal(u)                               # sign(c) of a subnormal c is 0 there
         t += u
+        t[...] = flush_subnormal(t)
         np.sign(t, out=t)
         t *= lr
         variable -= t                                             # w -= lr·sign(β₁m + (1-β₁)g)

@@ -27,7 +27,8 @@ class LossScaleOptimizer(Optimizer):
     is unscaled first, then the inner step, then the counter, in Keras's order; dividing by ``S`` in float32
     is exact while ``S`` is a power of two (the default) and the quotient is a normal number. The quotient
     takes the wider of the gradient's dtype and float32 (Keras's ``ops.divide`` of a float16 gradient by the
-    float32 ``S``), and the inner optimizer casts it to the variable's dtype: a float16 gradient is never
+    float32 ``S``), and the inner optimizer's step casts it to the variable's dtype (Muon's matrix step computes
+    in it, as Keras's): a float16 gradient is never
     divided by ``S`` in float16, where ``2¹⁶`` and above are ``inf`` (every gradient would become 0).
 
     ``iterations`` and ``learning_rate`` read through to the inner optimizer, so ``iterations`` counts the

@@ -69,6 +69,7 @@ class Muon(Optimizer):
     """
 
     SLOTS = ("momentums", "adam_velocities")
+    casts_gradient = False  # Keras casts on the AdamW path only: the Muon path runs in the gradient's dtype
 
     def __init__(self, learning_rate=0.001, adam_beta_1=0.9, adam_beta_2=0.999, adam_weight_decay=0.004,
                  epsilon=1e-7, weight_decay=0.004, name=None, exclude_layers=None, exclude_embeddings=True,
@@ -103,19 +104,27 @@ class Muon(Optimizer):
         self.adam_velocities = [np.zeros_like(v) if self._should_use_adamw(v, i) else None
                                 for i, v in enumerate(variables)]
 
+    def _backend_update_step(self, grads, variables, learning_rate):
+        self._uncast_learning_rate = learning_rate  # the Muon path's (Keras passes it on uncast)
+        super()._backend_update_step(grads, variables, learning_rate)
+
     def update_step(self, gradient, variable, lr, index):
         m, v = self.momentums[index], self.adam_velocities[index]
         if v is not None:
-            self._adamw_update_step(gradient, variable, lr * lr.dtype.type(self.adam_lr_ratio), m, v, index)
+            self._adamw_update_step(gradient.astype(variable.dtype, copy=False), variable,
+                                    lr * lr.dtype.type(self.adam_lr_ratio), m, v, index)
         else:
-            self._muon_update_step(gradient, variable, lr, m)
+            self._muon_update_step(gradient, variable, self._uncast_learning_rate, m)
 
     def _muon_update_step(self, gradient, variable, lr, m):
+        """The Muon path, in Keras's dtypes: the gradient's and the learning rate's are never cast, so a float32
+        gradient of a float16 variable (a ``LossScaleOptimizer``'s unscaled one) and the float32 learning rate
+        run the iteration in float32; each result is rounded to the slot's or variable's dtype when assigned."""
         dtype = variable.dtype.type
-        m += gradient + m * dtype(self.momentum - 1)              # m += g + m(μ - 1)
+        m += (gradient + m * dtype(self.momentum - 1)).astype(m.dtype, copy=False)       # m += g + m(μ - 1)
         g = gradient + dtype(self.momentum) * m if self.nesterov else m
         update = self.zeropower_via_newtonschulz5(g, self.ns_steps)
-        variable -= self.lr_adjust(lr * update)
+        variable -= self.lr_adjust(lr * update).astype(variable.dtype, copy=False)
 
     def _adamw_update_step(self, gradient, variable, lr, m, v, index):
         dtype = variable.dtype.type
