@@ -12,6 +12,7 @@ rate in float32 on every side, the oracle included (Keras casts the Python float
 oracle the reference built from ``np.float64`` values (``optimizer_db.float64_schedule_kwargs``).
 """
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -75,10 +76,21 @@ def trajectory_snapshots(row, module, hp, opts, variables, names, steps):
     return snapshots
 
 
+RANGE_EDGES = ("huge", "edge")
+"""Gradient kinds at float32's range edges (1e30, a quarter of float32's max, subnormals): the suite's to check
+against Keras. The float64 oracle neither overflows nor flushes where float32 must, so an error against it there
+measures float32's range, not an implementation. The report draws ordinary gradients in their place."""
+
+
+def within_float32_range(trajectory):
+    return dataclasses.replace(trajectory, kinds=tuple("normal" if k in RANGE_EDGES else k for k in trajectory.kinds))
+
+
 def _trajectory_cases(row, draws, seed, keras):
     strategy = st.tuples(row.hyperparameters(), db.options() if row.options else st.just({}),
                          db.trajectories("float32", STEPS, keep=row.keep))
     for hp, opts, trajectory in hypothesis_draws(strategy, draws, seed, row.name):
+        trajectory = within_float32_range(trajectory)
         def run(module, dtype, hp=hp, opts=opts, trajectory=trajectory):
             def steps():
                 variables = [v.astype(dtype) for v in trajectory.variables()]
