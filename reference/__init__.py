@@ -15,8 +15,8 @@ thread count, ``reference/commands/blas.py``); ``bfloat16`` needs ml_dtypes, an 
 (``pip install 'keras-numpy-reference[bfloat16]'``): without it every other dtype works.
 """
 
-from . import (activations, callbacks, config, dtype_policies, initializers, layers, losses, metrics, mixed_precision, ops,
-               optimizers)
+from . import (activations, callbacks, config, dtype_policies, initializers, layers, losses, metrics, mixed_precision,
+               ops, optimizers)
 from .config import floatx, set_floatx
 from .dtype_policies import DTypePolicy
 from .initializers import set_random_seed
