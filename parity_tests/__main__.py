@@ -109,7 +109,7 @@ def differential_main(argv):
     from . import differential
 
     summary = differential.run(args.cases, args.seed, args.family)
-    findings = [o for o in summary.outcomes if o.verdict not in ("agree", "both raise")]
+    findings = [o for o in summary.outcomes if o.verdict not in ("agree", "both raise", "departure")]
     for o in findings:
         print(f"{o.verdict:9} {o.family}/{o.name}: {o.call}\n          {o.detail}")
     for family, counts in summary.counts().items():

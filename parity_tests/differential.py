@@ -9,10 +9,11 @@ on both sides, since the reference keeps Keras's names and signatures. Each case
 * ``agree``: both return, with the same shape, the same dtype, NaN and inf in the same places and the values within
   the bound of :func:`bound`; ``both raise``;
 * ``value``: the values differ beyond it; ``nonfinite``: NaN or inf on one side only; ``dtype``, ``shape``;
-* ``raise``: one side raises and the other returns.
+* ``raise``: one side raises and the other returns;
+* ``departure``: any of those on a name that a documented departure (:mod:`parity_tests.departures`) lists.
 
-``python -m parity_tests differential --cases N --seed S`` prints the counts per family and every finding; a case
-covered by a documented departure (:mod:`parity_tests.departures`, its ``names``) is counted apart.
+``python -m parity_tests differential --cases N --seed S`` prints the counts per family and every finding; exits 1
+on a finding that is not a documented departure.
 """
 
 import inspect
@@ -296,6 +297,20 @@ def schedules_cases(rng, keras, rk, n):
         yield "schedules", name, call, f"{name}({options}) at {steps}"
 
 
+def _departed():
+    """``{name: departure ids}`` for the names a documented departure lists (those for every name excluded)."""
+    from .departures import DEPARTURES
+
+    out = {}
+    for d in DEPARTURES:
+        for n in d.names:
+            if n != "*":
+                out[n] = ", ".join(filter(None, (out.get(n), d.id)))
+    return out
+
+
+DEPARTED = _departed()
+
 FAMILIES = {"losses": losses_cases, "activations": activations_cases, "metrics": metrics_cases,
             "optimizers": optimizers_cases, "schedules": schedules_cases}
 
@@ -328,6 +343,8 @@ def run(cases_per_family=100, seed=0, families=None, progress=None):
                 verdict, detail = next(((v, d) for v, d in verdicts if v not in ("agree", "both raise")), verdicts[0])
             else:
                 verdict, detail = compare(ref, ker)
+            if verdict not in ("agree", "both raise") and name in DEPARTED:
+                verdict, detail = "departure", f"{DEPARTED[name]}: {detail}"
             summary.outcomes.append(Outcome(fam, name, verdict, detail, text))
             if progress:
                 progress(summary.outcomes[-1])
