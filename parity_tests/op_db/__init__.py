@@ -1,7 +1,7 @@
 """The op table (PyTorch's OpInfo, in small): one :class:`OpInfo` row per checked op.
 
-The rows live by family: ``ops.py`` (``reference.ops`` and the handbook's compositions), ``activations.py``, ``losses.py``,
-``metrics.py``; the row type is in ``opinfo.py`` and the rows' tolerance helpers in ``scales.py``.
+The rows live by family: ``ops.py`` (``reference.ops`` and the handbook's compositions), ``activations.py``,
+``losses.py``, ``metrics.py``; the row type is in ``opinfo.py`` and the rows' tolerance helpers in ``scales.py``.
 
 Generic tests iterate over :data:`ROWS` (``pytest`` ids are the row names):
 ``test_ops.py`` compares forward values with TensorFlow, ``test_gradients.py``

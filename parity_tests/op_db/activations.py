@@ -1,5 +1,5 @@
-"""The op table's rows for ``keras.activations``: one row per public name (ids ``activations.<name>``), each ``rk.activations.<name>`` against
-``keras.activations.<name>`` (TF backend), value and gradient.
+"""The op table's rows for ``keras.activations``: one row per public name (ids ``activations.<name>``), each
+``rk.activations.<name>`` against ``keras.activations.<name>`` (TF backend), value and gradient.
 
 Samples pin each activation's kinks (exact 0, relu6's 6, the thresholds, hard_sigmoid's ±3, ...) and
 ``±1e4``; finite differences stay ``FD_MARGIN`` away from them. The rows' examples pin TF's gradient
@@ -131,14 +131,16 @@ ROWS = [
            grad_wrt=("x",), grad_tol="softmax_grad", fd_sample=lambda: S.softmax("float64", S.fd_values()),
            examples=({"x": [[100.0, 0.0, 0.0]], "axis": -1}, {"x": [[1e4, -1e4], [1e4, 1e4]], "axis": 0}),
            error_inputs=_axis_errors()),
-    OpInfo("activations.log_softmax", "rk.activations.log_softmax(x, axis=axis)", "keras.activations.log_softmax(x, axis=axis)",
+    OpInfo("activations.log_softmax", "rk.activations.log_softmax(x, axis=axis)",
+           "keras.activations.log_softmax(x, axis=axis)",
            sample=lambda d: S.softmax(d), tol="cross_entropy", size=_classes,
            scale=lambda s: max(1.0, max_abs(s["x"])), grad_wrt=("x",), grad_tol="softmax_grad",
            grad_scale=lambda s, dy: max_abs(dy) * _classes(s),
            fd_sample=lambda: S.softmax("float64", S.fd_values()),
            examples=({"x": [[100.0, 0.0, 0.0]], "axis": -1}, {"x": [[1e4, -1e4], [1e4, 1e4]], "axis": 0}),
            error_inputs=_axis_errors()),
-    OpInfo("activations.sparsemax", "rk.activations.sparsemax(x, axis=axis)", "keras.activations.sparsemax(x, axis=axis)",
+    OpInfo("activations.sparsemax", "rk.activations.sparsemax(x, axis=axis)",
+           "keras.activations.sparsemax(x, axis=axis)",
            sample=lambda d: S.softmax(d, S.kinked_values(d, (1.0, 0.5))), tol="reduction", size=_classes,
            scale=lambda s: 1.0 + sum_abs(s["x"]), grad_wrt=("x",), grad_scale=lambda s, dy: max_abs(dy) * _classes(s),
            fd_sample=S.sparsemax_fd,

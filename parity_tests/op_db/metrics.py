@@ -9,12 +9,14 @@ from .scales import loss_value_scale, mse_magnitude
 
 ROWS = [
     OpInfo("SparseCategoricalAccuracy",
-           "rk.metrics.SparseCategoricalAccuracy(dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
-           "keras.metrics.SparseCategoricalAccuracy(dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
+           "rk.metrics.SparseCategoricalAccuracy(dtype=y_pred.dtype.name)"
+           "(y_true, y_pred, sample_weight=sample_weight)",
+           "keras.metrics.SparseCategoricalAccuracy(dtype=y_pred.dtype.name)"
+           "(y_true, y_pred, sample_weight=sample_weight)",
            sample=lambda d: S.sparse_accuracy(d), tol="metric", size=lambda s: len(s["y_true"]),
            examples=({"y_true": [0, 1, 2], "y_pred": [[0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [1.0, 1.0, 1.0]],
-                      "sample_weight": None},),
-           report=lambda r: {"y_true": R.labels(r, 1000), "y_pred": r.random((1000, 10)), "sample_weight": None}),                          # ties go to the first maximum
+                      "sample_weight": None},),                                 # ties go to the first maximum
+           report=lambda r: {"y_true": R.labels(r, 1000), "y_pred": r.random((1000, 10)), "sample_weight": None}),
     OpInfo("CategoricalAccuracy",
            "rk.metrics.CategoricalAccuracy(dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
            "keras.metrics.CategoricalAccuracy(dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",

@@ -165,11 +165,8 @@ class OpInfo:
         """float64 central differences of ``Σ dy·op`` with respect to each of :attr:`grad_wrt`."""
         from ..compare import numerical_gradient
 
-        grads = []
-        for n in self.grad_wrt:
-            f = lambda x, n=n: self.run_ref(Sample(sample, **{n: x}))
-            grads.append(numerical_gradient(f, sample[n], dy))
-        return grads
+        return [numerical_gradient(lambda x, n=n: self.run_ref(Sample(sample, **{n: x})), sample[n], dy)
+                for n in self.grad_wrt]
 
     # --- reproduction -------------------------------------------------------------------
 

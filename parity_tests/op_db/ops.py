@@ -32,15 +32,17 @@ ROWS = [
     OpInfo("divide", "rk.ops.divide(a, b)", "tf.divide(a, b)",
            sample=lambda d: S.binary(d, S.op_values(d), S.nonzero_values(d)), tol="elementwise", dtypes=HALF,
            grad_wrt=("a", "b"), grad_tol="reduction", grad_size=lambda s: s["a"].size + s["b"].size,
-           grad_scale=binary_grad_scale(lambda s: max_abs(1 / s["b"].astype(np.float64), s["a"] / s["b"].astype(np.float64) ** 2)),
+           grad_scale=binary_grad_scale(
+               lambda s: max_abs(1 / s["b"].astype(np.float64), s["a"] / s["b"].astype(np.float64) ** 2)),
            fd_sample=lambda: S.binary("float64", S.fd_values(), S.positive_values("float64", 0.5, 3.0)),
            report=lambda r: {"a": R.normal(r, (50, 100)),
                              "b": r.choice([-1, 1], (50, 100)) * r.uniform(0.5, 2, (50, 100))}),
     OpInfo("divide_no_nan", "rk.ops.divide_no_nan(a, b)", "tf.math.divide_no_nan(a, b)",
            sample=lambda d: S.divide_no_nan(d), tol="elementwise",
            grad_wrt=("a", "b"), grad_tol="reduction", grad_size=lambda s: s["a"].size + s["b"].size,
-           grad_scale=binary_grad_scale(lambda s: max_abs(np.where(s["b"] != 0, 1 / np.where(s["b"] != 0, s["b"], 1), 0),
-                                                            np.where(s["b"] != 0, s["a"] / np.where(s["b"] != 0, s["b"], 1) ** 2, 0))),
+           grad_scale=binary_grad_scale(
+               lambda s: max_abs(np.where(s["b"] != 0, 1 / np.where(s["b"] != 0, s["b"], 1), 0),
+                                 np.where(s["b"] != 0, s["a"] / np.where(s["b"] != 0, s["b"], 1) ** 2, 0))),
            fd_sample=lambda: S.binary("float64", S.fd_values(), S.positive_values("float64", 0.5, 3.0)),
            examples=({"a": [1.0, np.nan, np.inf, -2.0, 0.0], "b": [0.0, 0.0, 0.0, 4.0, 0.0]},)),
     OpInfo("negative", "rk.ops.negative(x)", "tf.negative(x)",
@@ -71,19 +73,22 @@ ROWS = [
            report=lambda r: {"a": R.pixels(r, (50, 784)), "b": R.glorot(r, 784, 100)}),
     OpInfo("reshape", "rk.ops.reshape(x, shape)", "tf.reshape(x, shape)",
            sample=lambda d: S.reshape(d), tol="exact", grad_wrt=("x",),
-           error_inputs=(ErrorInput("to a different size", "shape", {"x": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "shape": (4,)}),)),
+           error_inputs=(ErrorInput("to a different size", "shape",
+                                    {"x": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "shape": (4,)}),)),
     OpInfo("clip_by_value", "rk.ops.clip_by_value(x, clip_value_min, clip_value_max)",
            "tf.clip_by_value(x, clip_value_min, clip_value_max)",
            sample=lambda d: S.clip(d, S.op_values(d)), tol="exact", grad_wrt=("x",), dtypes=HALF,
            fd_sample=lambda: S.clip("float64", fd=True),
-           examples=({"x": [EDGE.eps, EDGE.one_minus_eps, EDGE.half_eps, EDGE.one_minus_half_eps, 0.0, 1.0],   # on each bound, and inside the zones
+           examples=({"x": [EDGE.eps, EDGE.one_minus_eps,                           # on each bound,
+                            EDGE.half_eps, EDGE.one_minus_half_eps, 0.0, 1.0],       # and inside the zones
                       "clip_value_min": rk.config.epsilon(), "clip_value_max": 1 - rk.config.epsilon()},)),
     # reductions --------------------------------------------------------------------------
     OpInfo("reduce_sum", "rk.ops.reduce_sum(x, axis=axis, keepdims=keepdims)",
            "tf.reduce_sum(x, axis=axis, keepdims=keepdims)",
            sample=lambda d: S.reduction(d, S.op_values(d)), tol="reduction", size=lambda s: s["x"].size, dtypes=HALF,
            scale=lambda s: sum_abs(s["x"]), grad_wrt=("x",), grad_tol="exact", grad_scale=lambda s, dy: 0.0,
-           error_inputs=(ErrorInput("axis out of range", "axis", {"x": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "axis": 2, "keepdims": False}),),
+           error_inputs=(ErrorInput("axis out of range", "axis",
+                                    {"x": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "axis": 2, "keepdims": False}),),
            report=lambda r: {"x": R.normal(r, (50, 100)), "axis": None, "keepdims": False}),
     OpInfo("reduce_mean", "rk.ops.reduce_mean(x, axis=axis, keepdims=keepdims)",
            "tf.reduce_mean(x, axis=axis, keepdims=keepdims)",   # not float16 yet: TF's Mean of [65504, 65504] is inf
@@ -102,7 +107,8 @@ ROWS = [
            fd_sample=lambda: S.softmax("float64", S.fd_values()),
            examples=({"x": [[100.0, 0.0, 0.0]], "axis": -1}, {"x": [[1e4, -1e4], [1e4, 1e4]], "axis": 0},
                      {"x": [[-1e4, -1e4, 0.0]], "axis": 1}, {"x": [[0.0, 0.0]], "axis": -1}),
-           error_inputs=(ErrorInput("axis out of range", "axis", {"x": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "axis": 2}),),
+           error_inputs=(ErrorInput("axis out of range", "axis",
+                                    {"x": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "axis": 2}),),
            report=lambda r: {"x": R.normal(r, (50, 10), 5), "axis": -1}),
     OpInfo("sigmoid", "rk.ops.sigmoid(x)", "tf.sigmoid(x)",
            sample=lambda d: S.unary(d, S.values(d, 100.0)), tol="transcendental", grad_wrt=("x",),
@@ -119,7 +125,8 @@ ROWS = [
            fd_sample=lambda: S.sparse_xent_with_logits("float64", S.fd_values()),
            examples=({"labels": [1, 0], "logits": [[1e4, -1e4, 0.0], [0.0, 0.0, 0.0]]},),
            error_inputs=(
-               ErrorInput("label out of range", "labels", {"labels": [0, 3], "logits": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]}),
+               ErrorInput("label out of range", "labels",
+                          {"labels": [0, 3], "logits": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]}),
            ),
            report=lambda r: {"labels": R.labels(r, 50), "logits": R.normal(r, (50, 10), 5)}),
     OpInfo("softmax_cross_entropy_with_logits",
@@ -133,7 +140,8 @@ ROWS = [
            examples=({"labels": [[0.0, 1.0, 0.0]], "logits": [[1e4, -1e4, 0.0]], "axis": -1},),
            error_inputs=(
                ErrorInput("shapes do not broadcast", "labels",
-                          {"labels": [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]], "logits": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "axis": -1}),
+                          {"labels": [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]],
+                           "logits": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "axis": -1}),
            ),
            report=lambda r: {"labels": R.one_hot(r, 50), "logits": R.normal(r, (50, 10), 5), "axis": -1}),
     OpInfo("sigmoid_cross_entropy_with_logits",
@@ -145,7 +153,8 @@ ROWS = [
            fd_sample=lambda: S.sigmoid_xent_with_logits("float64", S.fd_values()),
            examples=({"labels": [0.0, 1.0, 0.5, EDGE.eps], "logits": [0.0, 1e4, -1e4, 100.0]},),
            error_inputs=(
-               ErrorInput("shapes differ", "labels", {"labels": [[1.0, 0.0, 0.0]], "logits": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]}),
+               ErrorInput("shapes differ", "labels",
+                          {"labels": [[1.0, 0.0, 0.0]], "logits": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]}),
            )),
     OpInfo("cast", "rk.ops.cast(x, dtype)", "tf.cast(x, dtype)",
            sample=lambda d: S.cast(d), tol="exact", grad_wrt=("x",),
@@ -170,7 +179,8 @@ ROWS = [
            fd_sample=lambda: S.sparse_xent_with_logits("float64", S.fd_values()).map(
                lambda s: Sample(y_true=s["labels"], logits=s["logits"])),
            examples=({"y_true": [1], "logits": [[100.0, 0.0, 0.0]]},),
-           report=lambda r: {"y_true": R.labels(r, 50), "logits": R.normal(r, (50, 10), 5)}),    # 16.118095: the clip, eagerly
+           report=lambda r: {"y_true": R.labels(r, 50),                     # 16.118095: the clip, eagerly
+                             "logits": R.normal(r, (50, 10), 5)}),
     OpInfo("softmax_then_categorical_crossentropy",
            "rk.losses.categorical_crossentropy(y_true, rk.ops.softmax(logits))",
            "keras.losses.categorical_crossentropy(y_true, tf.nn.softmax(logits))",
@@ -188,8 +198,8 @@ ROWS = [
            "tf.nn.relu(tf.add(tf.matmul(X, W1), b1)), W2), b2))))",
            sample=None, tol="training_step", grad_wrt=("W1", "b1", "W2", "b2"), report=R.handbook_mlp),
     # --- elementwise math (the losses' ops) ---
-    OpInfo("abs", "rk.ops.abs(x)", "tf.abs(x)", sample=lambda d: S.unary(d, S.op_values(d)), tol="exact", grad_wrt=("x",),
-           dtypes=HALF,
+    OpInfo("abs", "rk.ops.abs(x)", "tf.abs(x)", sample=lambda d: S.unary(d, S.op_values(d)), tol="exact",
+           grad_wrt=("x",), dtypes=HALF,
            fd_sample=lambda: S.unary("float64", S.fd_values(avoid=(0.0,))),
            examples=({"x": [-1.0, 0.0, -0.0, 2.0]},)),                       # TF's sign(0) = 0
     OpInfo("maximum", "rk.ops.maximum(a, b)", "tf.maximum(a, b)", sample=lambda d: S.ties(d), tol="exact",
@@ -208,11 +218,13 @@ ROWS = [
            sample=lambda d: S.binary(d, S.positive_values(d, 0.1, 10.0), S.floats(d, -3, 3)), tol="transcendental",
            scale=lambda s: 1.0, grad_wrt=("a", "b"), grad_tol="reduction",
            grad_size=lambda s: s["a"].size + s["b"].size + 8,
-           grad_scale=binary_grad_scale(lambda s: max_abs(np.power(np.asarray(s["a"], np.float64), np.asarray(s["b"], np.float64)))
-                                        * (3 / 0.1 + abs(np.log(0.1)) + abs(np.log(10)))),
+           grad_scale=binary_grad_scale(
+               lambda s: max_abs(np.power(np.asarray(s["a"], np.float64), np.asarray(s["b"], np.float64)))
+                         * (3 / 0.1 + abs(np.log(0.1)) + abs(np.log(10)))),
            fd_sample=lambda: S.binary("float64", S.positive_values("float64", 0.5, 3.0), S.fd_values(-2, 2)),
            examples=({"a": [0.0, 0.0, 2.0, 1.0], "b": [2.0, 0.0, 0.5, 3.0]},)),   # 0^0: TF's gradient is NaN
-    OpInfo("rsqrt", "rk.ops.rsqrt(x)", "tf.math.rsqrt(x)", sample=lambda d: S.unary(d, S.positive_op_values(d, 1e-6, 1e6)),
+    OpInfo("rsqrt", "rk.ops.rsqrt(x)", "tf.math.rsqrt(x)",
+           sample=lambda d: S.unary(d, S.positive_op_values(d, 1e-6, 1e6)),
            tol="transcendental", dtypes=HALF, grad_wrt=("x",), grad_scale=lambda s, dy: 0.0,
            fd_sample=lambda: S.unary("float64", S.positive_values("float64", 0.5, 5.0)),
            examples=({"x": [1.0, 4.0, 1e-6, 0.0]},)),
@@ -224,14 +236,17 @@ ROWS = [
     OpInfo("transpose", "rk.ops.transpose(x)", "tf.transpose(x)", sample=lambda d: S.unary(d, min_dims=2).filter(
            lambda s: s["x"].ndim == 2), tol="exact", grad_wrt=("x",)),
     OpInfo("reduce_max", "rk.ops.reduce_max(x, axis=axis, keepdims=keepdims)",
-           "tf.reduce_max(x, axis=axis, keepdims=keepdims)", sample=lambda d: S.reduction(d, S.specials(d, 0.0, 1.0, 2.0)),
+           "tf.reduce_max(x, axis=axis, keepdims=keepdims)",
+           sample=lambda d: S.reduction(d, S.specials(d, 0.0, 1.0, 2.0)),
            tol="exact", grad_wrt=("x",), grad_tol="elementwise", grad_scale=lambda s, dy: 0.0,
            fd_sample=lambda: S.distinct(S.reduction("float64", S.fd_values())),
-           examples=({"x": [[1.0, 1.0, 0.0], [2.0, 2.0, 2.0]], "axis": -1, "keepdims": False},)),   # ties share
+           examples=({"x": [[1.0, 1.0, 0.0], [2.0, 2.0, 2.0]],                      # ties share
+                      "axis": -1, "keepdims": False},)),
     OpInfo("reduce_logsumexp", "rk.ops.reduce_logsumexp(x, axis=axis, keepdims=keepdims)",
-           "tf.math.reduce_logsumexp(x, axis=axis, keepdims=keepdims)", sample=lambda d: S.reduction(d, S.logit_values(d)),
-           dtypes=HALF,
-           tol="softmax", size=lambda s: s["x"].size, scale=lambda s: max(1.0, max_abs(np.where(np.isfinite(s["x"]), s["x"], 0))),
+           "tf.math.reduce_logsumexp(x, axis=axis, keepdims=keepdims)",
+           sample=lambda d: S.reduction(d, S.logit_values(d)), dtypes=HALF,
+           tol="softmax", size=lambda s: s["x"].size,
+           scale=lambda s: max(1.0, max_abs(np.where(np.isfinite(s["x"]), s["x"], 0))),
            grad_wrt=("x",), grad_tol="softmax_grad", fd_sample=lambda: S.reduction("float64", S.fd_values()),
            examples=({"x": [[0.0, -np.inf, 1.0], [-np.inf, -np.inf, -np.inf]], "axis": 1, "keepdims": False},)),
 ]
