@@ -107,10 +107,12 @@ ROWS = [
            error_inputs=(
                ErrorInput("label out of range, from logits", "y_true",
                           {"y_true": [0, 7], "y_pred": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "from_logits": True,
-                           "reduction": "sum_over_batch_size", "sample_weight": None}),
+                           "reduction": "sum_over_batch_size", "sample_weight": None,
+                           "dtype": None, "as_policy": False}),
                ErrorInput("sample_weight does not fit", "sample_weight",
                           {"y_true": [0, 1], "y_pred": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], "from_logits": False,
-                           "reduction": "sum_over_batch_size", "sample_weight": [1.0, 1.0, 1.0]}),
+                           "reduction": "sum_over_batch_size", "sample_weight": [1.0, 1.0, 1.0],
+                           "dtype": None, "as_policy": False}),
            )),
     OpInfo("CategoricalCrossentropy",
            *class_codes("CategoricalCrossentropy(from_logits=from_logits, label_smoothing=label_smoothing,"
