@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from .base_optimizer import Optimizer
+from .base_optimizer import Optimizer, keras_cast
 
 
 class SGD(Optimizer):
@@ -80,7 +80,7 @@ class SGD(Optimizer):
         m = self.momentums[index]
         # Keras's ops.cast(momentum, dtype) is tf.cast, which makes a Python float a float32 tensor first:
         # in float64 the momentum is μ rounded to float32, so the float64 trajectory is Keras's, not the textbook's
-        momentum = variable.dtype.type(np.float32(self.momentum))
+        momentum = keras_cast(self.momentum, variable.dtype)
         np.multiply(gradient, lr, out=u)                          # u = g·lr
         m *= momentum
         m -= u                                                    # m = m·μ - g·lr
