@@ -89,3 +89,21 @@ def test_a_precision_entry_explains_only_float64_disagreements_within_float32_ro
     assert not entry.explains("metric/Hinge", "jax", "float64", float32_close=False)
     assert not entry.explains("metric/Hinge", "jax", "float32", float32_close=True)
     assert not entry.explains("metric/Hinge", "tensorflow", "float64", float32_close=True)
+
+
+def test_the_float64_adam_trajectory_is_explained_only_in_float64():
+    entry = catalogue.BY_ID["float64 Adam's bias correction through float32 on TensorFlow"]
+    assert entry.explains("trajectory/handbook MLP", "jax", "float64")
+    assert entry.explains("trajectory/handbook MLP", "torch", "float64")
+    assert not entry.explains("trajectory/handbook MLP", "jax", "float32")
+
+
+def test_keras_on_tensorflow_casts_adams_beta_through_float32():
+    """The cause of that entry: Adam's bias correction ``ops.cast(self.beta_2, "float64")`` is ``tf.cast`` of a
+    Python float, rounded to float32 first; its moments' ``1 - self.beta_2`` stays exact."""
+    keras = pytest.importorskip("keras")
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("Keras runs on another backend here")
+    assert float(keras.ops.cast(0.999, "float64")) == float(np.float32(0.999)) != 0.999
+    one = keras.ops.ones((), dtype="float64")
+    assert float(keras.ops.multiply(one, 1 - 0.999)) == 1 - 0.999
