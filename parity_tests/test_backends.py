@@ -107,3 +107,18 @@ def test_keras_on_tensorflow_casts_adams_beta_through_float32():
     assert float(keras.ops.cast(0.999, "float64")) == float(np.float32(0.999)) != 0.999
     one = keras.ops.ones((), dtype="float64")
     assert float(keras.ops.multiply(one, 1 - 0.999)) == 1 - 0.999
+
+
+def test_a_worker_file_keeps_bfloat16(tmp_path):
+    """``np.save`` writes an ``ml_dtypes`` array as raw ``V2`` bytes, which no comparison can read: the worker
+    stores its bits and names its dtype."""
+    from reference.config import standardize_dtype
+
+    from parity_tests.backends.worker import Results, load
+
+    results = Results()
+    results.record("op/x", lambda: [np.array([1.5, -3.0], dtype=standardize_dtype("bfloat16")), np.float32([2])])
+    results.save(tmp_path / "side.npz")
+    value, other = load(tmp_path / "side.npz")["op/x"]
+    assert value.dtype.name == "bfloat16" and value.astype(np.float32).tolist() == [1.5, -3.0]
+    assert other.dtype == np.float32

@@ -14,8 +14,9 @@
 * ``trajectory/loss``, ``trajectory/weights``: the handbook's MLP trained ``--steps`` Adam steps on MNIST.
 
 The file is an ``.npz``: arrays named ``<key>|<i>``, and ``__index__``, a JSON object
-``{key: {"n": count} | {"error": "Type: first line"}}``. A side that raises on an entry records the error and
-goes on.
+``{key: {"n": count, "bits": {i: dtype}} | {"error": "Type: first line"}}``. A side that raises on an entry
+records the error and goes on. An array whose dtype NumPy cannot save (``bfloat16``, from ``ml_dtypes``: ``np.save``
+writes it as raw ``V2`` bytes) is stored as its bits, its dtype named under ``"bits"``.
 """
 
 import argparse
@@ -46,11 +47,14 @@ class Results:
     def record(self, key, compute):
         try:
             arrays = [np.asarray(a) for a in compute()]
-        except Exception as exc:  # noqa: BLE001 - a side that raises is a result
+        except Exception as exc:  # a side that raises is a result
             self.index[key] = {"error": error_text(exc)}
             return None
         self.index[key] = {"n": len(arrays)}
         for i, a in enumerate(arrays):
+            if a.dtype.kind == "V":  # an ml_dtypes type: saved as its bits, viewed back by load
+                self.index[key].setdefault("bits", {})[str(i)] = a.dtype.name
+                a = a.view(f"u{a.dtype.itemsize}")
             self.arrays[f"{key}|{i}"] = a
         return arrays
 
@@ -63,9 +67,16 @@ class Results:
 
 def load(path):
     """``{key: [arrays] | error string}`` from a worker's file."""
+    from reference.config import standardize_dtype
+
+    def array(data, key, entry, i):
+        bits = entry.get("bits", {}).get(str(i))
+        a = data[f"{key}|{i}"]
+        return a.view(standardize_dtype(bits)) if bits else a
+
     with np.load(path, allow_pickle=False) as data:
         index = json.loads(str(data["__index__"]))
-        return {key: entry["error"] if "error" in entry else [data[f"{key}|{i}"] for i in range(entry["n"])]
+        return {key: entry["error"] if "error" in entry else [array(data, key, entry, i) for i in range(entry["n"])]
                 for key, entry in index.items()}
 
 
