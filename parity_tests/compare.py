@@ -127,7 +127,10 @@ def assert_parity(actual, desired, *, op, dtype, size=1, scale=1.0, what=None, i
     """
     what = what or op
     a, d = np.asarray(actual), np.asarray(desired)
-    snippet = lambda: "Reproduce:\n" + textwrap.indent(reproduction(inputs, ref, tf), "  ")
+
+    def snippet():
+        return "Reproduce:\n" + textwrap.indent(reproduction(inputs, ref, tf), "  ")
+
     if a.shape != d.shape:
         raise AssertionError(f"{what} ({np.dtype(dtype).name}): shapes differ: {names[0]} {a.shape}, "
                              f"{names[1]} {d.shape}.\n{snippet()}")
@@ -145,7 +148,8 @@ def assert_parity(actual, desired, *, op, dtype, size=1, scale=1.0, what=None, i
              f"exceed the tolerance"]
     if (nan_a != nan_d).any() or inf_mismatch.any():
         i = np.unravel_index(np.argmax((nan_a != nan_d) | inf_mismatch), a.shape)
-        lines.append(f"  non-finite mismatch at index {_where(i)}: {names[0]}={_value(a, i)}, {names[1]}={_value(d, i)}")
+        lines.append(f"  non-finite mismatch at index {_where(i)}: "
+                     f"{names[0]}={_value(a, i)}, {names[1]}={_value(d, i)}")
     for label, e in (("absolute", err), ("relative", rel)):
         i = np.unravel_index(np.argmax(e), a.shape) if a.ndim else ()
         lines.append(f"  largest {label} error {e[i]:.3g} at index {_where(i)}: "

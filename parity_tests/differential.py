@@ -101,13 +101,18 @@ def bound(dtype):
     return 256 * eps
 
 
+def _first_line(error, limit):
+    """The first line of ``error``'s message, cut at ``limit`` characters ('' for an empty message)."""
+    return str(error).splitlines()[0][:limit] if str(error) else ""
+
+
 def compare(ref, ker):
     """The verdict and a detail, for one case's two outcomes (a value, or the exception raised)."""
     if isinstance(ref, Exception) or isinstance(ker, Exception):
         if isinstance(ref, Exception) and isinstance(ker, Exception):
-            return "both raise", f"{type(ref).__name__} / {type(ker).__name__}: {str(ker).splitlines()[0][:120] if str(ker) else ''}"
+            return "both raise", f"{type(ref).__name__} / {type(ker).__name__}: {_first_line(ker, 120)}"
         which, error = ("reference", ref) if isinstance(ref, Exception) else ("Keras", ker)
-        return "raise", f"only {which} raises: {type(error).__name__}: {str(error).splitlines()[0][:160] if str(error) else ''}"
+        return "raise", f"only {which} raises: {type(error).__name__}: {_first_line(error, 160)}"
     r, k = np.asarray(ref), np.asarray(ker)
     if r.shape != k.shape:
         return "shape", f"reference {r.shape}, Keras {k.shape}"
@@ -120,11 +125,13 @@ def compare(ref, ker):
     if not finite.any():
         return "agree", ""
     scale = max(float(np.max(np.abs(k64[finite]))), 1.0 if k.dtype.kind != "f" else 0.0)
-    tiny = float((ml_dtypes.finfo if k.dtype.name == "bfloat16" else np.finfo)(k.dtype).tiny) if k.dtype.kind == "f" or k.dtype.name == "bfloat16" else 0.0
+    floating = k.dtype.kind == "f" or k.dtype.name == "bfloat16"
+    tiny = float((ml_dtypes.finfo if k.dtype.name == "bfloat16" else np.finfo)(k.dtype).tiny) if floating else 0.0
     error = float(np.max(np.abs(r64[finite] - k64[finite])))
     if error <= bound(k.dtype) * scale + 4 * tiny:
         return "agree", ""
-    return "value", f"max |Δ| {error:.3g} at scale {scale:.3g} (bound {bound(k.dtype):.2g}): reference {r64.ravel()[:4]}, Keras {k64.ravel()[:4]}"
+    return "value", (f"max |Δ| {error:.3g} at scale {scale:.3g} (bound {bound(k.dtype):.2g}): "
+                     f"reference {r64.ravel()[:4]}, Keras {k64.ravel()[:4]}")
 
 
 def _run(fn):
@@ -133,7 +140,7 @@ def _run(fn):
         try:
             with np.errstate(all="ignore"):
                 return _numpy(fn())
-        except Exception as error:  # noqa: BLE001 - any raise is an outcome to compare
+        except Exception as error:  # any raise is an outcome to compare
             return error
 
 
@@ -152,9 +159,14 @@ def _loss_case(rng, api_names):
     return name, y_true, y_pred, weight
 
 
+def _arrays(y_true, y_pred, weight):
+    """A loss case's arrays as its description names them: each dtype and shape (the weight's shape, or None)."""
+    return f"{y_true.dtype}{y_true.shape}, {y_pred.dtype}{y_pred.shape}, w={None if weight is None else weight.shape}"
+
+
 def losses_cases(rng, keras, rk, n):
-    names = sorted(n for n in dir(keras.losses) if not n.startswith("_") and n not in ("Loss", "get", "serialize",
-                                                                                   "deserialize", "LossFunctionWrapper"))
+    skipped = ("Loss", "get", "serialize", "deserialize", "LossFunctionWrapper")
+    names = sorted(n for n in dir(keras.losses) if not n.startswith("_") and n not in skipped)
     names = [n for n in names if callable(getattr(keras.losses, n))]
     for _ in range(n):
         name, y_true, y_pred, weight = _loss_case(rng, names)
@@ -166,7 +178,7 @@ def losses_cases(rng, keras, rk, n):
         else:
             def call(api, o=options, name=name):
                 return getattr(api.losses, name)(y_true, y_pred, **o)
-        yield "losses", name, call, f"{name}({options}) on {y_true.dtype}{y_true.shape}, {y_pred.dtype}{y_pred.shape}, w={None if weight is None else weight.shape}"
+        yield "losses", name, call, f"{name}({options}) on {_arrays(y_true, y_pred, weight)}"
 
 
 def activations_cases(rng, keras, rk, n):
@@ -203,7 +215,7 @@ def metrics_cases(rng, keras, rk, n):
                 m.update_state(y_true, y_pred, sample_weight=w)
                 m.update_state(y_true, y_pred)
                 return m.result()
-        yield "metrics", name, call, f"{name}({options}) on {y_true.dtype}{y_true.shape}, {y_pred.dtype}{y_pred.shape}, w={None if weight is None else weight.shape}"
+        yield "metrics", name, call, f"{name}({options}) on {_arrays(y_true, y_pred, weight)}"
 
 
 OPTIMIZERS = ("SGD", "Adam", "AdamW", "Adamax", "Nadam", "RMSprop", "Adagrad", "Adadelta", "Adafactor", "Ftrl",

@@ -181,9 +181,9 @@ def rewrite(source, imports):
         match = _FROM_IMPORT.match(line)
         if match:
             package, name, alias = match["package"], match["name"], match["alias"] or match["name"]
-            if f"{package}.{name}" in imports:                       # a module: from keras.src.losses import losses
+            if f"{package}.{name}" in imports:                   # a module: from keras.src.losses import losses
                 line = f"import {imports[f'{package}.{name}']} as {alias}"
-            elif package in imports:                                 # a name in a module: from keras.src.metrics import X
+            elif package in imports:                             # a name in a module: from keras.src.metrics import X
                 line = f"from {imports[package]} import {name} as {alias}"
         lines.append(line)
     return "\n".join(lines) + "\n"

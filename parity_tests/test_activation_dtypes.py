@@ -29,7 +29,7 @@ ARGUMENT = re.compile(r"`(x|axis|threshold|negative_slope|default_value)`")
 def check_like_keras(row, sample):
     try:
         want = row.run_tf(sample, tf, keras)
-    except Exception:  # noqa: BLE001 - TF raises InvalidArgumentError, NotFoundError, TypeError, ValueError...
+    except Exception:  # TF raises InvalidArgumentError, NotFoundError, TypeError, ValueError...
         with pytest.raises((TypeError, ValueError)) as error:
             row.run_ref(sample)
         assert ARGUMENT.search(str(error.value)), f"the message names no argument: {error.value}"
@@ -56,7 +56,7 @@ def test_reference_raises_where_keras_raises_and_computes_the_same_elsewhere(row
 @pytest.mark.parametrize("name", ["sigmoid", "softmax", "elu", "gelu", "softplus", "hard_sigmoid", "sparse_plus"])
 def test_a_float_only_activation_raises_on_int32_as_keras(name):
     x = np.int32([1, -2])
-    with pytest.raises(Exception):  # noqa: PT011 - TF's InvalidArgumentError, TypeError or ValueError
+    with pytest.raises(Exception):  # TF's InvalidArgumentError, TypeError or ValueError
         getattr(keras.activations, name)(tf.constant(x))
     with pytest.raises((TypeError, ValueError), match=r"`x`.*int32|int32.*`x`"):
         getattr(rk.activations, name)(x)
@@ -93,7 +93,7 @@ def test_relu_threshold_and_max_value_pass_through_float32_in_float64():
 @pytest.mark.parametrize("axis", [-1, 0, 1])
 def test_an_axis_of_a_0d_input_raises_as_keras(name, axis):
     x = np.float32(0.7)
-    with pytest.raises(Exception):  # noqa: PT011
+    with pytest.raises(Exception):
         getattr(keras.activations, name)(tf.constant(x), axis=axis)
     with pytest.raises(ValueError, match="axis"):
         getattr(rk.activations, name)(np.asarray(x), axis=axis)

@@ -265,7 +265,7 @@ ALL_CASES = [_row_case(row, error, sample) for row in op_db.ROWS for error, samp
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[c.name for c in ALL_CASES])
 def test_tf_raises_and_reference_raises_value_error_naming_the_argument(case):
-    with pytest.raises(Exception) as tf_error:  # noqa: PT011 - any TF/Keras error: ValueError, InvalidArgumentError...
+    with pytest.raises(Exception) as tf_error:  # any TF/Keras error: ValueError, InvalidArgumentError...
         case.tensorflow()
     assert not isinstance(tf_error.value, (AssertionError, NameError, AttributeError)), tf_error.value
     with pytest.raises(ValueError) as ref_error:

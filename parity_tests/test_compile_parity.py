@@ -146,7 +146,8 @@ def _compiled(model, framework, **kwargs):
 @pytest.mark.parametrize("run_eagerly", [False, True])
 @pytest.mark.parametrize("jit_compile", ["auto", False, True])
 def test_run_eagerly_and_jit_compile_resolve_like_keras(run_eagerly, jit_compile):
-    """``"auto"`` is ``False`` eagerly and on this CPU-only machine; ``True`` with ``run_eagerly`` warns, then is False."""
+    """``"auto"`` is ``False`` eagerly and on this CPU-only machine; ``True`` with ``run_eagerly`` warns, then is
+    False."""
     x = np.zeros((2, 5), "float32")
     tf_model, ref_model = paired(TFTwoHeads(), RefTwoHeads(), x)
     assert _compiled(ref_model, rk, run_eagerly=run_eagerly, jit_compile=jit_compile) == \

@@ -259,7 +259,8 @@ def _dense_softmax(module):
 
 
 TAG_ROUTES = {  # name -> (reference route, TF route (tf, keras) -> z -> probabilities, loss); tagged routes give 100
-    "keras.activations.softmax (tagged)": (rk.activations.softmax, lambda tf, keras: keras.activations.softmax, "sparse"),
+    "keras.activations.softmax (tagged)": (rk.activations.softmax, lambda tf, keras: keras.activations.softmax,
+                                           "sparse"),
     "keras.ops.softmax (tagged)": (rk.activations.softmax, lambda tf, keras: keras.ops.softmax, "sparse"),
     'Dense(activation="softmax") (tagged)': (_dense_softmax(rk), lambda tf, keras: _dense_softmax(keras), "sparse"),
     "tf.nn.softmax (untagged)": (ops.softmax, lambda tf, keras: tf.nn.softmax, "sparse"),

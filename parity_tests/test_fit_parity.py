@@ -197,9 +197,12 @@ def test_sigmoid_head_binary_metrics(run_eagerly):
     x, _ = classification_data(dtype, 40, seed=5)
     y = (x[:, 0] + 0.3 * x[:, 1] > 0).astype(dtype)
     tf_model, ref_model = paired(*mlps(units=1, activation="sigmoid"), x)
-    metrics = lambda m: ["accuracy", "false_negatives", "mse", m.BinaryAccuracy(threshold=0.7, name="acc_0.7"),
-                         m.FalseNegatives(thresholds=[0.0, 0.5, 1.0], name="fn_even"),
-                         m.FalseNegatives(thresholds=[0.25, 0.75], name="fn_pair")]
+
+    def metrics(m):
+        return ["accuracy", "false_negatives", "mse", m.BinaryAccuracy(threshold=0.7, name="acc_0.7"),
+                m.FalseNegatives(thresholds=[0.0, 0.5, 1.0], name="fn_even"),
+                m.FalseNegatives(thresholds=[0.25, 0.75], name="fn_pair")]
+
     tf_model.compile(keras.optimizers.SGD(0.2, momentum=0.5), "binary_crossentropy", metrics=metrics(keras.metrics),
                      run_eagerly=run_eagerly)
     ref_model.compile(rk.optimizers.SGD(0.2, momentum=0.5), "binary_crossentropy", metrics=metrics(rk.metrics),

@@ -36,9 +36,9 @@ def _cotangent(row, sample, data):
 
 
 KNOWN_GRADIENT_GAPS = {  # (row, dtype) -> why: what the suite found and the reference does not mirror yet
-    **{(name, "bfloat16"): "TF's bfloat16 Softmax kernel rounds unlike reference.ops.softmax (softmax of [0, 6, -1, -2, "
-                           "-3] is 0.996094 in TF, 1 here): from logits, 1 - clip(p) is then 0 on one side only, "
-                           "where pow(0, γ - 1) sends 0·inf = NaN through the focal factor's gradient"
+    **{(name, "bfloat16"): "TF's bfloat16 Softmax kernel rounds unlike reference.ops.softmax (softmax of "
+                           "[0, 6, -1, -2, -3] is 0.996094 in TF, 1 here): from logits, 1 - clip(p) is then 0 on one "
+                           "side only, where pow(0, γ - 1) sends 0·inf = NaN through the focal factor's gradient"
        for name in ("categorical_focal_crossentropy", "CategoricalFocalCrossentropy")},
 }
 
@@ -75,15 +75,19 @@ def test_gradients_match_finite_differences_float64(row, data):
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="direction seed"))
     xs = [sample[n] for n in row.grad_wrt]
     vs = scaled_directions(xs, [rng.uniform(-1, 1, x.shape) for x in xs])
-    f = lambda *values: row.run_ref(Sample(sample, **dict(zip(row.grad_wrt, values))))
-    fd = directional_derivative(f, xs, [v / np.maximum(1.0, np.abs(x)) for x, v in zip(xs, vs)], dy)
+
+    def run(*values):
+        return row.run_ref(Sample(sample, **dict(zip(row.grad_wrt, values))))
+
+    fd = directional_derivative(run, xs, [v / np.maximum(1.0, np.abs(x)) for x, v in zip(xs, vs)], dy)
     inputs, ref_code, tf_code = row.repro(sample, dy)
     sides = {"reference": lambda: row.ref_grads(sample, dy), "tensorflow": lambda: row.tf_grads(sample, dy, tf, keras)}
     for side, grads in ((side, sides[side]()) for side in row.fd_sides):
         along = sum(float(np.sum(g * v)) for g, v in zip(grads, vs))
         scale = max(1.0, float(np.sum(np.abs(dy * y))), sum(float(np.sum(np.abs(g * v))) for g, v in zip(grads, vs)))
         assert_parity(along, fd, op="finite_difference", dtype="float64", size=y.size, scale=scale,
-                      what=f"{row.name}: directional derivative along a random direction ({side} vs finite differences)",
+                      what=f"{row.name}: directional derivative along a random direction "
+                           f"({side} vs finite differences)",
                       inputs=inputs, ref=ref_code, tf=tf_code, names=(side, "finite differences"))
 
 
@@ -92,7 +96,8 @@ def test_gradients_match_finite_differences_float64(row, data):
 _SATURATED = {"y_true": [[1.0, 1.0]], "y_pred": [[0.5, 0.0]]}    # y_pred 0 is clipped: its gradient must be an exact 0
 HALF_PRECISION_CASES = [
     # (id, reference code, Keras code, inputs, the gradient wrt y_pred Keras 3.15.1 on TF 2.21 returns)
-    *((f"{name}-saturated", f"rk.losses.{name}(y_true, y_pred)", f"keras.losses.{name}(y_true, y_pred)", _SATURATED, grad)
+    *((f"{name}-saturated", f"rk.losses.{name}(y_true, y_pred)", f"keras.losses.{name}(y_true, y_pred)",
+       _SATURATED, grad)
       for name, grad in (("binary_crossentropy", [[-1.0, 0.0]]), ("binary_focal_crossentropy", [[-0.5967, -15.945]]),
                          ("categorical_crossentropy", [[0.0, 2.0]]), ("categorical_focal_crossentropy", [[0.0, 0.0]]),
                          ("kl_divergence", [[-2.0, 0.0]]))),

@@ -2,8 +2,8 @@
 
 Each test method of each file in ``keras_suite.SUITES`` is one test here. Those that cannot apply to a NumPy
 mirror are listed with their reason and skipped; those the reference does not mirror yet are listed as pending
-and expected to fail (a pending test that passes fails, so the list only shrinks); every other one must pass, with Keras's own assertions and
-golden values. The count of each is the pytest summary of this file.
+and expected to fail (a pending test that passes fails, so the list only shrinks); every other one must pass, with
+Keras's own assertions and golden values. The count of each is the pytest summary of this file.
 """
 
 import pytest
@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("tensorflow")
 pytest.importorskip("keras")
 
-from parity_tests import keras_suite  # noqa: E402
+from parity_tests import keras_suite
 
 CASES = [(family, suite, *case) for family, suite in keras_suite.SUITES.items()
          for case in keras_suite.cases(keras_suite.load(suite))]

@@ -46,14 +46,16 @@ EDGE_CASES = [
     ("sparse: a row summing to 0.6 is renormalised after clipping", "sparse_categorical_crossentropy",
      {"y_true": [1], "y_pred": [[0.2, 0.3, 0.1]], "from_logits": False},
      lambda lo, hi: -np.log(0.3) + np.log(0.6)),
-    ("sparse: softmax([100, 0, 0]), label 1, eagerly: the clip caps the loss at 16.118", "softmax_then_sparse_categorical_crossentropy",
+    ("sparse: softmax([100, 0, 0]), label 1, eagerly: the clip caps the loss at 16.118",
+     "softmax_then_sparse_categorical_crossentropy",
      {"y_true": [1], "logits": [[100.0, 0.0, 0.0]]},
      lambda lo, hi: -np.log(lo) + np.log(hi + lo + lo)),
     ("sparse: logits ±1e4", "sparse_categorical_crossentropy",
      {"y_true": [1], "y_pred": [[1e4, -1e4]], "from_logits": True},
      lambda lo, hi: 2e4),
     ("categorical: a row summing to 0.6 is normalised before clipping", "categorical_crossentropy",
-     {"y_true": [[0.0, 1.0, 0.0]], "y_pred": [[0.2, 0.3, 0.1]], "from_logits": False, "label_smoothing": 0.0, "axis": -1},
+     {"y_true": [[0.0, 1.0, 0.0]], "y_pred": [[0.2, 0.3, 0.1]], "from_logits": False, "label_smoothing": 0.0,
+      "axis": -1},
      lambda lo, hi: -np.log(0.5)),
     ("categorical: p[y] = 0", "categorical_crossentropy",
      {"y_true": [[0.0, 1.0]], "y_pred": [[1.0, 0.0]], "from_logits": False, "label_smoothing": 0.0, "axis": -1},
@@ -121,7 +123,8 @@ def test_clip_zone_blocks_the_gradient(dtype, data):
     lo, hi = y_pred.dtype.type(EPS), y_pred.dtype.type(1 - EPS)
     in_zone = (y_pred < lo) | (y_pred > hi)
     for side, g in zip(("reference", "tensorflow"), _probability_gradients(y_true, y_pred)):
-        assert np.all(g[in_zone] == 0), f"{side}: nonzero gradient inside the clip zone: {g[in_zone]} at {y_pred[in_zone]}"
+        assert np.all(g[in_zone] == 0), (f"{side}: nonzero gradient inside the clip zone: "
+                                         f"{g[in_zone]} at {y_pred[in_zone]}")
 
 
 @pytest.mark.parametrize("dtype", S.DTYPES)
@@ -179,7 +182,8 @@ def test_loss_functions_refuse_an_integer_y_pred_where_keras_fails(name):
         getattr(rk.losses, name)(y_true, y_pred)
 
 
-@pytest.mark.parametrize("name", ["mean_squared_error", "mean_absolute_error", "huber", "mean_absolute_percentage_error"])
+@pytest.mark.parametrize("name", ["mean_squared_error", "mean_absolute_error", "huber",
+                                  "mean_absolute_percentage_error"])
 def test_loss_functions_refuse_a_bool_y_pred_where_keras_fails(name):
     y_true, y_pred = np.array([[0.5, 2.7, 1.0]]), np.array([[False, True, True]])
     with pytest.raises(tf.errors.InvalidArgumentError):
@@ -215,7 +219,8 @@ def test_every_loss_class_computes_in_its_policy_compute_dtype(row_name, policy)
     assert ref.dtype == out.dtype == rk.config.standardize_dtype(compute), (ref.dtype, out.dtype)
     op, size, scale = row.forward_tolerance(sample)
     assert_parity(ref.astype(np.float32), out.astype(np.float32), op="half_precision", dtype=compute, size=size + 8,
-                  scale=scale, what=f"{row.name} with dtype={policy}", **dict(zip(("inputs", "ref", "tf"), row.repro(sample))))
+                  scale=scale, what=f"{row.name} with dtype={policy}",
+                  **dict(zip(("inputs", "ref", "tf"), row.repro(sample))))
 
 
 def test_categorical_crossentropy_from_logits_on_a_negative_inner_axis():
@@ -277,7 +282,7 @@ def test_integer_and_bool_inputs_raise_exactly_where_keras_raises(row, data):
     inputs, ref_code, tf_code = row.repro(sample)
     try:
         out = row.run_tf(sample, tf, keras)
-    except Exception as error:                                  # noqa: BLE001 - Keras's own failure, any type
+    except Exception:                                           # Keras's own failure, any type
         with pytest.raises((TypeError, ValueError)):
             row.run_ref(sample)
         return

@@ -36,8 +36,8 @@ def check_forward(row, sample, dtype):
     inputs, ref_code, tf_code = row.repro(sample)
     assert ref.dtype == out.dtype, f"{row.name}: reference returns {ref.dtype}, TensorFlow {out.dtype}"
     op, size, scale = row.forward_tolerance(sample)
-    assert_parity(ref, out, op=op, dtype=row.tolerance_dtype(sample, dtype), size=size, scale=scale, what=f"{row.name} forward",
-                  inputs=inputs, ref=ref_code, tf=tf_code)
+    assert_parity(ref, out, op=op, dtype=row.tolerance_dtype(sample, dtype), size=size, scale=scale,
+                  what=f"{row.name} forward", inputs=inputs, ref=ref_code, tf=tf_code)
 
 
 @pytest.mark.parametrize("row, dtype", op_db.params())

@@ -24,7 +24,8 @@ def generated():
 def test_the_pages_are_current(generated):
     stale = sorted(p for p, text in generated.items()
                    if not (PAGES / p).is_file() or (PAGES / p).read_text(encoding="utf-8") != text)
-    assert not stale, f"{len(stale)} pages differ from their sources, e.g. {stale[:5]}: run `python -m parity_tests pages`"
+    assert not stale, (f"{len(stale)} pages differ from their sources, e.g. {stale[:5]}: "
+                       "run `python -m parity_tests pages`")
     extra = sorted(str(p.relative_to(PAGES)) for p in PAGES.rglob("*.md") if str(p.relative_to(PAGES)) not in generated)
     assert not extra, f"pages of names Keras no longer has: {extra}"
 

@@ -49,7 +49,8 @@ def test_parity_json_has_every_row_and_its_schema():
                 | {optimizers.trajectory_id(r) for r in optimizer_db.ROWS}
                 | {optimizers.schedule_id(r) for r in optimizer_db.SCHEDULE_ROWS})
     missing, extra = sorted(expected - set(doc["rows"])), sorted(set(doc["rows"]) - expected)
-    assert not missing and not extra, f"rows missing from {JSON_NAME}: {missing}; rows no table has: {extra}; {REGENERATE}"
+    assert not missing and not extra, (f"rows missing from {JSON_NAME}: {missing}; rows no table has: {extra}; "
+                                       f"{REGENERATE}")
     for rid, row in doc["rows"].items():
         assert set(row) == ROW_KEYS, f"{rid}: keys {sorted(row)}"
         assert row["table"] in ("op", "metric", "optimizer", "schedule") and row["draws"] >= 1, rid
@@ -71,15 +72,18 @@ def test_the_rows_cover_the_names_the_tables_cover():
     """The union of the rows' ``names`` is what the tables' ``covered_keras_names`` say (mixed precision aside)."""
     names = set().union(*(row["names"] for row in _committed()["rows"].values()))
     covered = op_db.covered_keras_names() | metric_db.covered_keras_names() | optimizer_db.covered_keras_names()
-    assert names == covered, f"only in the report: {sorted(names - covered)}; only in the tables: {sorted(covered - names)}"
+    assert names == covered, (f"only in the report: {sorted(names - covered)}; "
+                              f"only in the tables: {sorted(covered - names)}")
 
 
 def test_a_side_that_raises_is_recorded_not_raised():
     def boom():
         raise TypeError("no float64 here")
 
+    def ok():
+        return {"value": [np.float32([1.0, 2.0])], "gradient": [np.float32([np.inf])]}
+
     row = errors.RowFigures("t[x-float32]", "op", "ops", [], "t", "value", gradient=errors.Figure())
-    ok = lambda: {"value": [np.float32([1.0, 2.0])], "gradient": [np.float32([np.inf])]}  # noqa: E731
     errors.measure(row, [{"oracle": lambda: {"value": [np.float64([1.0, 2.5])], "gradient": [np.float64([1.0])]},
                           "reference": ok, "keras_tf": boom}])
     doc = json.loads(json.dumps(row.as_json(), allow_nan=False))

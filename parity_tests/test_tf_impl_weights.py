@@ -26,7 +26,8 @@ SHAPES = [(784, 100), (100,), (100, 10), (10,)]
 
 
 def built_pair(dtype, seed=0):
-    """A ``tf_impl.MLP`` and a ``reference.handbook.MLP`` in ``dtype``, both built, each with its own initial weights."""
+    """A ``tf_impl.MLP`` and a ``reference.handbook.MLP`` in ``dtype``, both built, each with its own initial
+    weights."""
     with tf_impl.use_floatx(dtype):
         tf_impl.tf.keras.utils.set_random_seed(seed)
         initializers.set_random_seed(seed)

@@ -144,7 +144,8 @@ RULES = {
         "AUC_MAX_THRESHOLDS Riemann terms; the area is ≤ 1, so scale=1"),
     "optimizer": Rule(
         lambda eps, n: 16 * n * eps,
-        "≤ 8 roundings per update on each side, accumulated linearly over size=T steps; scale=max|quantity|·conditioning"),
+        "≤ 8 roundings per update on each side, accumulated linearly over size=T steps; "
+        "scale=max|quantity|·conditioning"),
     "muon": Rule(
         lambda eps, n: 64 * n * eps,
         "the optimizer rule, times 4 for Muon's Newton–Schulz: 5 rounds of 3 small matmuls, each within "
@@ -155,7 +156,8 @@ RULES = {
         "1 + cos cancelling against scale=max learning rate"),
     "training_step": Rule(
         lambda eps, n: 4 * (n + 16) * eps,
-        "forward+backward of the MLP: matmuls of inner dim ≤ size (784 pixels, units or batch) + softmax/CE; scale=magnitude"),
+        "forward+backward of the MLP: matmuls of inner dim ≤ size (784 pixels, units or batch) + softmax/CE; "
+        "scale=magnitude"),
     "fit": Rule(
         lambda eps, n: 16 * (n + 16) * eps,
         "logs of fit/evaluate after size=T optimizer steps of a small model: each step within training_step's "

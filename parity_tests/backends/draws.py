@@ -14,7 +14,7 @@ from .. import metric_db, op_db, optimizer_db
 from ..report.draws import hypothesis_draws, row_rng
 from ..report.metrics import stream_strategy
 from ..report.ops import op_inputs
-from ..report.optimizers import STEPS as OPTIMIZER_STEPS  # noqa: F401 - the trajectories' length, re-exported
+from ..report.optimizers import STEPS as OPTIMIZER_STEPS  # the trajectories' length, re-exported
 from ..strategies import Sample
 
 TF_ONLY = re.compile(r"\btf\.")

@@ -110,8 +110,8 @@ def entries(family):
         elif inspect.isclass(obj) and _default_name(obj) in objects and _default_name(obj) != n:
             partner = objects[_default_name(obj)]
         elif not inspect.isclass(obj):
-            partner = next((objects[c] for c in names if inspect.isclass(objects[c]) and _default_name(objects[c]) == n),
-                           None)
+            partner = next((objects[c] for c in names
+                            if inspect.isclass(objects[c]) and _default_name(objects[c]) == n), None)
         out.append(Entry(family, n, obj, getattr(keras_module, n), partner, aliases))
     return out
 

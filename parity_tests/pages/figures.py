@@ -36,7 +36,8 @@ def _probability(label_shape="dense"):
 
 
 def _binary():
-    return "p", "predicted probability p (y = 1)", np.linspace(1e-3, 1 - 1e-3, GRID), lambda p: ([[1.0]], [[p]], [[1.0]])
+    return ("p", "predicted probability p (y = 1)", np.linspace(1e-3, 1 - 1e-3, GRID),
+            lambda p: ([[1.0]], [[p]], [[1.0]]))
 
 
 def _margin():
@@ -319,7 +320,8 @@ def _draw_auc(plt):
         auc.update_state(y, scores)
         tp, fp = np.asarray(auc.true_positives), np.asarray(auc.false_positives)
         fn, tn = np.asarray(auc.false_negatives), np.asarray(auc.true_negatives)
-        ax.step(fp / (fp + tn), tp / (tp + fn), where="post", label=f"num_thresholds={buckets}: {float(auc.result()):.4f}")
+        ax.step(fp / (fp + tn), tp / (tp + fn), where="post",
+                label=f"num_thresholds={buckets}: {float(auc.result()):.4f}")
     ax.set_xlabel("false positive rate")
     ax.set_ylabel("true positive rate")
     ax.legend(loc="lower right")

@@ -115,7 +115,7 @@ def measure(row, cases):
         row.draws += 1
         try:
             oracle = case["oracle"]()
-        except Exception as exc:  # noqa: BLE001 - any failure is recorded, not raised
+        except Exception as exc:  # any failure is recorded, not raised
             for figure in figures.values():
                 for side in SIDES:
                     figure.side(side).fail(exc, "the float64 oracle")
@@ -130,7 +130,7 @@ def measure(row, cases):
                         raise ValueError(f"{len(got[what])} arrays of {what} against the oracle's {len(oracle[what])}")
                     for actual, expected in zip(got[what], oracle[what]):
                         figure.side(side).update(actual, expected)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 for figure in figures.values():
                     figure.side(side).fail(exc)
     return row

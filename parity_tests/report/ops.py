@@ -25,7 +25,8 @@ TESTS = {"handbook_loss": "parity_tests/test_training_step.py::test_training_ste
 
 
 def row_id(row):
-    """The row's pytest id in its test, e.g. ``parity_tests/test_ops.py::test_forward_matches_tensorflow[softmax-float32]``."""
+    """The row's pytest id in its test, e.g.
+    ``parity_tests/test_ops.py::test_forward_matches_tensorflow[softmax-float32]``."""
     return f"{test_of(row)}[{row.name}-float32]"
 
 

@@ -138,7 +138,8 @@ def measure_schedules(draws, seed, keras, only=None):
     return measured
 
 
-LOSS_SCALE_TEST = "parity_tests/test_mixed_precision.py::test_loss_scale_optimizer_matches_keras_through_non_finite_steps"
+LOSS_SCALE_TEST = ("parity_tests/test_mixed_precision.py::"
+                   "test_loss_scale_optimizer_matches_keras_through_non_finite_steps")
 LOSS_SCALE_ID = f"{LOSS_SCALE_TEST}[float32]"
 INNER = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
 
