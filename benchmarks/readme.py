@@ -40,7 +40,8 @@ def speed_section(results):
     if results.get("tensorflow"):
         versions.append(f"TensorFlow {results['tensorflow']['tensorflow']}, Keras {results['tensorflow']['keras']}")
     peers = results.get("peers") or {}
-    versions += [f"PyTorch {peers['torch']['torch']}"] * ("torch" in peers) + [f"JAX {peers['jax']['jax']}"] * ("jax" in peers)
+    versions += ([f"PyTorch {peers['torch']['torch']}"] * ("torch" in peers)
+                 + [f"JAX {peers['jax']['jax']}"] * ("jax" in peers))
     rounds = min(len(m["block_medians"]) for m in modes.values())
     quiet = min(m["quiet_blocks"] for m in modes.values())
     lines = [f"Speed, the handbook's {SEED_STEPS:,} steps on a {machine['usable_cores']}-core {machine['cpu']} "

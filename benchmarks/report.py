@@ -328,8 +328,8 @@ def _method_section(results):
             "* Each mode runs its own training code unmodified (`reference.handbook.train`, `tf_impl.train`, "
             "`Model.fit`), paused between blocks from its data loader's `get_batch` (`fit`: "
             "`on_train_batch_begin`). A step is one loop iteration: batch draw, forward, loss, backward, update, "
-            "and reading the loss as a float (the handbook prints it; the I/O is left out), except in a pipelined mode, "
-            "which reads it once an epoch.",
+            "and reading the loss as a float (the handbook prints it; the I/O is left out), except in a pipelined "
+            "mode, which reads it once an epoch.",
             "* Same batches for every mode except `fit` (the same seeded `MNISTLoader`); `fit` uses Keras's own "
             "shuffled epochs. Under `tf.function`/XLA/`fit`, Keras computes the loss from the logits behind "
             "the softmax (`_get_logits`); eagerly and in the reference, from the clipped probabilities.",

@@ -44,7 +44,8 @@ def test_quick_run_writes_every_output(tmp_path, mnist_path):
                TF_CPP_MIN_LOG_LEVEL="3")
     run = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--modes", ",".join(asked),
                           "--data", mnist_path, "--out", str(tmp_path)],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)  # seconds: ~1 min on a quiet machine, many on a busy one
+                         cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=900)  # seconds: ~1 min on a quiet machine, many on a busy one
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
 
     results = json.loads((tmp_path / "results.json").read_text())

@@ -162,7 +162,8 @@ def test_unknown_optimizer_lists_the_valid_choices():
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"loss": "hinge_of_doom"}, "Unknown loss 'hinge_of_doom'.*'binary_crossentropy'"),
-    ({"loss": "sparse_categorical_crossentropy", "metrics": ["accurracy"]}, "Unknown metric 'accurracy'.*'sparse_categorical_accuracy'"),
+    ({"loss": "sparse_categorical_crossentropy", "metrics": ["accurracy"]},
+     "Unknown metric 'accurracy'.*'sparse_categorical_accuracy'"),
 ])
 def test_unknown_loss_and_metric_names_list_the_valid_choices_at_the_first_batch(data, kwargs, message):
     """Like Keras, names are resolved when the first batch shows the shapes (``"ce"`` and ``"acc"`` need them)."""

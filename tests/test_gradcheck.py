@@ -45,7 +45,8 @@ def _differentiable_ops():
 
 
 def _exercised(name, row):
-    """Whether the row's reference code calls ``rk.ops.<name>``, itself or in the ``rk.activations`` function it calls."""
+    """Whether the row's reference code calls ``rk.ops.<name>``, itself or in the ``rk.activations`` function it
+    calls."""
     activations = re.findall(r"\brk\.activations\.(\w+)\(", row.ref)
     return f"rk.ops.{name}(" in row.ref or any(f"ops.{name}(" in inspect.getsource(rk.activations.ALL[a])
                                                 for a in activations)

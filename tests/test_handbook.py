@@ -55,7 +55,8 @@ def test_command_line_train(mnist_path):
 
 
 def test_command_line_errors_are_clear():
-    run = subprocess.run([sys.executable, "-m", "reference", "train", "--batch-size", "0"], capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "reference", "train", "--batch-size", "0"],
+                         capture_output=True, text=True)
     assert run.returncode == 2 and "must be a positive integer" in run.stderr
     run = subprocess.run([sys.executable, "-m", "reference"], capture_output=True, text=True)
     assert run.returncode == 2 and "train" in run.stderr

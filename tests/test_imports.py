@@ -34,7 +34,7 @@ def test_importing_every_reference_module_loads_only_numpy_and_the_standard_libr
     code = (f"import importlib, sys\nfor m in {modules!r}: importlib.import_module(m)\n"
             "print(sorted({m.split('.')[0] for m in sys.modules}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    loaded = set(eval(out))  # noqa: S307 - our own subprocess's repr of a list of names
+    loaded = set(eval(out))  # our own subprocess's repr of a list of names
     runtime = {m for m in loaded if m.startswith(("__editable__", "_cython_")) or m in ("cython_runtime", "__main__",
                                                                                       "_distutils_hack")}
     foreign = sorted(loaded - ALLOWED - set(sys.stdlib_module_names) - runtime)  # runtime: pip's and Cython's

@@ -120,7 +120,8 @@ def test_get_and_config_roundtrip():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: losses.sparse_categorical_crossentropy([0, 10], np.full((2, 10), 0.1)), r"outside the valid range \[0, 10\)"),
+    (lambda: losses.sparse_categorical_crossentropy([0, 10], np.full((2, 10), 0.1)),
+     r"outside the valid range \[0, 10\)"),
     (lambda: losses.sparse_categorical_crossentropy([0, -1], np.full((2, 10), 0.1)), "outside the valid range"),
     (lambda: losses.sparse_categorical_crossentropy([0, 1, 2], np.full((2, 10), 0.1)), r"y_true.shape=\(3,\)"),
     (lambda: losses.sparse_categorical_crossentropy([0.5, 1], np.full((2, 10), 0.1)), "integer class ids"),

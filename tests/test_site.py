@@ -84,7 +84,8 @@ async function checkPage(name) {
 async function search(query) {
   const frame = await open("search.html?q=" + encodeURIComponent(query));
   const doc = frame.contentDocument;
-  const finished = () => /found|did not match/.test((doc.querySelector("#search-results .search-summary") || {}).textContent || "");
+  const finished = () => /found|did not match/.test(
+    (doc.querySelector("#search-results .search-summary") || {}).textContent || "");
   await until(finished, 20000);
   results.searches[query] = [...doc.querySelectorAll("#search-results ul.search li > a")].map(docname);
   frame.remove();
