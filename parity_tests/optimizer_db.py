@@ -1,7 +1,8 @@
 """The optimizer table: one :class:`OptimizerInfo` row per optimizer, one :class:`ScheduleInfo` row per schedule.
 
 ``parity_tests/test_optimizers.py`` runs over the rows: trajectories of >= 50 steps against Keras with variables
-in float32, float64, float16 and bfloat16, with hypothesis-drawn hyperparameters, base-class options and gradient streams; every slot is
+in float32, float64, float16 and bfloat16, with hypothesis-drawn hyperparameters, base-class options and gradient
+streams; every slot is
 compared after every step. The schedules are compared value by value over ranges of steps.
 
 **Adding an optimizer is adding a row**::
@@ -97,8 +98,9 @@ ROWS = [
     OptimizerInfo("Adam", _hp(beta_1=S.unit_interval(0.0, 0.99, [0.9]), beta_2=S.unit_interval(0.0, 0.9999, [0.999]),
                               epsilon=EPSILONS, amsgrad=st.booleans()),
                   {"momentums": "_momentums", "velocities": "_velocities", "velocity_hats": "_velocity_hats"}),
-    OptimizerInfo("AdamW", _hp(weight_decay=S.unit_interval(0.0, 0.5, [0.004]), beta_1=S.unit_interval(0.0, 0.99, [0.9]),
-                               beta_2=S.unit_interval(0.0, 0.9999, [0.999]), epsilon=EPSILONS, amsgrad=st.booleans()),
+    OptimizerInfo("AdamW", _hp(weight_decay=S.unit_interval(0.0, 0.5, [0.004]),
+                               beta_1=S.unit_interval(0.0, 0.99, [0.9]), beta_2=S.unit_interval(0.0, 0.9999, [0.999]),
+                               epsilon=EPSILONS, amsgrad=st.booleans()),
                   {"momentums": "_momentums", "velocities": "_velocities", "velocity_hats": "_velocity_hats"}),
     OptimizerInfo("Adadelta", _hp(rho=S.unit_interval(0.5, 0.99, [0.95]), epsilon=EPSILONS),
                   {"accumulated_grads": "_accumulated_grads", "accumulated_delta_vars": "_accumulated_delta_vars"}),
@@ -237,9 +239,11 @@ SCHEDULE_ROWS = [
     ScheduleInfo("ExponentialDecay", lambda short=False: st.fixed_dictionaries({
         "initial_learning_rate": LR0, "decay_steps": _decay_steps(short),
         "decay_rate": st.sampled_from([0.96, 0.5, 0.99]) | S.floats("float64", 0.1, 1.0), "staircase": st.booleans()})),
-    ScheduleInfo("PiecewiseConstantDecay", lambda short=False: st.integers(1, 4).flatmap(lambda n: st.fixed_dictionaries({
-        "boundaries": st.lists(st.integers(0, 20 if short else 100), min_size=n, max_size=n, unique=True).map(sorted),
-        "values": st.lists(LR0, min_size=n + 1, max_size=n + 1)}))),
+    ScheduleInfo("PiecewiseConstantDecay", lambda short=False: st.integers(1, 4).flatmap(
+        lambda n: st.fixed_dictionaries({
+            "boundaries": st.lists(st.integers(0, 20 if short else 100), min_size=n, max_size=n,
+                                   unique=True).map(sorted),
+            "values": st.lists(LR0, min_size=n + 1, max_size=n + 1)}))),
     ScheduleInfo("PolynomialDecay", lambda short=False: st.fixed_dictionaries({
         "initial_learning_rate": LR0, "decay_steps": _decay_steps(short),
         "end_learning_rate": st.sampled_from([1e-4, 0.0, 0.01]), "power": st.sampled_from([1.0, 0.5, 2.0, 3.0]),
@@ -288,7 +292,9 @@ def typed_schedule_kwargs(draw, kwargs):
     """Strategy: a row's ``kwargs`` with each number typed as a user might (the numbers of a list alike, or each
     its own way). Keras computes a schedule in the dtype of ``initial_learning_rate`` (``values[0]``) as a tensor
     and casts the other arguments to it: a Python int makes it int32, where ``decay_rate=0.5`` truncates to 0."""
-    kind = lambda: draw(st.sampled_from(_TYPES))
+    def kind():
+        return draw(st.sampled_from(_TYPES))
+
     typed = {}
     for name, value in kwargs.items():
         if isinstance(value, list):

@@ -158,7 +158,8 @@ def test_argmax_ties_go_to_the_first_maximum(name, dtype):
     y_true, y_pred, expected = TIES[name]
     y_true = np.asarray(y_true, dtype=np.int32 if name.startswith("Sparse") else dtype)
     y_pred = np.asarray(y_pred, dtype=dtype)
-    fn = {"SparseCategoricalAccuracy": "sparse_categorical_accuracy", "CategoricalAccuracy": "categorical_accuracy"}[name]
+    fn = {"SparseCategoricalAccuracy": "sparse_categorical_accuracy",
+          "CategoricalAccuracy": "categorical_accuracy"}[name]
     np.testing.assert_array_equal(getattr(keras.metrics, fn)(y_true, y_pred), expected)
     np.testing.assert_array_equal(getattr(rk.metrics, fn)(y_true, y_pred), expected)
 
@@ -322,7 +323,8 @@ SUBNORMAL_LABEL_CASES = {  # a float32 label of 1e-40 is 0 to TF's cast to bool:
     "Recall, float64 labels in a float64 metric": (
         lambda m: m.Recall(dtype="float64"), _fed(np.array([1.0, 1e-40, 1.0]), np.array([0.9, 0.8, 0.1]))),
     "AUC, int32 scores": (
-        lambda m: m.AUC(num_thresholds=5), _fed(np.array([1e-40, 1.0, 0.0], np.float32), np.array([1, 1, 0], np.int32))),
+        lambda m: m.AUC(num_thresholds=5),
+        _fed(np.array([1e-40, 1.0, 0.0], np.float32), np.array([1, 1, 0], np.int32))),
     "BinaryAccuracy(threshold=1), a subnormal label equals a negative prediction": (
         lambda m: m.BinaryAccuracy(threshold=1.0),
         _fed(np.array([[1e-40, 1 - 1e-7, 1 - 1e-7]], np.float32), np.array([[0, 1, 1]]).astype(S.BFLOAT16))),
@@ -341,11 +343,13 @@ def test_a_subnormal_label_is_a_negative_as_in_tf(case):
     np.testing.assert_array_equal(ref_result, keras_result)
 
 
-@pytest.mark.parametrize("y_pred", [np.array([[1, 0, 2]], np.int32), np.array([[True, False, True]])], ids=["int32", "bool"])
+@pytest.mark.parametrize("y_pred", [np.array([[1, 0, 2]], np.int32), np.array([[True, False, True]])],
+                         ids=["int32", "bool"])
 @pytest.mark.parametrize("name", ["PearsonCorrelation", "ConcordanceCorrelation"])
 def test_correlations_reject_integer_and_bool_predictions(name, y_pred):
     """Keras's correlations subtract a float mean from the integer ``y_pred`` (and TF has no bool mean): both raise."""
-    keras_result, ref_result = _both(lambda m: getattr(m, name)(), _fed(np.array([[1.0, 0.0, 1.0]], np.float32), y_pred))
+    keras_result, ref_result = _both(lambda m: getattr(m, name)(),
+                                     _fed(np.array([[1.0, 0.0, 1.0]], np.float32), y_pred))
     assert isinstance(keras_result, type) and ref_result is TypeError, (keras_result, ref_result)
 
 

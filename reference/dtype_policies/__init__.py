@@ -5,8 +5,9 @@ from .dtype_policy import DTypePolicy, FloatDTypePolicy, dtype_policy, reset_dty
 
 
 def get(identifier):
-    """A :class:`DTypePolicy` from ``None`` (the global policy), a policy, a ``{"class_name", "config"}`` dict
-    a name (``"mixed_float16"``, ``"float32"``, ...) or a float dtype (``np.float16``), as ``keras.dtype_policies.get``."""
+    """A :class:`DTypePolicy` from ``None`` (the global policy), a policy, a ``{"class_name", "config"}`` dict,
+    a name (``"mixed_float16"``, ``"float32"``, ...) or a float dtype (``np.float16``), as
+    ``keras.dtype_policies.get``."""
     if identifier is None:
         return dtype_policy()
     if isinstance(identifier, DTypePolicy):

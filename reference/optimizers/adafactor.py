@@ -17,7 +17,8 @@ class Adafactor(Optimizer):
 
     $$
     \begin{aligned}
-    \rho_t &= \min\big(\eta,\ 1/\sqrt{t}\big), \qquad \alpha_t = \max\big(\varepsilon_2,\ \mathrm{RMS}(w_{t-1})\big)\,\rho_t,
+    \rho_t &= \min\big(\eta,\ 1/\sqrt{t}\big), \qquad \alpha_t = \max\big(\varepsilon_2,\
+    \mathrm{RMS}(w_{t-1})\big)\,\rho_t,
       \qquad \hat\beta_{2t} = 1 - t^{\,c} \\
     G_t &= g_t^2 + \varepsilon_1 \\
     \text{rank} \ge 2:\ \ R_t &= \hat\beta_{2t} R_{t-1} + (1 - \hat\beta_{2t})\, \mathrm{mean}_{-1}(G_t), \quad

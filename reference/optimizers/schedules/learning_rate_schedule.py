@@ -492,7 +492,8 @@ class CosineDecayRestarts(LearningRateSchedule):
     \begin{aligned}
     f &= k / D_0, \qquad
     i = \begin{cases} \lfloor f \rfloor & t_{\mathrm{mul}} = 1 \\[2pt]
-      \Big\lfloor \dfrac{\log\big(1 - f(1 - t_{\mathrm{mul}})\big)}{\log t_{\mathrm{mul}}} \Big\rfloor & \text{otherwise}
+      \Big\lfloor \dfrac{\log\big(1 - f(1 - t_{\mathrm{mul}})\big)}{\log t_{\mathrm{mul}}} \Big\rfloor &
+      \text{otherwise}
       \end{cases} \\
     f' &= \begin{cases} f - i & t_{\mathrm{mul}} = 1 \\[2pt]
       \Big(f - \dfrac{1 - t_{\mathrm{mul}}^{\,i}}{1 - t_{\mathrm{mul}}}\Big) \Big/ t_{\mathrm{mul}}^{\,i}
