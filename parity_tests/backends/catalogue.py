@@ -196,6 +196,43 @@ _add(
                       {"y": [1], "z": [[100.0, 0.0, 0.0]]}, ("z",), ints=("y",)),)),
 )
 
+# --- losses in half precision, and the loss wrapper -----------------------------------------------------------
+
+_add(
+    Entry("a non-finite cotangent through JAX's clip",
+          ("op/kl_divergence", "op/KLDivergence", "op/categorical_focal_crossentropy",
+           "op/CategoricalFocalCrossentropy"), ("jax",),
+          "In float16, where Keras clips a probability up to ε the gradient at that element is 0 on TensorFlow and "
+          "PyTorch, NaN on JAX (KL at y_pred = 1e-8, focal cross-entropy at a softmax probability of 0).",
+          "The cotangent reaching the clip is already non-finite (float16's 1/ε = 8.4e6 overflows to inf: "
+          "`log(y_true / y_pred)`'s or `log(output)`'s derivative); `jnp.clip` is `minimum(maximum(x, lo), hi)` and "
+          "`lax.max`'s JVP (`jax/_src/lax/lax.py`, `ad.defjvp2(max_p, ... mul(g, _balanced_eq(...)))`) multiplies "
+          "it by the 0 mask, inf·0 = NaN; TF's `clip_by_value` gradient and torch's `clamp_backward` select 0 "
+          "(with a select-based clip patched into `keras/src/backend/jax/numpy.py` `clip`, JAX's NaNs vanish).",
+          "The clipped element's derivative is 0: TensorFlow and PyTorch.",
+          "Compute losses in float32 (a `mixed_float16` policy's loss, or cast y_pred before the loss)."),
+    Entry("binary cross-entropy's log clamped at -100 on PyTorch", ("op/binary_crossentropy", "op/BinaryCrossentropy"),
+          ("torch",),
+          "In float16, a probability of exactly 1 (or 0) against the other label costs inf on TensorFlow and JAX "
+          "(NaN once a sample weight of 0 multiplies it), 100 on PyTorch.",
+          "`1 - ε` rounds to 1 in float16, so Keras's clip leaves 1; Keras-TF's `binary_crossentropy` "
+          "(`keras/src/backend/tensorflow/nn.py`) takes `log(1 - output)` = -inf, while Keras-torch's "
+          "(`keras/src/backend/torch/nn.py`) calls `torch.nn.functional.binary_cross_entropy`, which clamps each "
+          "log at -100.",
+          "The loss of a certain wrong prediction is infinite: TensorFlow and JAX; PyTorch's 100 is a guard.",
+          "Compute the loss in float32, where the clip keeps probabilities 1e-7 from 0 and 1."),
+    Entry("Circle's mask into a scalar sample weight on PyTorch", ("op/Circle",), ("torch",),
+          "`keras.losses.Circle(...)(y_true, y_pred, sample_weight=0.3)` (a scalar weight) computes on TensorFlow "
+          "and JAX and raises on PyTorch: `RuntimeError: output with shape [] doesn't match the broadcast shape "
+          "[3]`.",
+          "`circle` (`keras/src/losses/losses.py` line 2741) sets a Keras mask on its per-sample loss, and "
+          "`apply_mask` (`keras/src/losses/loss.py` line 223) merges it with `sample_weight *= float_mask`: on "
+          "torch an in-place multiply of a 0-d tensor cannot grow to the mask's shape; TF and JAX rebind a new "
+          "array.",
+          "A scalar weight is valid input: TensorFlow and JAX.",
+          "On PyTorch pass a per-sample weight of shape (batch,) to Circle."),
+)
+
 # --- optimizers and metrics ---------------------------------------------------------------------------------
 
 _add(
