@@ -221,6 +221,18 @@ _add(
           "log at -100.",
           "The loss of a certain wrong prediction is infinite: TensorFlow and JAX; PyTorch's 100 is a guard.",
           "Compute the loss in float32, where the clip keeps probabilities 1e-7 from 0 and 1."),
+    Entry("CTC of an impossible alignment", ("op/CTC", "op/ctc", "op/ctc_loss"), ("jax", "torch"),
+          "When the labels cannot fit the output frames (labels [1, 3, 3] need 4 frames, a repeat takes a blank "
+          "between; 3 given), the CTC loss is 708.5 with a finite gradient on TensorFlow, inf on JAX (with a "
+          "finite gradient) and on PyTorch (with NaN gradients).",
+          "Keras-TF's `ctc_loss` (`keras/src/backend/tensorflow/nn.py`) calls `tf.nn.ctc_loss`, whose kernel "
+          "floors log 0 at a finite value (-707: a loss of about 708); Keras-JAX's `ctc_loss` "
+          "(`keras/src/backend/jax/nn.py`) sums in log space with a true -inf, and Keras-torch's "
+          "(`keras/src/backend/torch/nn.py`) calls `torch.nn.functional.ctc_loss` with the default "
+          "`zero_infinity=False`.",
+          "The labels' probability is 0, so the loss is +inf and has no gradient: JAX's and PyTorch's value; "
+          "TensorFlow's finite number is its floor.",
+          "Make every output sequence at least as long as its labels plus their repeats, or drop such samples."),
     Entry("Circle's mask into a scalar sample weight on PyTorch", ("op/Circle",), ("torch",),
           "`keras.losses.Circle(...)(y_true, y_pred, sample_weight=0.3)` (a scalar weight) computes on TensorFlow "
           "and JAX and raises on PyTorch: `RuntimeError: output with shape [] doesn't match the broadcast shape "
