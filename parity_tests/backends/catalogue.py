@@ -257,6 +257,17 @@ _add(
           "JAX computes what the code's comment and the schedule-free paper say (z before the update); "
           "TensorFlow and PyTorch, and the reference which mirrors them, do not.",
           "Expect different trajectories across backends; on TensorFlow or PyTorch the averaging is off by one z."),
+    Entry("top-k with k above the class count on PyTorch",
+          ("metric/TopKCategoricalAccuracy", "metric/SparseTopKCategoricalAccuracy",
+           "metric/SparseTopKCategoricalAccuracy[ids]", "metric/top_k_categorical_accuracy",
+           "metric/sparse_top_k_categorical_accuracy"), ("torch",),
+          "With k larger than the number of classes (k = 6 of 3) the top-k accuracies are 1 on TensorFlow and "
+          "JAX and raise on PyTorch: `RuntimeError: selected index k out of range`.",
+          "Keras-torch's `in_top_k` (`keras/src/backend/torch/math.py` line 89) compares against "
+          "`top_k(predictions, k)`, `torch.topk`, which refuses k above the axis length; `tf.math.in_top_k` and "
+          "Keras-JAX's `in_top_k` take every class then.",
+          "Every class is among the top k: the accuracy is 1, TensorFlow's and JAX's.",
+          "On PyTorch keep k at most the number of classes."),
     Entry("top-k in float64", ("metric/TopKCategoricalAccuracy", "metric/SparseTopKCategoricalAccuracy",
                                "metric/SparseTopKCategoricalAccuracy[ids]", "metric/top_k_categorical_accuracy",
                                "metric/sparse_top_k_categorical_accuracy"), ("jax", "torch"),
