@@ -257,6 +257,17 @@ _add(
           "JAX computes what the code's comment and the schedule-free paper say (z before the update); "
           "TensorFlow and PyTorch, and the reference which mirrors them, do not.",
           "Expect different trajectories across backends; on TensorFlow or PyTorch the averaging is off by one z."),
+    Entry("Adam's second moment past float32 on PyTorch",
+          ("optimizer/Adam", "optimizer/AdamW", "optimizer/Nadam", "optimizer/MultiOptimizer"), ("torch",),
+          "After a gradient whose square overflows float32 (1e30, 8.5e37), Adam's (AdamW's, Nadam's) next step "
+          "makes the variables NaN on TensorFlow and JAX and keeps them finite on PyTorch.",
+          "Keras's `Adam.update_step` (`keras/src/optimizers/adam.py`) updates `v += (g² - v)·(1 - β₂)`: once v "
+          "is inf, `g² - v` is -inf and `inf - inf` NaN; Keras-torch's fused `torch_adam.py` (lines 38-41; "
+          "`torch_nadam.py` 47-49; AdamW inherits it) computes `v = β₂·v + (1 - β₂)·g²`, which stays inf and "
+          "makes the step `m·α/√v` 0.",
+          "The two forms are the same number in exact arithmetic; past float32's range neither is the moment, but "
+          "PyTorch's inf stays usable where TensorFlow's and JAX's NaN poisons the variables.",
+          "Keep gradients finite in their squares (clip them: `clipnorm`/`clipvalue`), or use a loss scale."),
     Entry("top-k with k above the class count on PyTorch",
           ("metric/TopKCategoricalAccuracy", "metric/SparseTopKCategoricalAccuracy",
            "metric/SparseTopKCategoricalAccuracy[ids]", "metric/top_k_categorical_accuracy",
