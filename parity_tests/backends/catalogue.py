@@ -142,9 +142,11 @@ _add(
 # --- losses -------------------------------------------------------------------------------------------------
 
 _add(
-    Entry("hinge at the margin", ("op/hinge", "op/Hinge"), ("jax", "torch"),
-          "At y·ŷ = 1 the hinge's gradient is -y on TensorFlow, -y/2 on JAX and PyTorch.",
-          "Keras's `hinge` is `maximum(1 - y·ŷ, 0)`: TF's `Maximum` gradient sends a tie to its first argument, "
+    Entry("hinge at the margin", ("op/hinge", "op/Hinge", "op/categorical_hinge", "op/CategoricalHinge"),
+          ("jax", "torch"),
+          "At y·ŷ = 1 the hinge's gradient is -y on TensorFlow, -y/2 on JAX and PyTorch (the categorical hinge's "
+          "too where its margin `neg - pos + 1` is 0).",
+          "Keras's `hinge` is `maximum(1 - y·ŷ, 0)` (`categorical_hinge` `maximum(neg - pos + 1, 0)`): TF's `Maximum` gradient sends a tie to its first argument, "
           "`jnp.maximum` and `torch.maximum` split it in half.",
           KINK, "Nothing, unless predictions sit exactly on the margin.", JAX_ISSUES + "37821",
           cases=(_loss("hinge", [[1.0]], [[1.0]]),)),
@@ -157,9 +159,10 @@ _add(
           "Nothing, unless predictions equal the targets exactly (e.g. integer targets and a rounded output).",
           JAX_ISSUES + "37820", cases=(_loss("mean_absolute_error", [[1.0, 2.0]], [[1.0, 2.5]]),)),
     Entry("probability clip ties", ("op/binary_crossentropy", "op/BinaryCrossentropy", "op/binary_focal_crossentropy",
-                                    "op/BinaryFocalCrossentropy", "op/kl_divergence"), ("jax",),
-          "Where a probability is exactly ε (or 1 - ε, or 1 for KL's clip), the gradient through Keras's clip is "
-          "full on TensorFlow and PyTorch, half on JAX.",
+                                    "op/BinaryFocalCrossentropy", "op/kl_divergence",
+                                    "op/mean_squared_logarithmic_error", "op/MeanSquaredLogarithmicError"), ("jax",),
+          "Where a probability is exactly ε (or 1 - ε, or 1 for KL's clip; a prediction exactly ε in MSLE's "
+          "`maximum(ŷ, ε)`), the gradient through Keras's clip is full on TensorFlow and PyTorch, half on JAX.",
           "The losses clip with `ops.clip`: `jnp.clip`'s maximum∘minimum splits ties in half; TF's "
           "`clip_by_value` and `torch.clamp` pass the whole gradient at the bound.",
           KINK, "Nothing: only exact bound values are affected.",
