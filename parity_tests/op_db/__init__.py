@@ -14,7 +14,7 @@ compares gradients with ``tf.GradientTape`` and float64 finite differences,
         name="mean_squared_error",
         ref="rk.losses.mean_squared_error(y_true, y_pred)",          # code over the sample's names
         tf="keras.losses.mean_squared_error(y_true, y_pred)",        # same names, ndarrays as tf.constant
-        sample=lambda d: S.regression(d),                            # dtype -> strategy of Sample (strategies.py)
+        sample=lambda d: S.regression(d),                            # dtype -> strategy of Sample (strategies/)
         tol="reduction", size=lambda s: s["y_pred"].shape[-1],       # tolerances.RULES key, problem size
         grad_wrt=("y_pred",),                                        # differentiable inputs, if any
         fd_sample=lambda: S.regression("float64"),                   # smooth float64 domain for finite differences
@@ -25,7 +25,7 @@ A row names the reference code and the TF code as *source text*: the suite
 evaluates exactly that text, and prints it, with the inputs, as the
 reproduction snippet of a failure. The code sees ``rk`` (``reference``) and
 ``np`` (reference side) or ``tf``, ``keras`` and ``np`` (TF side), plus the
-sample's entries by name. Strategies live in ``strategies.py``; tolerance
+sample's entries by name. Strategies live in ``strategies/``; tolerance
 keys in ``tolerances.py``. This module never imports TensorFlow: the TF side
 gets ``tf`` and ``keras`` passed in, so ``tests/test_gradcheck.py`` runs without it.
 """

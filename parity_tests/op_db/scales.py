@@ -15,23 +15,6 @@ def loss_value_scale(sample):
     return max(1.0, max_abs(sample["y_pred"])) if sample.get("from_logits") else CLIP_LOG
 
 
-def weights_over_divisor(sample, loss_shape):
-    """Per-sample factor ``w / divisor`` that the reduction applies to each loss (Keras's rules)."""
-    w = sample.get("sample_weight")
-    w = np.ones(loss_shape) if w is None else np.asarray(w, dtype=np.float64)
-    if w.ndim == len(loss_shape) + 1:
-        w = w[..., 0]
-    wb = np.broadcast_to(w, loss_shape)
-    reduction = sample.get("reduction", "none")
-    if reduction in (None, "none", "sum"):
-        divisor = 1.0
-    elif reduction == "mean_with_sample_weight" and sample.get("sample_weight") is not None:
-        divisor = float(np.sum(w))
-    else:
-        divisor = float(np.prod(loss_shape))
-    return np.abs(wb) / divisor if divisor else np.zeros(loss_shape)
-
-
 def loss_size(sample):
     """Classes, plus the number of losses summed by a reduction."""
     shape = sample["y_pred"].shape
@@ -40,7 +23,7 @@ def loss_size(sample):
 
 def loss_scale(sample):
     """Per-loss error bound times the weight the reduction gives it; summed when reduced, else the max."""
-    per_sample = weights_over_divisor(sample, sample["y_pred"].shape[:-1]) * loss_value_scale(sample)
+    per_sample = reduction_weights(sample, sample["y_pred"].shape[:-1]) * loss_value_scale(sample)
     reduced = sample.get("reduction", "none") not in (None, "none")
     return max(1.0, float(np.sum(per_sample)) if reduced else max_abs(per_sample))
 
@@ -58,7 +41,7 @@ def loss_grad_scale(sample, dy):
     y_pred = np.asarray(sample["y_pred"], dtype=np.float64)
     axis = sample.get("axis", -1)
     loss_shape = np.delete(np.array(y_pred.shape), axis)
-    per_sample = np.expand_dims(weights_over_divisor(sample, tuple(loss_shape)), axis) * max_abs(dy)
+    per_sample = np.expand_dims(reduction_weights(sample, tuple(loss_shape)), axis) * max_abs(dy)
     if sample.get("from_logits"):
         factor = 1.0
     else:
@@ -105,7 +88,7 @@ def bce_grad_scale(sample, dy):
     y_pred = np.asarray(sample["y_pred"], dtype=np.float64)
     axis = sample.get("axis", -1)
     loss_shape = tuple(np.delete(np.array(y_pred.shape), axis))
-    per_sample = np.expand_dims(weights_over_divisor(sample, loss_shape), axis) * max_abs(dy) / y_pred.shape[axis]
+    per_sample = np.expand_dims(reduction_weights(sample, loss_shape), axis) * max_abs(dy) / y_pred.shape[axis]
     if sample.get("from_logits"):
         return per_sample * 2.0 + 0.0 * y_pred
     eps = rk.config.epsilon()
@@ -119,7 +102,7 @@ def mse_magnitude(sample):
 
 def mse_scale(sample):
     """The squared magnitude, times the weight each loss gets from the reduction (summed if reduced)."""
-    per_sample = weights_over_divisor(sample, sample["y_pred"].shape[:-1]) * mse_magnitude(sample) ** 2
+    per_sample = reduction_weights(sample, sample["y_pred"].shape[:-1]) * mse_magnitude(sample) ** 2
     reduced = sample.get("reduction", "none") not in (None, "none")
     return max(1.0, float(np.sum(per_sample)) if reduced else max_abs(per_sample))
 
@@ -127,7 +110,7 @@ def mse_scale(sample):
 def mse_grad_scale(sample, dy):
     """``2·max|dy|·magnitude / n`` times the sample's reduction weight: the derivative ``-2(a - b)/n·dy``."""
     y_pred = np.asarray(sample["y_pred"], dtype=np.float64)
-    per_sample = np.expand_dims(weights_over_divisor(sample, y_pred.shape[:-1]), -1)
+    per_sample = np.expand_dims(reduction_weights(sample, y_pred.shape[:-1]), -1)
     return per_sample * 2 * max_abs(dy) * mse_magnitude(sample) / y_pred.shape[-1] + 0.0 * y_pred
 
 
@@ -143,7 +126,9 @@ def _abs64(sample, key):
 
 
 def reduction_weights(sample, loss_shape):
-    """``|w| / |divisor|`` per loss, as the reduction applies it (negative weights and divisors included)."""
+    """``|w| / |divisor|`` per loss, as Keras's ``reduce_weighted_values`` applies it: ``w`` squeezed or expanded to
+    the losses' rank, the divisor ``Σw`` of the weights as given (``mean_with_sample_weight``: a scalar weight
+    cancels) or the number of losses; negative weights and divisors included."""
     w = sample.get("sample_weight")
     w = np.ones(loss_shape) if w is None else np.asarray(w, dtype=np.float64)
     if w.ndim == len(loss_shape) + 1 and w.shape[-1] == 1:
@@ -155,7 +140,7 @@ def reduction_weights(sample, loss_shape):
     if reduction in (None, "none", "sum"):
         divisor = 1.0
     elif reduction == "mean_with_sample_weight" and sample.get("sample_weight") is not None:
-        divisor = abs(float(np.sum(np.broadcast_to(w, loss_shape))))
+        divisor = abs(float(np.sum(w)))
     else:
         divisor = float(np.prod(loss_shape)) if len(loss_shape) else 1.0
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -24,7 +24,7 @@ SOURCES = (
     "parity_tests/metric_db.py",
     "parity_tests/optimizer_db.py",
     "parity_tests/mixed_precision_db.py",
-    "parity_tests/strategies.py",
+    "parity_tests/strategies/*.py",
     "parity_tests/tolerances.py",
     "parity_tests/auc_vs_exact.py",
     "parity_tests/report/*.py",
