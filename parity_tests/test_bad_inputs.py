@@ -162,7 +162,7 @@ CASES = [
 ]
 
 
-# --- metrics: reduction, accuracy, probabilistic, regression, hinge, correlation (issue 13) ---
+# --- metrics: reduction, accuracy, probabilistic, regression, hinge, correlation ---
 
 
 def _metric_update(module, name, *args, **kwargs):
@@ -207,7 +207,7 @@ METRIC_CASES = [
 ]
 CASES += METRIC_CASES
 
-# --- confusion-matrix metrics (issue 13) ---
+# --- confusion-matrix metrics ---
 
 def _update(module, name, y_true, y_pred, **kwargs):
     return getattr(module.metrics, name)(**kwargs).update_state(y_true, y_pred)

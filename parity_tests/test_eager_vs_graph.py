@@ -242,7 +242,7 @@ def test_reference_matches_each_mode_on_the_mlp(mlp, mode, route, data):
 
 
 
-# --- Keras's eager logits tag (issue 11) ------------------------------------------------------------------
+# --- Keras's eager logits tag ---------------------------------------------------------------------------------
 
 Z = np.array([[100.0, 0.0, 0.0]], dtype=np.float32)   # a confident mistake for label 1
 

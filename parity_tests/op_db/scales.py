@@ -114,7 +114,7 @@ def mse_grad_scale(sample, dy):
     return per_sample * 2 * max_abs(dy) * mse_magnitude(sample) / y_pred.shape[-1] + 0.0 * y_pred
 
 
-# --- the losses of issue 11 -----------------------------------------------------------------
+# --- the rest of keras.losses ------------------------------------------------------------------
 #
 # Each loss's rounding errors grow with the magnitude of its terms before they cancel: ``term`` below is a
 # per-element bound on that magnitude (float64, shaped like ``y_pred``), ``slope`` a per-element bound on the
