@@ -122,3 +122,29 @@ def test_a_worker_file_keeps_bfloat16(tmp_path):
     value, other = load(tmp_path / "side.npz")["op/x"]
     assert value.dtype.name == "bfloat16" and value.astype(np.float32).tolist() == [1.5, -3.0]
     assert other.dtype == np.float32
+
+
+def test_a_streamed_metric_result_is_a_copy():
+    """Keras-torch's ``result()`` can be a variable's own storage, which the next ``update_state`` changes in place:
+    each chunk's result must be copied when it is read."""
+    torch = pytest.importorskip("torch")
+    from types import SimpleNamespace
+
+    from parity_tests.report.metrics import stream
+
+    class Count:
+        def __init__(self):
+            self.total = torch.zeros(1)
+
+        def update_state(self, x, sample_weight=None):
+            self.total.add_(len(x))
+
+        def result(self):
+            return self.total
+
+        def reset_state(self):
+            self.total.zero_()
+
+    row = SimpleNamespace(make=lambda module, dtype, kwargs: Count(), inputs=("x",))
+    results = stream(row, None, "float32", {}, {"x": np.zeros(5), "sample_weight": None}, [2])
+    assert [r.tolist() for r in results] == [[2.0], [5.0], [5.0]]

@@ -53,7 +53,7 @@ def stream(row, module, dtype, kwargs, sample, cuts):
     def update(lo, hi):
         metric.update_state(*(sample[name][lo:hi] for name in row.inputs),
                             sample_weight=None if w is None else w[lo:hi])
-        return np.asarray(metric.result())
+        return np.asarray(metric.result()).copy()  # a torch result can share the storage the next update changes
 
     results = [update(lo, hi) for lo, hi in zip([0, *cuts], [*cuts, n])]
     metric.reset_state()
