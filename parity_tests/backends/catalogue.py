@@ -271,6 +271,17 @@ _add(
           "The two forms are the same number in exact arithmetic; past float32's range neither is the moment, but "
           "PyTorch's inf stays usable where TensorFlow's and JAX's NaN poisons the variables.",
           "Keep gradients finite in their squares (clip them: `clipnorm`/`clipvalue`), or use a loss scale."),
+    Entry("CosineDecayRestarts' restart index on PyTorch", ("schedule/CosineDecayRestarts",), ("torch",),
+          "At a restart step of a geometric schedule (t_mul = 1.5, first_decay_steps = 16: step 40) the float32 "
+          "learning rate is the new cycle's first (0.322) on TensorFlow and JAX, the old cycle's last (0.099) on "
+          "PyTorch.",
+          "`CosineDecayRestarts.__call__` (`keras/src/optimizers/schedules/learning_rate_schedule.py` line 864) "
+          "takes the restart index as `floor(log(1 - f·(1 - t_mul)) / log(t_mul))`, exactly 2 there "
+          "(log 2.25 / log 1.5); torch's float32 `log(1.5)` is 0.40546513 (an ulp above the correctly rounded "
+          "0.40546510), so the quotient is 1.99999988 and the floor 1; TF's and JAX's give 2.0000002.",
+          "The index is 2: TensorFlow and JAX; the floor of a ratio that is an exact integer amplifies an ulp "
+          "to a whole cycle.",
+          "Expect a one-step shift of the restarts on PyTorch in float32, or schedule in float64."),
     Entry("top-k with k above the class count on PyTorch",
           ("metric/TopKCategoricalAccuracy", "metric/SparseTopKCategoricalAccuracy",
            "metric/SparseTopKCategoricalAccuracy[ids]", "metric/top_k_categorical_accuracy",
