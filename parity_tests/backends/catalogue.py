@@ -278,7 +278,7 @@ _add(
           "`CosineDecayRestarts.__call__` (`keras/src/optimizers/schedules/learning_rate_schedule.py` line 864) "
           "takes the restart index as `floor(log(1 - f·(1 - t_mul)) / log(t_mul))`, exactly 2 there "
           "(log 2.25 / log 1.5); torch's float32 `log(1.5)` is 0.40546513 (an ulp above the correctly rounded "
-          "0.40546510), so the quotient is 1.99999988 and the floor 1; TF's and JAX's give 2.0000002.",
+          "0.40546510), so the quotient is 1.99999988 and the floor 1; TF's and JAX's quotients reach 2.",
           "The index is 2: TensorFlow and JAX; the floor of a ratio that is an exact integer amplifies an ulp "
           "to a whole cycle.",
           "Expect a one-step shift of the restarts on PyTorch in float32, or schedule in float64."),
