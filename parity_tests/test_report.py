@@ -47,7 +47,7 @@ def test_parity_json_has_every_row_and_its_schema():
     assert set(doc["stamp"]) == STAMP_KEYS
     expected = ({ops.row_id(r) for r in op_db.ROWS} | {metrics.row_id(r) for r in metric_db.ROWS}
                 | {optimizers.trajectory_id(r) for r in optimizer_db.ROWS}
-                | {optimizers.schedule_id(r) for r in optimizer_db.SCHEDULE_ROWS})
+                | {optimizers.schedule_id(r) for r in optimizer_db.SCHEDULE_ROWS} | {optimizers.LOSS_SCALE_ID})
     missing, extra = sorted(expected - set(doc["rows"])), sorted(set(doc["rows"]) - expected)
     assert not missing and not extra, (f"rows missing from {JSON_NAME}: {missing}; rows no table has: {extra}; "
                                        f"{REGENERATE}")
@@ -69,9 +69,10 @@ def test_every_test_a_row_names_exists():
 
 
 def test_the_rows_cover_the_names_the_tables_cover():
-    """The union of the rows' ``names`` is what the tables' ``covered_keras_names`` say (mixed precision aside)."""
+    """The union of the rows' ``names`` is what the tables' ``covered_keras_names`` say, and the loss-scale row's."""
     names = set().union(*(row["names"] for row in _committed()["rows"].values()))
-    covered = op_db.covered_keras_names() | metric_db.covered_keras_names() | optimizer_db.covered_keras_names()
+    covered = (op_db.covered_keras_names() | metric_db.covered_keras_names() | optimizer_db.covered_keras_names()
+               | {"keras.optimizers.LossScaleOptimizer"})
     assert names == covered, (f"only in the report: {sorted(names - covered)}; "
                               f"only in the tables: {sorted(covered - names)}")
 
