@@ -346,6 +346,17 @@ _add(
           "For float64 training with Adam on TensorFlow pass `beta_1`/`beta_2` as values exact in float32 (0.875, "
           "0.9990234375), or expect agreement with the other backends at 1e-3 after a hundred steps.",
           dtypes=("float64",)),
+    Entry("leaky_relu's slope in float64 on TensorFlow", ("op/activations.leaky_relu",), ("jax", "torch"),
+          "In float64, leaky_relu(-1e4, negative_slope=0.01) is -99.99999776482582 on TensorFlow, -100 on PyTorch: "
+          "the slope is float32(0.01). An exact row (its tolerance is 0), so the float32-rounding rule of the "
+          "entry above cannot match it.",
+          "Keras-TF's `leaky_relu` (`keras/src/backend/tensorflow/nn.py` line 105) is `tf.nn.leaky_relu`, whose "
+          "`LeakyRelu` op takes `alpha` as a `float` attribute, 32 bits in every dtype; Keras-torch's "
+          "(`keras/src/backend/torch/nn.py` line 101) passes the Python float to `torch.nn.functional.leaky_relu`.",
+          "PyTorch computes with the slope typed; TensorFlow (and the reference, which mirrors it) with its float32 "
+          "rounding.",
+          "Nothing in float32; in float64 on TensorFlow choose a slope exact in float32 (0.25, 0.015625).",
+          dtypes=("float64",)),
     Entry("hard_sigmoid' in float64 on PyTorch", ("op/activations.hard_sigmoid",), ("torch",),
           "In float64, hard_sigmoid's gradient inside (-3, 3) is 1/6 on TensorFlow and JAX, float32(1/6) = "
           "0.1666666716337204 on PyTorch.",
