@@ -146,8 +146,8 @@ _add(
           ("jax", "torch"),
           "At y·ŷ = 1 the hinge's gradient is -y on TensorFlow, -y/2 on JAX and PyTorch (the categorical hinge's "
           "too where its margin `neg - pos + 1` is 0).",
-          "Keras's `hinge` is `maximum(1 - y·ŷ, 0)` (`categorical_hinge` `maximum(neg - pos + 1, 0)`): TF's `Maximum` gradient sends a tie to its first argument, "
-          "`jnp.maximum` and `torch.maximum` split it in half.",
+          "Keras's `hinge` is `maximum(1 - y·ŷ, 0)` (`categorical_hinge` `maximum(neg - pos + 1, 0)`): TF's "
+          "`Maximum` gradient sends a tie to its first argument, `jnp.maximum` and `torch.maximum` split it in half.",
           KINK, "Nothing, unless predictions sit exactly on the margin.", JAX_ISSUES + "37821",
           cases=(_loss("hinge", [[1.0]], [[1.0]]),)),
     Entry("abs'(0)", ("op/mean_absolute_error", "op/MeanAbsoluteError", "op/mean_absolute_percentage_error",
@@ -356,6 +356,18 @@ _add(
           "PyTorch computes with the slope typed; TensorFlow (and the reference, which mirrors it) with its float32 "
           "rounding.",
           "Nothing in float32; in float64 on TensorFlow choose a slope exact in float32 (0.25, 0.015625).",
+          dtypes=("float64",)),
+    Entry("confusion buckets through a float32 ceil on JAX",
+          ("metric/TrueNegatives", "metric/TruePositives", "metric/FalseNegatives", "metric/FalsePositives"),
+          ("jax",),
+          "In float64, with evenly spaced thresholds (0, 0.1, …, 1) a prediction of 0.10000000149 (just above 0.1) "
+          "counts as at most 0.1 on JAX: TrueNegatives is 4 where TensorFlow and PyTorch count 3.",
+          "`keras/src/metrics/metrics_utils.py` line 234 buckets predictions by `ops.ceil(y_pred · (n - 1))`, and "
+          "Keras-JAX's `ceil` (`keras/src/backend/jax/numpy.py` line 551) casts to `result_type(x.dtype, float)`, "
+          "float32 by `BIT64_TO_BIT32_DTYPE`: 1.0000000149 becomes 1, bucket 0 instead of 1. A count, so the "
+          "float32-rounding rule of the demotion entry cannot match it.",
+          "The prediction exceeds 0.1: TensorFlow and PyTorch (and the reference, the float64 oracle).",
+          "On JAX expect float32 resolution of thresholds in float64, or keep predictions off the thresholds.",
           dtypes=("float64",)),
     Entry("hard_sigmoid' in float64 on PyTorch", ("op/activations.hard_sigmoid",), ("torch",),
           "In float64, hard_sigmoid's gradient inside (-3, 3) is 1/6 on TensorFlow and JAX, float32(1/6) = "
