@@ -369,6 +369,15 @@ _add(
           "The prediction exceeds 0.1: TensorFlow and PyTorch (and the reference, the float64 oracle).",
           "On JAX expect float32 resolution of thresholds in float64, or keep predictions off the thresholds.",
           dtypes=("float64",)),
+    Entry("a float64 mean beyond float32's range on JAX and PyTorch", ("optimizer/Adafactor",), ("jax", "torch"),
+          "In float64, after gradients of 8.5e37 Adafactor's variables turn NaN on JAX and PyTorch and stay finite "
+          "on TensorFlow: `ops.mean` of float64 [7.2e75, 1] is inf there.",
+          "Adafactor's factored second moments and RMS (`keras/src/optimizers/adafactor.py` lines 141, 172, 184, "
+          "192) average squared gradients with `ops.mean`, which on JAX and PyTorch computes float64 in float32 "
+          "(the demotion entry below) and overflows past 3.4e38; inf/inf then makes NaN.",
+          "TensorFlow (and the reference, the float64 oracle): 7.2e75 is a float64 number.",
+          "In float64 on JAX or PyTorch keep squared gradients below 3.4e38 (clip gradients).",
+          dtypes=("float64",)),
     Entry("hard_sigmoid' in float64 on PyTorch", ("op/activations.hard_sigmoid",), ("torch",),
           "In float64, hard_sigmoid's gradient inside (-3, 3) is 1/6 on TensorFlow and JAX, float32(1/6) = "
           "0.1666666716337204 on PyTorch.",
