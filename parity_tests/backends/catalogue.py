@@ -378,6 +378,16 @@ _add(
           "TensorFlow (and the reference, the float64 oracle): 7.2e75 is a float64 number.",
           "In float64 on JAX or PyTorch keep squared gradients below 3.4e38 (clip gradients).",
           dtypes=("float64",)),
+    Entry("Muon's uncast learning rate in float64 on TensorFlow", ("optimizer/Muon",), ("jax", "torch"),
+          "In float64 with a learning-rate schedule (a float32 learning rate), Muon raises on TensorFlow "
+          "(`InvalidArgumentError: cannot compute Mul as input #1 (zero-based) was expected to be a float tensor "
+          "but is a double tensor`) and steps on JAX and PyTorch.",
+          "`keras/src/optimizers/muon.py` line 206, `_muon_update_step`, multiplies `lr * update` without the "
+          "`ops.cast(learning_rate, variable.dtype)` its Adam branch makes (line 210): TensorFlow's `Mul` refuses "
+          "float32 times float64, JAX and torch promote.",
+          "The update is defined: JAX and PyTorch.",
+          "On TensorFlow run Muon's float64 variables with a constant learning rate, or in float32.",
+          dtypes=("float64",)),
     Entry("hard_sigmoid' in float64 on PyTorch", ("op/activations.hard_sigmoid",), ("torch",),
           "In float64, hard_sigmoid's gradient inside (-3, 3) is 1/6 on TensorFlow and JAX, float32(1/6) = "
           "0.1666666716337204 on PyTorch.",
