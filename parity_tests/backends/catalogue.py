@@ -129,9 +129,11 @@ _add(
           "torch's `hardtanh_backward` passes the gradient only strictly inside (-1, 1); Keras-TF's "
           "`clip_by_value` (and `jnp.clip`'s where) keep it at the endpoints.",
           KINK, "Nothing, unless inputs sit on ±1.", cases=(_act("hard_tanh", [-1.0, 1.0]),)),
-    Entry("clip ties", ("op/activations.sparse_sigmoid", "op/activations.relu"), ("jax",),
+    Entry("clip ties", ("op/activations.sparse_sigmoid", "op/activations.relu", "op/activations.sparsemax"),
+          ("jax",),
           "sparse_sigmoid'(±1) is 0 on TensorFlow and PyTorch, 0.25 on JAX; relu(max_value=m)'(m) is 1 on "
-          "TensorFlow and PyTorch, 0.5 on JAX.",
+          "TensorFlow and PyTorch, 0.5 on JAX; sparsemax's gradient where a logit equals the threshold τ is "
+          "halved on JAX (`keras/src/backend/jax/nn.py` line 181, `jnp.maximum(logits - tau, 0.0)`).",
           "`jnp.clip` is `minimum(maximum(x, lo), hi)`, and JAX's `maximum`/`minimum` split the gradient of a tie "
           "in half between their arguments; TF's `clip_by_value` and torch's `clamp` send it all to one side.",
           KINK + " JAX's half is the average of the one-sided derivatives.",
