@@ -36,8 +36,10 @@ from hypothesis.extra import numpy as hnp
 from reference import config
 
 DTYPES = ("float32", "float64")
-HALF_DTYPES = ("float16", "bfloat16")   # the op rows that TF's half kernels run (ml_dtypes registers bfloat16)
-BFLOAT16 = np.dtype(config.standardize_dtype("bfloat16"))
+# The half-precision dtypes TF's kernels run; bfloat16 where ml_dtypes registers it with NumPy (TensorFlow installs
+# it; the NumPy-only tests may run without it).
+BFLOAT16 = np.dtype(config.standardize_dtype("bfloat16")) if config.ml_dtypes is not None else None
+HALF_DTYPES = ("float16", "bfloat16") if BFLOAT16 is not None else ("float16",)
 LABEL_DTYPES = (np.int32, np.int64)
 
 MAX_SIDE = 4          # largest side of a drawn array axis
