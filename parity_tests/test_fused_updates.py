@@ -39,7 +39,7 @@ def _assert_same_bits(separate, one_buffer, what):
         assert a.shape == b.shape and a.dtype == b.dtype, (f"{what}: {name} is {a.dtype}{a.shape} vs "
                                                            f"{b.dtype}{b.shape}")
         # compared as integers, so -0.0 is not 0.0; but a NaN is any NaN: IEEE leaves the sign of a NaN result
-        # unspecified, and NumPy's vector and scalar loops give different ones (found with a random seed)
+        # unspecified, and NumPy's vector and scalar loops give different ones
         bits = np.dtype(f"u{a.itemsize}")
         same = np.ascontiguousarray(a).view(bits) == np.ascontiguousarray(b).view(bits)
         same |= np.isnan(a) & np.isnan(b)

@@ -55,8 +55,8 @@ def _computed_in(result, sample, metric):
     the dtypes of the reference metric's state (Keras keeps confusion counts, AUC's included, in ``floatx()``
     whatever ``dtype`` says: a float64 AUC with label weights is float32 arithmetic weighted in float64) and, for
     integer predictions, ``floatx()``: Keras's ops promote integers to it, so a float64 metric fed int32 scores
-    computes each value in float32 and only accumulates in float64 (found by CI: MeanSquaredLogarithmicError's
-    ``log`` of int32 scores differs by an ulp of float32 between NumPy and TF)."""
+    computes each value in float32 and only accumulates in float64 (MeanSquaredLogarithmicError's ``log`` of int32
+    scores then differs by an ulp of float32 between NumPy and TF)."""
     candidates = [metric.dtype, np.asarray(result).dtype, *(v.dtype for v in metric.variables)]
     if np.asarray(sample.get("y_pred", 0.0)).dtype.kind in "biu":
         candidates.append(rk.config.floatx())

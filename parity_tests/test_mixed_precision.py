@@ -139,8 +139,8 @@ def test_loss_scale_optimizer_unscales_half_precision_gradients_in_float32(inner
 PINNED_DENSE = S.MixedDenseCase(seed=0, batch_size=32, in_features=784, units=10, activation="relu", input_scale=1.0)
 OVERFLOWING_DENSE = S.MixedDenseCase(seed=0, batch_size=32, in_features=1, units=2, activation="softmax",
                                      input_scale=100.0)
-"""Found by the thorough profile: a saturated float16 softmax, whose float32 loss gradient ``-1/(p·N)`` overflows
-float16 on the way back; the infs and NaNs must sit where TF's do."""
+"""A saturated float16 softmax, whose float32 loss gradient ``-1/(p·N)`` overflows float16 on the way back: the
+infs and NaNs must sit where TF's do."""
 
 
 def _dense_pair(policy, case):

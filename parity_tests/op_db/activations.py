@@ -47,7 +47,7 @@ def _gelu_tanh_window(x):
     """``|x|`` where the tanh GELU's ``t = tanh(c(x + a x³))`` is not exactly ±1 on both sides, else 0.
 
     TF's float64 ``tanh`` is Eigen's, which is exactly ±1 from u = 17.71, where NumPy's is still 7 ulp away from
-    it (found by the suite); from u = 19.1 both are. In between, ``1 ± t`` is 0 within the transcendental
+    it; from u = 19.1 both are. In between, ``1 ± t`` is 0 within the transcendental
     tolerance on each side, and what multiplies it carries that error."""
     x = np.abs(np.asarray(x, dtype=np.float64))
     return np.where(GELU_C * (x + GELU_A * x ** 3) < 19.1, x, 0.0)
