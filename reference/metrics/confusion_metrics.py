@@ -384,8 +384,7 @@ class SensitivityAtSpecificity(SensitivitySpecificityBase):
     $$
 
     where $s$ is ``specificity``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid
-    thresholds (0.5 alone
-    when $T = 1$), the counts are those of ``TruePositives`` and its siblings at $t_k$ over
+    thresholds (0.5 alone when $T = 1$), the counts are those of ``TruePositives`` and its siblings at $t_k$ over
     everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when
     no $t_k$ qualifies.
 
@@ -432,8 +431,7 @@ class SpecificityAtSensitivity(SensitivitySpecificityBase):
     $$
 
     where $s$ is ``sensitivity``, $t_k = k/(T-1)$ for $k = 0, \dots, T-1$ are the $T$ = ``num_thresholds`` grid
-    thresholds (0.5 alone
-    when $T = 1$), the counts are those of ``TruePositives`` and its siblings at $t_k$ over
+    thresholds (0.5 alone when $T = 1$), the counts are those of ``TruePositives`` and its siblings at $t_k$ over
     everything seen (``class_id``: one column), every ratio is 0 where its denominator is 0, and the maximum is 0 when
     no $t_k$ qualifies.
 
