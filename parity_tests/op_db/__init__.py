@@ -12,8 +12,7 @@ compares gradients with ``tf.GradientTape`` and float64 finite differences,
 
     OpInfo(
         name="mean_squared_error",
-        ref="rk.losses.mean_squared_error(y_true, y_pred)",          # code over the sample's names
-        tf="keras.losses.mean_squared_error(y_true, y_pred)",        # same names, ndarrays as tf.constant
+        call="losses.mean_squared_error(y_true, y_pred)",            # code over the sample's names, written once
         sample=lambda d: S.regression(d),                            # dtype -> strategy of Sample (strategies/)
         tol="reduction", size=lambda s: s["y_pred"].shape[-1],       # tolerances.RULES key, problem size
         grad_wrt=("y_pred",),                                        # differentiable inputs, if any
@@ -21,7 +20,17 @@ compares gradients with ``tf.GradientTape`` and float64 finite differences,
         examples=({"y_true": [[0.0, 1.0]], "y_pred": [[0.0, 1.0]]},),  # pinned inputs, always run
     )
 
-A row names the reference code and the TF code as *source text*: the suite
+The ``call`` is resolved against each side's library: the reference runs
+``rk.losses.mean_squared_error(y_true, y_pred)``, Keras runs
+``keras.losses.mean_squared_error(y_true, y_pred)``, and these two strings
+are the row's ``ref`` and ``tf``. In a loss class's call, ``{policy}``
+stands for its ``dtype=`` argument, spelled with each side's
+``DTypePolicy`` (see :class:`OpInfo`). A row whose sides call different
+functions writes the two instead of ``call``::
+
+    OpInfo("add", ref="rk.ops.add(a, b)", tf="tf.add(a, b)", ...)
+
+A row's ``ref`` and ``tf`` are *source text*: the suite
 evaluates exactly that text, and prints it, with the inputs, as the
 reproduction snippet of a failure. The code sees ``rk`` (``reference``) and
 ``np`` (reference side) or ``tf``, ``keras`` and ``np`` (TF side), plus the

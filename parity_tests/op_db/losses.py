@@ -11,19 +11,11 @@ from .scales import (loss_value_scale, loss_size, loss_scale, label_mass, loss_g
 from . import scales as K
 
 HALF = S.DTYPES + S.HALF_DTYPES   # the loss rows run in float16 and bfloat16 too
-POLICY = {"rk": "dtype=rk.DTypePolicy(dtype) if as_policy else dtype",
-          "keras": "dtype=keras.DTypePolicy(dtype) if as_policy else dtype"}
-"""A class form's ``dtype=`` argument on each side: the drawn name, or its ``DTypePolicy`` (``S.with_loss_dtype``)."""
 
 
 def policy_compute_dtype(sample, dtype):
     """The dtype a loss class computes in: its ``dtype=`` policy's compute dtype (``None``: ``floatx``)."""
     return rk.DTypePolicy(sample["dtype"] or rk.config.floatx()).compute_dtype
-
-
-def class_codes(call):
-    """The reference's and Keras's code of ``keras.losses.<call>``, whose ``{policy}`` is the ``dtype=`` argument."""
-    return tuple(f"{lib}.losses.{call.format(policy=POLICY[lib])}" for lib in ("rk", "keras"))
 
 
 def in_floatx(examples):
@@ -34,8 +26,7 @@ def in_floatx(examples):
 ROWS = [
     # losses ------------------------------------------------------------------------------
     OpInfo("sparse_categorical_crossentropy",
-           "rk.losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits)",
-           "keras.losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits)",
+           call="losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits)",
            sample=lambda d: S.sparse_crossentropy(d, with_weights=False), tol="cross_entropy",
            size=loss_size, scale=loss_scale, grad_wrt=("y_pred",), grad_scale=loss_grad_scale,
            fd_sample=lambda: S.sparse_crossentropy("float64", with_weights=False, fd=True),
@@ -59,10 +50,8 @@ ROWS = [
                            "from_logits": False}),
            )),
     OpInfo("categorical_crossentropy",
-           "rk.losses.categorical_crossentropy(y_true, y_pred, from_logits=from_logits,"
-           " label_smoothing=label_smoothing, axis=axis)",
-           "keras.losses.categorical_crossentropy(y_true, y_pred, from_logits=from_logits,"
-           " label_smoothing=label_smoothing, axis=axis)",
+           call="losses.categorical_crossentropy(y_true, y_pred, from_logits=from_logits,"
+                " label_smoothing=label_smoothing, axis=axis)",
            sample=lambda d: S.categorical_crossentropy(d, with_weights=False), tol="cross_entropy",
            size=lambda s: s["y_pred"].shape[s["axis"]] + 2,
            scale=lambda s: loss_value_scale(s) * label_mass(s),
@@ -93,8 +82,8 @@ ROWS = [
                            "from_logits": True, "label_smoothing": 0.0, "axis": 2}),
            )),
     OpInfo("SparseCategoricalCrossentropy",
-           *class_codes("SparseCategoricalCrossentropy(from_logits=from_logits, reduction=reduction, {policy})"
-                        "(y_true, y_pred, sample_weight=sample_weight)"),
+           call="losses.SparseCategoricalCrossentropy(from_logits=from_logits, reduction=reduction, {policy})"
+                "(y_true, y_pred, sample_weight=sample_weight)",
            sample=lambda d: S.with_loss_dtype(S.sparse_crossentropy(d), d), tol="cross_entropy",
            size=loss_size, scale=loss_scale, grad_wrt=("y_pred",), grad_scale=loss_grad_scale,
            fd_sample=lambda: S.with_loss_dtype(S.sparse_crossentropy("float64", fd=True), "float64", fd=True),
@@ -115,8 +104,8 @@ ROWS = [
                            "dtype": None, "as_policy": False}),
            )),
     OpInfo("CategoricalCrossentropy",
-           *class_codes("CategoricalCrossentropy(from_logits=from_logits, label_smoothing=label_smoothing,"
-                        " axis=axis, reduction=reduction, {policy})(y_true, y_pred, sample_weight=sample_weight)"),
+           call="losses.CategoricalCrossentropy(from_logits=from_logits, label_smoothing=label_smoothing,"
+                " axis=axis, reduction=reduction, {policy})(y_true, y_pred, sample_weight=sample_weight)",
            sample=lambda d: S.with_loss_dtype(S.categorical_crossentropy(d), d), tol="cross_entropy",
            size=loss_size, scale=lambda s: loss_scale(s) * label_mass(s),
            grad_wrt=("y_pred",), grad_scale=loss_grad_scale,
@@ -129,10 +118,8 @@ ROWS = [
                for r in ("sum_over_batch_size", "mean_with_sample_weight", "sum", None))),
     # binary and regression losses (compile/fit's additions) ------------------------------
     OpInfo("binary_crossentropy",
-           "rk.losses.binary_crossentropy(y_true, y_pred, from_logits=from_logits,"
-           " label_smoothing=label_smoothing, axis=axis)",
-           "keras.losses.binary_crossentropy(y_true, y_pred, from_logits=from_logits,"
-           " label_smoothing=label_smoothing, axis=axis)",
+           call="losses.binary_crossentropy(y_true, y_pred, from_logits=from_logits,"
+                " label_smoothing=label_smoothing, axis=axis)",
            sample=lambda d: S.binary_crossentropy(d, with_weights=False), tol="cross_entropy",
            size=lambda s: s["y_pred"].shape[s["axis"]] + 2, scale=loss_value_scale,
            grad_wrt=("y_pred",), grad_scale=bce_grad_scale,
@@ -145,8 +132,8 @@ ROWS = [
                 "label_smoothing": 0.2, "axis": -1},
            )),
     OpInfo("BinaryCrossentropy",
-           *class_codes("BinaryCrossentropy(from_logits=from_logits, label_smoothing=label_smoothing,"
-                        " reduction=reduction, {policy})(y_true, y_pred, sample_weight=sample_weight)"),
+           call="losses.BinaryCrossentropy(from_logits=from_logits, label_smoothing=label_smoothing,"
+                " reduction=reduction, {policy})(y_true, y_pred, sample_weight=sample_weight)",
            sample=lambda d: S.with_loss_dtype(S.binary_crossentropy(d), d), tol="cross_entropy",
            size=loss_size, scale=loss_scale, grad_wrt=("y_pred",), grad_scale=bce_grad_scale,
            fd_sample=lambda: S.with_loss_dtype(S.binary_crossentropy("float64", fd=True), "float64", fd=True),
@@ -155,15 +142,14 @@ ROWS = [
                {"y_true": [1.0, 0.0], "y_pred": [[0.7], [EDGE.one_minus_eps]],   # (N,) meets (N, 1)
                 "from_logits": False, "label_smoothing": 0.0, "sample_weight": w, "reduction": r}
                for w in (None, [2.0, 0.0]) for r in ("sum_over_batch_size", "mean_with_sample_weight", None))),
-    OpInfo("mean_squared_error", "rk.losses.mean_squared_error(y_true, y_pred)",
-           "keras.losses.mean_squared_error(y_true, y_pred)",
+    OpInfo("mean_squared_error", call="losses.mean_squared_error(y_true, y_pred)",
            sample=lambda d: S.regression(d, with_weights=False), tol="reduction",
            size=lambda s: s["y_pred"].shape[-1] + 2, scale=lambda s: mse_magnitude(s) ** 2,
            grad_wrt=("y_pred",), grad_tol="reduction", grad_size=lambda s: 4, grad_scale=mse_grad_scale,
            fd_sample=lambda: S.regression("float64", with_weights=False, fd=True),
            examples=({"y_true": [1.0, 2.0], "y_pred": [[1.5], [2.0]]},)),             # (N,) meets (N, 1)
     OpInfo("MeanSquaredError",
-           *class_codes("MeanSquaredError(reduction=reduction, {policy})(y_true, y_pred, sample_weight=sample_weight)"),
+           call="losses.MeanSquaredError(reduction=reduction, {policy})(y_true, y_pred, sample_weight=sample_weight)",
            sample=lambda d: S.with_loss_dtype(S.regression(d), d), tol="reduction",
            size=lambda s: s["y_pred"].size + 2, scale=mse_scale,
            grad_wrt=("y_pred",), grad_size=lambda s: 4, grad_scale=mse_grad_scale,
@@ -191,7 +177,7 @@ def _element_count(sample):
 def loss_rows(name, cls, args, sample, term, slope, tol="reduction", fd_sides=("reference", "tensorflow"),
               per_sample="max", examples=(), class_examples=(), error_inputs=(), dtypes=HALF, fn_args=None):
     """Two rows for a loss: the function ``keras.losses.<name>`` (unreduced) and the class ``<cls>`` with a
-    drawn reduction and ``sample_weight``, the same code text on both sides.
+    drawn reduction and ``sample_weight``, each writing its call once (:attr:`OpInfo.call`).
 
     ``args``: the keyword arguments the class and the function take, as source text over the sample's names
     (``"delta=delta"``); ``fn_args``: the function's, if they differ. ``sample(dtype, with_weights, fd)``
@@ -204,11 +190,11 @@ def loss_rows(name, cls, args, sample, term, slope, tol="reduction", fd_sides=("
     common = dict(tol=tol, size=_element_count, grad_wrt=("y_pred",), grad_scale=K.slope_scale(slope),
                   fd_sides=fd_sides, dtypes=dtypes)
     return [
-        OpInfo(name, f"rk.losses.{name}{fn_call}", f"keras.losses.{name}{fn_call}",
+        OpInfo(name, call=f"losses.{name}{fn_call}",
                sample=lambda d: sample(d, False, False), scale=K.term_scale(term, per_sample),
                fd_sample=lambda: sample("float64", False, True), examples=examples, error_inputs=error_inputs,
                **common),
-        OpInfo(cls, *class_codes(f"{cls}({cls_args})(y_true, y_pred, sample_weight=sample_weight)"),
+        OpInfo(cls, call=f"losses.{cls}({cls_args})(y_true, y_pred, sample_weight=sample_weight)",
                sample=lambda d: S.with_loss_dtype(sample(d, True, False), d), scale=K.term_scale(term, per_sample),
                fd_sample=lambda: S.with_loss_dtype(sample("float64", True, True), "float64", fd=True),
                examples=in_floatx(class_examples), compute_dtype=policy_compute_dtype, **common),

@@ -9,41 +9,31 @@ from .scales import loss_value_scale, mse_magnitude
 
 ROWS = [
     OpInfo("SparseCategoricalAccuracy",
-           "rk.metrics.SparseCategoricalAccuracy(dtype=y_pred.dtype.name)"
-           "(y_true, y_pred, sample_weight=sample_weight)",
-           "keras.metrics.SparseCategoricalAccuracy(dtype=y_pred.dtype.name)"
-           "(y_true, y_pred, sample_weight=sample_weight)",
+           call="metrics.SparseCategoricalAccuracy(dtype=y_pred.dtype.name)"
+                "(y_true, y_pred, sample_weight=sample_weight)",
            sample=lambda d: S.sparse_accuracy(d), tol="metric", size=lambda s: len(s["y_true"]),
            examples=({"y_true": [0, 1, 2], "y_pred": [[0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [1.0, 1.0, 1.0]],
                       "sample_weight": None},),                                 # ties go to the first maximum
            report=lambda r: {"y_true": R.labels(r, 1000), "y_pred": r.random((1000, 10)), "sample_weight": None}),
     OpInfo("CategoricalAccuracy",
-           "rk.metrics.CategoricalAccuracy(dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
-           "keras.metrics.CategoricalAccuracy(dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
+           call="metrics.CategoricalAccuracy(dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
            sample=lambda d: S.categorical_accuracy(d), tol="metric", size=lambda s: len(s["y_true"]),
            examples=({"y_true": [[0.5, 0.5], [0.0, 1.0]], "y_pred": [[0.0, 0.0], [1.0, 1.0]],
                       "sample_weight": [[1.0], [0.0]]},)),
-    OpInfo("Accuracy",
-           "rk.metrics.Accuracy(dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
-           "keras.metrics.Accuracy(dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
+    OpInfo("Accuracy", call="metrics.Accuracy(dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
            sample=lambda d: S.accuracy(d), tol="metric", size=lambda s: s["y_true"].size,
            examples=({"y_true": [[1.0], [2.0]], "y_pred": [[1.0], [0.0]], "sample_weight": [1.0, 3.0]},)),
-    OpInfo("binary_accuracy", "rk.metrics.binary_accuracy(y_true, y_pred, threshold=threshold)",
-           "keras.metrics.binary_accuracy(y_true, y_pred, threshold=threshold)",
+    OpInfo("binary_accuracy", call="metrics.binary_accuracy(y_true, y_pred, threshold=threshold)",
            sample=lambda d: S.binary_accuracy(d), tol="exact",
            examples=({"y_true": [1, 0, 1], "y_pred": [[0.5], [0.5], [0.7]], "threshold": 0.5,
                       "sample_weight": None},)),                          # exactly at the threshold: negative
     OpInfo("BinaryAccuracy",
-           "rk.metrics.BinaryAccuracy(threshold=threshold, dtype=y_pred.dtype.name)"
-           "(y_true, y_pred, sample_weight=sample_weight)",
-           "keras.metrics.BinaryAccuracy(threshold=threshold, dtype=y_pred.dtype.name)"
-           "(y_true, y_pred, sample_weight=sample_weight)",
+           call="metrics.BinaryAccuracy(threshold=threshold, dtype=y_pred.dtype.name)"
+                "(y_true, y_pred, sample_weight=sample_weight)",
            sample=lambda d: S.binary_accuracy(d), tol="metric", size=lambda s: s["y_pred"].size),
     OpInfo("FalseNegatives",
-           "rk.metrics.FalseNegatives(thresholds=np.asarray(thresholds).tolist(), dtype=y_pred.dtype.name)"
-           "(y_true, y_pred, sample_weight=sample_weight)",
-           "keras.metrics.FalseNegatives(thresholds=np.asarray(thresholds).tolist(), dtype=y_pred.dtype.name)"
-           "(y_true, y_pred, sample_weight=sample_weight)",
+           call="metrics.FalseNegatives(thresholds=np.asarray(thresholds).tolist(), dtype=y_pred.dtype.name)"
+                "(y_true, y_pred, sample_weight=sample_weight)",
            sample=lambda d: S.false_negatives(d), tol="metric", size=lambda s: s["y_pred"].size,
            dtypes=("float32",),                 # counts are kept in floatx() whatever `dtype` says (Keras too)
            examples=(                                  # (pinned lists arrive as arrays, hence .tolist())
@@ -55,15 +45,12 @@ ROWS = [
                       "thresholds": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
                       "sample_weight": None})),                           # on a bucket edge
     OpInfo("MeanSquaredError metric",
-           "rk.metrics.MeanSquaredError(dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
-           "keras.metrics.MeanSquaredError(dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
+           call="metrics.MeanSquaredError(dtype=y_pred.dtype.name)(y_true, y_pred, sample_weight=sample_weight)",
            sample=lambda d: S.regression(d), tol="reduction", size=lambda s: s["y_pred"].size + 2,
            scale=lambda s: mse_magnitude(s) ** 2),
     OpInfo("BinaryCrossentropy metric",
-           "rk.metrics.BinaryCrossentropy(dtype=y_pred.dtype.name, from_logits=from_logits,"
-           " label_smoothing=label_smoothing)(y_true, y_pred, sample_weight=sample_weight)",
-           "keras.metrics.BinaryCrossentropy(dtype=y_pred.dtype.name, from_logits=from_logits,"
-           " label_smoothing=label_smoothing)(y_true, y_pred, sample_weight=sample_weight)",
+           call="metrics.BinaryCrossentropy(dtype=y_pred.dtype.name, from_logits=from_logits,"
+                " label_smoothing=label_smoothing)(y_true, y_pred, sample_weight=sample_weight)",
            sample=lambda d: S.binary_crossentropy(d), tol="cross_entropy",
            size=lambda s: s["y_pred"].size + 2, scale=loss_value_scale),
 ]

@@ -1,7 +1,7 @@
 """The row type of the op table, :class:`OpInfo`, and what every row's tolerance helpers share."""
 
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, Callable
 
 import numpy as np
@@ -12,6 +12,19 @@ from .. import strategies as S
 from ..strategies import Sample
 
 CLIP_LOG = float(-np.log(rk.config.epsilon()))  # largest |log clip(p)|: 16.12
+
+LIBRARIES = {"ref": "rk", "tf": "keras"}
+"""The module a row's :attr:`OpInfo.call` is resolved against, on each side: ``reference`` and ``keras``."""
+
+POLICY = "dtype={lib}.DTypePolicy(dtype) if as_policy else dtype"
+"""What ``{policy}`` in a call stands for: a class form's ``dtype=`` argument, the drawn dtype name or, when the
+sample's ``as_policy`` says so, that side's ``DTypePolicy`` of it (``S.with_loss_dtype`` draws both)."""
+
+
+def side_code(call, lib):
+    """The source text of ``call`` on the side whose library is ``lib``: ``lib.`` in front, and ``{policy}``
+    spelled out with that library's ``DTypePolicy``, so that the two sides differ in the library alone."""
+    return f"{lib}.{call}".replace("{policy}", POLICY.format(lib=lib))
 
 
 def _one(sample):
@@ -42,9 +55,27 @@ class ErrorInput:
 class OpInfo:
     """One checked op. See the module docstring for an annotated example.
 
+    A row writes its code once when both sides call the same function: :attr:`call` is that call with the
+    library left off its front, and the row's ``ref`` and ``tf`` are derived from it. For example
+    ``call="losses.mean_squared_error(y_true, y_pred)"`` gives
+
+    - ``ref = "rk.losses.mean_squared_error(y_true, y_pred)"`` (``rk`` is ``reference``),
+    - ``tf = "keras.losses.mean_squared_error(y_true, y_pred)"``.
+
+    In a call, ``{policy}`` stands for a loss class's ``dtype=`` argument (:data:`POLICY`), which names each
+    side's own ``DTypePolicy``: ``"losses.MeanSquaredError(reduction=reduction, {policy})(y_true, y_pred)"``
+    constructs ``rk.losses.MeanSquaredError(reduction=reduction, dtype=rk.DTypePolicy(dtype) if as_policy else
+    dtype)`` on the reference side and the same with ``keras.`` on the Keras side.
+
+    A row whose two sides really differ (the reference's ``rk.ops.add`` against TF's ``tf.add``, or a
+    composition) writes both, ``ref=`` and ``tf=``, and no ``call``.
+
     Attributes:
         name: the pytest id.
-        ref, tf: source text of an expression computing the op on each side.
+        ref, tf: source text of an expression computing the op on each side; derived from :attr:`call` when
+            the row has one. Every reader of a row (the tests, the report, the backends' worker) reads these.
+        call: the one call both sides make, without its library (see above); ``None`` for a row that writes
+            ``ref`` and ``tf``.
         sample: ``dtype -> hypothesis strategy`` drawing a :class:`~parity_tests.strategies.Sample`; ``None``
             for a row the generic properties skip (a composition checked by a test of its own, measured
             in the report).
@@ -71,8 +102,10 @@ class OpInfo:
     """
 
     name: str
-    ref: str
-    tf: str
+    ref: str = None
+    tf: str = None
+    _: KW_ONLY
+    call: str = None
     sample: Callable[[str], Any]
     tol: str
     size: Callable[[Sample], int] = _one
@@ -94,6 +127,12 @@ class OpInfo:
         return f"op_db.BY_NAME[{self.name!r}]"
 
     def __post_init__(self):
+        written = [code for code in (self.ref, self.tf) if code is not None]
+        if len(written) != (0 if self.call else 2):
+            raise TypeError(f"OpInfo {self.name!r}: give either call= or both ref= and tf=")
+        if self.call is not None:
+            for side, lib in LIBRARIES.items():
+                object.__setattr__(self, side, side_code(self.call, lib))  # a frozen dataclass's derived field
         self._code["ref"] = compile(self.ref, f"<{self.name}: ref>", "eval")
         self._code["tf"] = compile(self.tf, f"<{self.name}: tf>", "eval")
 
