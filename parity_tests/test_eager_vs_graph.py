@@ -8,7 +8,7 @@ graph, and its gradient is 0 eagerly (every probability is clipped) but
 ``softmax(z) - onehot(y)`` in a graph.
 
 The reference computes the eager loss by default (from probabilities), and the
-graph loss inside ``reference.ops.remember_logits()`` or, explicitly, from the
+graph loss inside ``reference.logits.remember_logits()`` or, explicitly, from the
 logits with ``from_logits=True`` (``tf_impl.loss_semantics``). Here: the split
 in TF itself, then each reference route against the TF mode it mirrors, on
 single softmax outputs and on the handbook's MLP, values and gradients.
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from parity_tests import strategies
 from parity_tests.compare import assert_parity
 import reference as rk
-from reference import GradientTape, config, losses, ops
+from reference import GradientTape, config, logits, losses, ops
 
 tf_impl = pytest.importorskip("tf_impl", reason="tf_impl needs TensorFlow")
 from reference import handbook  # noqa: E402
@@ -84,7 +84,7 @@ def ref_softmax_loss(z, labels, route):
         if route == "from_logits":
             loss = losses.sparse_categorical_crossentropy(labels, z, from_logits=True)
         elif route == "remember_logits":
-            with ops.remember_logits():
+            with logits.remember_logits():
                 loss = losses.sparse_categorical_crossentropy(labels, ops.softmax(z))
         else:
             loss = losses.sparse_categorical_crossentropy(labels, ops.softmax(z))
@@ -291,7 +291,7 @@ def test_keras_tagged_activations_take_the_logits_path_and_tf_nn_does_not_eagerl
         ref = _loss(rk, kind, ref_route(Z))
         out = _loss(keras, kind, tf_route(tf.constant(Z))).numpy()
     else:
-        with ops.remember_logits():
+        with logits.remember_logits():
             ref = _loss(rk, kind, ref_route(Z))
         out = tf.function(lambda z: _loss(keras, kind, tf_route(z)))(tf.constant(Z)).numpy()
     expected = 100.0 if "(tagged)" in route or mode == "graph" else -np.log(np.float32(config.epsilon()))

@@ -16,9 +16,6 @@ import numpy as np
 
 from .backend_config import floatx, ml_dtypes
 from .logits import remember
-# The logits machinery lives in reference.logits; ops still answers to its names for the cross-entropies that call
-# ops.get_logits and the guide's pages that enter ops.remember_logits().
-from .logits import get_logits, remember_logits, tag_logits  # noqa: F401
 from .tape import record
 
 

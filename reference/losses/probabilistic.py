@@ -17,14 +17,14 @@ differentiable. Where Keras departs from the textbook formula, so do we:
 * Under ``tf.function``, Keras notices that ``y_pred`` came out of a
   ``Softmax`` op and silently uses its input logits instead (``_get_logits``).
   NumPy arrays carry no graph: the reference does the same only inside
-  ``ops.remember_logits()``, where ``fit``/``evaluate`` run their steps (see
-  :func:`reference.ops.get_logits`). Outside it, pass logits and
+  ``logits.remember_logits()``, where ``fit``/``evaluate`` run their steps (see
+  :func:`reference.logits.get_logits`). Outside it, pass logits and
   ``from_logits=True`` to reproduce graph mode, probabilities for eager mode.
 """
 
 import numpy as np
 
-from .. import config, ops
+from .. import config, logits, ops
 from .loss import (Loss, LossFunctionWrapper, _as_array, check_broadcastable, convert_y_pred, float_result_type,
                    set_keras_mask)
 
@@ -34,7 +34,7 @@ def _sparse_crossentropy_kernel(target, output, from_logits, axis):
     the clip and log of probabilities, then TF's fused logits kernel."""
     if axis not in (-1, np.ndim(output) - 1):
         raise ValueError(f"Only axis=-1 is currently supported. Received: axis={axis}")
-    output, from_logits = ops.get_logits(output, from_logits, "Softmax", "sparse_categorical_crossentropy")
+    output, from_logits = logits.get_logits(output, from_logits, "Softmax", "sparse_categorical_crossentropy")
     if target.ndim == output.ndim and target.ndim and target.shape[-1] == 1:
         target = np.squeeze(target, axis=-1)
     if output.ndim < 1:
@@ -79,7 +79,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
       confident mistake costs at most $-\log \epsilon = 16.118$, and a clipped probability gets no gradient), then
       *renormalises*: the clipped row is divided by its sum (``categorical_crossentropy`` divides *before* clipping).
     * Under ``tf.function`` (and so in ``fit``), a ``y_pred`` that comes out of a ``Softmax`` op is replaced by its
-      logits (Keras's ``_get_logits``): no clip at all. The reference does this inside ``ops.remember_logits()``.
+      logits (Keras's ``_get_logits``): no clip at all. The reference does this inside ``logits.remember_logits()``.
     * ``ignore_class``: the ignored entries get loss 0 *and* a mask, so the reduction's mean is over the valid
       entries only, not over the batch.
 
@@ -176,7 +176,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
       through the clipped entry. ``sparse_categorical_crossentropy`` takes the other order (clip, then normalise).
     * Label smoothing divides by the size of the last axis even when ``axis`` is another one.
     * Under ``tf.function`` (and so in ``fit``), a ``y_pred`` that comes out of a ``Softmax`` op is replaced by its
-      logits (Keras's ``_get_logits``): no clip at all. The reference does this inside ``ops.remember_logits()``.
+      logits (Keras's ``_get_logits``): no clip at all. The reference does this inside ``logits.remember_logits()``.
 
     Example:
 
@@ -197,7 +197,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
             the *last* axis even when ``axis`` is another one (Keras's rule).
         axis: the class axis.
     """
-    y_pred, from_logits = ops.get_logits(convert_y_pred(y_pred, "categorical_crossentropy"), from_logits,
+    y_pred, from_logits = logits.get_logits(convert_y_pred(y_pred, "categorical_crossentropy"), from_logits,
                                          "Softmax", "categorical_crossentropy")
     y_true = _as_array(y_true, dtype=y_pred.dtype)
     _check_class_axis(y_true, y_pred, axis)
@@ -331,7 +331,7 @@ def _binary_crossentropy_kernel(target, output, from_logits):
     if target.shape != output.shape:
         raise ValueError(f"`y_true` and `y_pred` must have the same shape, "
                          f"got y_true.shape={target.shape}, y_pred.shape={output.shape}.")
-    output, from_logits = ops.get_logits(output, from_logits, "Sigmoid", "binary_crossentropy")
+    output, from_logits = logits.get_logits(output, from_logits, "Sigmoid", "binary_crossentropy")
     if from_logits:
         return ops.sigmoid_cross_entropy_with_logits(target, output)
     eps = config.epsilon()
@@ -387,7 +387,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     * Label smoothing squeezes the targets towards ½, not towards $1/C$.
     * The elements are *averaged* over the last axis, not summed.
     * Under ``tf.function`` (and so in ``fit``), a ``y_pred`` that comes out of a ``Sigmoid`` op is replaced by its
-      logits (Keras's ``_get_logits``): no clip at all. The reference does this inside ``ops.remember_logits()``.
+      logits (Keras's ``_get_logits``): no clip at all. The reference does this inside ``logits.remember_logits()``.
 
     Example:
 
