@@ -10,7 +10,8 @@ and :func:`tag_logits` (the attribute); the cross-entropies ask :func:`get_logit
 
 import contextlib
 import warnings
-import weakref
+
+from .registry import ArrayRegistry
 
 
 _logits_scopes = []  # one dict per active `remember_logits` block: id(output) -> (output, logits, op_type)
@@ -56,22 +57,20 @@ def remember(output, logits, op_type):
     return output
 
 
-_keras_logits = {}  # id(output) -> (weakref to output, logits): Keras's eager `output._keras_logits`
+_keras_logits = ArrayRegistry()  # output -> logits: Keras's eager `output._keras_logits`
 
 
 def tag_logits(output, logits):
     """Attach ``logits`` to ``output``, as Keras's ``softmax`` and ``sigmoid`` set ``output._keras_logits``.
 
-    An ndarray takes no attributes, so the tag is a registry keyed by the output's ``id`` and guarded by a
-    weak reference to it: the entry (and with it the logits) goes when the output is garbage-collected, and
-    an unrelated array that later reuses the id is not mistaken for it. Unlike :func:`remember_logits`,
+    An ndarray takes no attributes, so the tag is filed in an :class:`~reference.registry.ArrayRegistry`:
+    the entry (and with it the logits) goes when the output is garbage-collected, and an unrelated array that
+    later reuses the id is not mistaken for it. Unlike :func:`remember_logits`,
     the tag holds eagerly, in and out of any block: :func:`reference.activations.softmax` and
     :func:`~reference.activations.sigmoid` tag (so ``Dense(activation="softmax")`` does);
     :func:`reference.ops.softmax`, the mirror of ``tf.nn.softmax``, does not. Returns ``output``.
     """
-    key = id(output)
-    _keras_logits[key] = (weakref.ref(output, lambda _, key=key: _keras_logits.pop(key, None)), logits)
-    return output
+    return _keras_logits.set(output, logits)
 
 
 def get_logits(output, from_logits, op_type, fn_name):
@@ -89,10 +88,8 @@ def get_logits(output, from_logits, op_type, fn_name):
     ``output.op.type == op_type``). Like Keras, warns when ``from_logits=True`` is passed probabilities
     that a softmax/sigmoid produced (and then uses the logits anyway).
     """
-    tagged = _keras_logits.get(id(output))
-    if tagged is not None and tagged[0]() is output:
-        logits = tagged[1]
-    else:
+    logits = _keras_logits.get(output)
+    if logits is None:
         entry = _logits_scopes[-1].get(id(output)) if _logits_scopes else None
         if entry is None or entry[0] is not output or entry[2] != op_type:
             return output, from_logits

@@ -25,25 +25,23 @@ of the sources gets TF's answer: ``None`` for each, or zeros with
 """
 
 import contextlib
-import weakref
 
 import numpy as np
 
+from .registry import ArrayRegistry
+
 _active_tapes = []
-_trainable = {}  # id(array) -> weakref.ref(array), dropped when the array dies
+_trainable = ArrayRegistry()  # the trainable variables, each for as long as it lives
 
 
 def mark_trainable(array):
     """Register ``array`` as a trainable variable: every tape will watch it."""
-    key = id(array)
-    _trainable[key] = weakref.ref(array, lambda _, key=key: _trainable.pop(key, None))
-    return array
+    return _trainable.set(array)
 
 
 def is_trainable(array):
     """Whether ``array`` is a registered trainable variable."""
-    ref = _trainable.get(id(array))
-    return ref is not None and ref() is array
+    return array in _trainable
 
 
 def record(output, inputs, backward):
@@ -112,7 +110,7 @@ class GradientTape:
 
     def _record(self, output, inputs, backward):
         tracked, auto = self._tracked, self.watch_accessed_variables   # _is_tracked, inlined: a hot path
-        needs = tuple([id(x) in tracked or (auto and is_trainable(x)) for x in inputs])
+        needs = tuple([id(x) in tracked or (auto and x in _trainable) for x in inputs])
         if True in needs:
             self._records.append((output, inputs, needs, backward))
             self._tracked[id(output)] = output

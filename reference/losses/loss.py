@@ -8,11 +8,10 @@
   ``Loss`` (Keras keeps the wrapper in ``losses.py``; here it sits beside the base class it extends).
 """
 
-import weakref
-
 import numpy as np
 
 from .. import config, dtype_policies, ops
+from ..registry import ArrayRegistry
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -88,7 +87,7 @@ def check_broadcastable(y_true, y_pred):
 
 # --- Keras's loss masks (backend.set_keras_mask / get_keras_mask) ----------------------------------------
 
-_masks = {}  # id(losses) -> (weakref.ref(losses), mask), dropped when the losses die
+_masks = ArrayRegistry()  # losses -> mask, for as long as the losses live
 
 
 def set_keras_mask(values, mask):
@@ -96,17 +95,15 @@ def set_keras_mask(values, mask):
 
     A loss function that ignores some entries (``ignore_class``, Circle's zero losses) marks them here; the
     reduction of :class:`Loss` then leaves them out of the mean (:func:`apply_mask`). NumPy arrays carry no
-    attributes, so the mask is filed by the array's identity, as the tape files trainable arrays.
+    attributes, so the mask is filed by the array's identity (:class:`~reference.registry.ArrayRegistry`), as the
+    tape files trainable arrays.
     """
-    key = id(values)
-    _masks[key] = (weakref.ref(values, lambda _, key=key: _masks.pop(key, None)), np.asarray(mask, dtype=bool))
-    return values
+    return _masks.set(values, np.asarray(mask, dtype=bool))
 
 
 def get_keras_mask(values):
     """The mask :func:`set_keras_mask` attached to ``values``, or ``None``."""
-    entry = _masks.get(id(values))
-    return entry[1] if entry is not None and entry[0]() is values else None
+    return _masks.get(values)
 
 
 def apply_mask(sample_weight, mask, dtype, reduction):
