@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from .backend_config import floatx, ml_dtypes
+from .backend_config import epsilon, floatx, ml_dtypes
 from .logits import remember
 from .tape import record
 
@@ -94,14 +94,15 @@ def _checked_matmul(a, b):
     return _in_dtype(a @ b, np.result_type(a, b))
 
 
-def _checked_logits(labels, logits):
-    """``logits``, once ``labels`` is known to broadcast against them (TF raises otherwise)."""
+def check_broadcastable(a, b, a_name, b_name):
+    """A ``ValueError`` naming ``a_name`` and ``b_name`` unless the shapes of ``a`` and ``b`` broadcast together,
+    where TF raises too (NumPy's own message names no argument): labels and logits, ``y_true`` and ``y_pred``, sample
+    weights and losses."""
     try:
-        np.broadcast_shapes(np.shape(labels), np.shape(logits))
+        np.broadcast_shapes(np.shape(a), np.shape(b))
     except ValueError:
-        raise ValueError(f"`labels` and `logits` must be broadcastable, got labels.shape={np.shape(labels)}, "
-                         f"logits.shape={np.shape(logits)}.") from None
-    return logits
+        raise ValueError(f"`{a_name}` and `{b_name}` must have broadcastable shapes, got {a_name}.shape="
+                         f"{np.shape(a)}, {b_name}.shape={np.shape(b)}.") from None
 
 
 # --- arithmetic -------------------------------------------------------------
@@ -434,6 +435,30 @@ def reduce_logsumexp(x, axis=None, keepdims=False):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return (dy * np.reciprocal(total) * e,)
     return record(y if keepdims else np.asarray(np.squeeze(y, axis=axis)), (x,), backward)
+
+
+# --- normalisation -----------------------------------------------------------
+
+
+def normalize(x, axis=-1, order=2):
+    """``x`` scaled to unit norm along ``axis``, as Keras's ``ops.normalize`` (``keras/src/ops/nn.py``); Keras's
+    ``utils.normalize`` of a tensor is this too.
+
+    For ``order=2``: ``x · min(1/√(Σ x²), 1/ε)``, an ``rsqrt`` then a cap at ``1/ε = 1e7``, not
+    ``x / max(‖x‖, ε)``: a zero vector stays zero (no NaN), and a vector shorter than ε is scaled by 1e7, not
+    normalised. Recorded, so a loss built on it is differentiable. For another order: ``x / max(‖x‖, ε)``,
+    unrecorded. ``ε = epsilon()``.
+    """
+    if not isinstance(order, int) or order < 1:
+        raise ValueError(f"Argument `order` must be an int >= 1. Received: order={order}")
+    x = convert_to_tensor(x)
+    if order == 2:
+        inv_norm = rsqrt(reduce_sum(square(x), axis=axis, keepdims=True))
+        with np.errstate(over="ignore"):   # 1/ε is inf in float16, as TF converts it
+            cap = np.asarray(1.0 / epsilon(), dtype=x.dtype)
+        return multiply(x, minimum(inv_norm, cap))
+    eps = x.dtype.type(epsilon())
+    return x / np.maximum(np.linalg.norm(x, ord=order, axis=axis, keepdims=True), eps)
 
 
 # --- activations ------------------------------------------------------------
@@ -877,7 +902,8 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
     (the true one is ``softmax(z) Σⱼ yⱼ - y``); TF returns ``softmax - y`` regardless, and so
     does the reference, so soft labels that do not sum to 1 get TF's gradient, not the derivative.
     """
-    shifted = _checked_logits(labels, logits) - logits.max(axis=axis, keepdims=True)
+    check_broadcastable(labels, logits, "labels", "logits")
+    shifted = logits - logits.max(axis=axis, keepdims=True)
     sum_e = np.exp(shifted).sum(axis=axis, keepdims=True)
     log_p = shifted - np.log(sum_e)
     loss = -(labels * log_p).sum(axis=axis)

@@ -8,7 +8,7 @@ sample exactly on the margin still gets one.
 import numpy as np
 
 from .. import ops
-from .loss import LossFunctionWrapper, _as_array, check_broadcastable, convert_y_pred
+from .loss import LossFunctionWrapper, _as_array, convert_y_pred
 
 
 def convert_binary_labels_to_hinge(y_true):
@@ -27,7 +27,7 @@ def _margins(y_true, y_pred, loss):
     """``1 - y·ŷ`` with the labels in {-1, 1}."""
     y_pred = convert_y_pred(y_pred, loss)
     y_true = convert_binary_labels_to_hinge(_as_array(y_true, dtype=y_pred.dtype))
-    check_broadcastable(y_true, y_pred)
+    ops.check_broadcastable(y_true, y_pred, "y_true", "y_pred")
     return ops.subtract(y_pred.dtype.type(1.0), ops.multiply(y_true, y_pred)), y_pred.dtype.type(0.0)
 
 
@@ -132,7 +132,7 @@ def categorical_hinge(y_true, y_pred):
     """
     y_pred = convert_y_pred(y_pred, "categorical_hinge")
     y_true = _as_array(y_true, dtype=y_pred.dtype)
-    check_broadcastable(y_true, y_pred)
+    ops.check_broadcastable(y_true, y_pred, "y_true", "y_pred")
     one = y_pred.dtype.type(1.0)
     pos = ops.reduce_sum(ops.multiply(y_true, y_pred), axis=-1)
     neg = ops.reduce_max(ops.multiply(one - y_true, y_pred), axis=-1)

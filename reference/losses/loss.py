@@ -76,15 +76,6 @@ def float_result_type(a, b):
     return a if a == b else max(a, b, np.dtype(np.float32), key=lambda d: d.itemsize)
 
 
-def check_broadcastable(y_true, y_pred):
-    """A ``ValueError`` naming ``y_true`` and ``y_pred`` unless their shapes broadcast (TF raises there too)."""
-    try:
-        np.broadcast_shapes(np.shape(y_true), np.shape(y_pred))
-    except ValueError:
-        raise ValueError(f"`y_true` and `y_pred` must have broadcastable shapes, got y_true.shape="
-                         f"{np.shape(y_true)}, y_pred.shape={np.shape(y_pred)}.") from None
-
-
 # --- Keras's loss masks (backend.set_keras_mask / get_keras_mask) ----------------------------------------
 
 _masks = ArrayRegistry()  # losses -> mask, for as long as the losses live
@@ -170,11 +161,7 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, dtype=values.dtype)
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
-        try:
-            np.broadcast_shapes(values.shape, sample_weight.shape)
-        except ValueError:
-            raise ValueError(f"`sample_weight` of shape {sample_weight.shape} does not broadcast to the "
-                             f"losses of shape {values.shape}.") from None
+        ops.check_broadcastable(sample_weight, values, "sample_weight", "losses")
         values = ops.multiply(values, sample_weight)
     if reduction in (None, "none") or values.shape in ((), (0,)):
         return values

@@ -25,8 +25,7 @@ differentiable. Where Keras departs from the textbook formula, so do we:
 import numpy as np
 
 from .. import config, logits, ops
-from .loss import (Loss, LossFunctionWrapper, _as_array, check_broadcastable, convert_y_pred, float_result_type,
-                   set_keras_mask)
+from .loss import Loss, LossFunctionWrapper, _as_array, convert_y_pred, float_result_type, set_keras_mask
 
 
 def _sparse_crossentropy_kernel(target, output, from_logits, axis):
@@ -519,7 +518,7 @@ def kl_divergence(y_true, y_pred):
     """
     y_pred = convert_y_pred(y_pred, "kl_divergence")
     y_true = _as_array(y_true, dtype=y_pred.dtype)
-    check_broadcastable(y_true, y_pred)
+    ops.check_broadcastable(y_true, y_pred, "y_true", "y_pred")
     eps = config.epsilon()
     y_true = ops.clip_by_value(y_true, eps, 1)
     y_pred = ops.clip_by_value(y_pred, eps, 1)
@@ -555,7 +554,7 @@ def poisson(y_true, y_pred):
     """
     y_pred = convert_y_pred(y_pred, "poisson")
     y_true = _as_array(y_true, dtype=y_pred.dtype)
-    check_broadcastable(y_true, y_pred)
+    ops.check_broadcastable(y_true, y_pred, "y_true", "y_pred")
     eps = np.asarray(config.epsilon(), dtype=y_pred.dtype)
     return ops.reduce_mean(ops.subtract(y_pred, ops.multiply(y_true, ops.log(ops.add(y_pred, eps)))), axis=-1)
 

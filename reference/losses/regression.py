@@ -10,8 +10,8 @@ first. Where Keras departs from the textbook formula, the docstring says so.
 import numpy as np
 
 from .. import config, ops
-from .loss import (LossFunctionWrapper, _as_array, check_broadcastable, convert_y_pred, promoted_by_float32,
-                   squeeze_or_expand_to_same_rank)
+from .loss import LossFunctionWrapper, _as_array, convert_y_pred, promoted_by_float32, squeeze_or_expand_to_same_rank
+from ..utils.numerical_utils import normalize
 
 
 def _pair(y_true, y_pred, loss, accepts="f"):
@@ -20,7 +20,7 @@ def _pair(y_true, y_pred, loss, accepts="f"):
     y_pred = convert_y_pred(y_pred, loss, accepts)
     y_true = _as_array(y_true, dtype=y_pred.dtype) if y_pred.dtype.kind != "b" else np.asarray(y_true, dtype=bool)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    check_broadcastable(y_true, y_pred)
+    ops.check_broadcastable(y_true, y_pred, "y_true", "y_pred")
     return y_true, y_pred
 
 
@@ -202,17 +202,6 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     return ops.reduce_mean(ops.square(ops.subtract(first_log, second_log)), axis=-1)
 
 
-def l2_normalize(x, axis=-1):
-    """``x · min(1/√(Σ x²), 1/ε)`` along ``axis``: Keras's ``ops.normalize(x, order=2)``.
-
-    ``rsqrt`` then a cap at ``1/ε = 1e7``, not ``x / max(‖x‖, ε)``: a zero vector stays zero (its loss is 0),
-    and a vector shorter than ε is scaled by 1e7, not normalised.
-    """
-    inv_norm = ops.rsqrt(ops.reduce_sum(ops.square(x), axis=axis, keepdims=True))
-    with np.errstate(divide="ignore"):
-        return ops.multiply(x, ops.minimum(inv_norm, np.asarray(1.0 / config.epsilon(), dtype=x.dtype)))
-
-
 def cosine_similarity(y_true, y_pred, axis=-1):
     r"""Negative cosine similarity along ``axis``, one value per sample: -1 for parallel vectors, 0 for orthogonal ones.
 
@@ -224,7 +213,8 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     $$
 
     where $y$ is ``y_true``, $\hat y$ is ``y_pred``, $j$ runs along ``axis``, and $n$ is Keras's
-    ``ops.normalize(order=2)`` (:func:`l2_normalize`) with $\epsilon$ = ``keras.config.epsilon()`` $= 10^{-7}$.
+    ``ops.normalize(order=2)`` (:func:`~reference.utils.numerical_utils.normalize`) with
+    $\epsilon$ = ``keras.config.epsilon()`` $= 10^{-7}$.
 
     Keras vs the textbook:
 
@@ -242,8 +232,7 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     array([-1.,  0.,  0.], dtype=float32)
     """
     y_true, y_pred = _pair(y_true, y_pred, "cosine_similarity")
-    return ops.negative(ops.reduce_sum(ops.multiply(l2_normalize(y_true, axis), l2_normalize(y_pred, axis)),
-                                       axis=axis))
+    return ops.negative(ops.reduce_sum(ops.multiply(normalize(y_true, axis), normalize(y_pred, axis)), axis=axis))
 
 
 def huber(y_true, y_pred, delta=1.0):
