@@ -12,7 +12,7 @@ import tempfile
 import time
 
 from reference.commands.cli import positive_int
-from reference.utils.file_utils import write_atomic
+from reference.utils.file_utils import atomic_write
 
 SECTIONS = ("modes", "profile", "micro", "sweeps")
 DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
@@ -160,8 +160,9 @@ def main(argv=None):
     if args.plots and report.plots_available():
         results["plots"] = report.write_plots(results, args.out)
     markdown = report.to_markdown(results)
-    write_atomic(os.path.join(args.out, "results.json"), report.to_json(results))
-    write_atomic(os.path.join(args.out, "results.md"), markdown)
+    for name, text in (("results.json", report.to_json(results)), ("results.md", markdown)):
+        with atomic_write(os.path.join(args.out, name), "w") as f:
+            f.write(text)
     print()
     print(markdown)
     log(f"written to {args.out}: results.md, results.json" +

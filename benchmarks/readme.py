@@ -9,7 +9,7 @@ of modes with the loop each figure measures, the targets), so the README never h
 import json
 import os
 
-from reference.utils.file_utils import write_atomic
+from reference.utils.file_utils import atomic_write
 from markdown_tables import table
 
 from . import targets
@@ -100,5 +100,6 @@ def update(readme=README, results_path=RESULTS):
     _, tail = rest.split(END)
     new = f"{head}{BEGIN}\n{speed_section(results)}{END}{tail}"
     if new != text:
-        write_atomic(readme, new)
+        with atomic_write(readme, "w") as f:
+            f.write(new)
     return new != text

@@ -12,7 +12,7 @@ import io
 import json
 import os
 
-from reference.utils.file_utils import write_atomic
+from reference.utils.file_utils import atomic_write
 from markdown_tables import table
 
 from . import peers, step_profile, targets
@@ -390,7 +390,8 @@ def write_plots(results, out):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
         plt.close(fig)
-        write_atomic(os.path.join(out, name), buffer.getvalue())
+        with atomic_write(os.path.join(out, name)) as f:
+            f.write(buffer.getvalue())
         written.append(name)
 
     modes = (results.get("modes") or {}).get("modes")

@@ -72,12 +72,13 @@ def departures_main(argv):
 
     from pathlib import Path
 
-    from reference.utils.file_utils import write_atomic
+    from reference.utils.file_utils import atomic_write
 
     from .departures import markdown
 
     out = Path(args.out) if args.out else Path(__file__).resolve().parent.parent / "docs" / "departures.md"
-    write_atomic(out, markdown())
+    with atomic_write(out, "w") as f:
+        f.write(markdown())
     print(f"wrote {out}")
     return 0
 
@@ -134,7 +135,7 @@ def backends_main(argv):
     import tempfile
     from pathlib import Path
 
-    from reference.utils.file_utils import write_atomic
+    from reference.utils.file_utils import atomic_write
 
     from .backends import page, run
 
@@ -146,7 +147,8 @@ def backends_main(argv):
     for o in summary.unexplained:
         print(f"UNEXPLAINED {o.key} {o.side} vs {o.against} {o.dtype}: {o.verdict}: {o.detail}")
     out = Path(args.out) if args.out else Path(__file__).resolve().parent.parent / "docs" / "backends.md"
-    write_atomic(out, page.markdown(summary, command))
+    with atomic_write(out, "w") as f:
+        f.write(page.markdown(summary, command))
     print(f"wrote {out}; {len(summary.unexplained)} unexplained disagreements"
           + (f"; NOT RUN (not installed): {', '.join(summary.missing)}" if summary.missing else ""))
     return 1 if summary.unexplained else 0

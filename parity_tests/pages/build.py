@@ -2,7 +2,7 @@
 
 import json
 
-from reference.utils.file_utils import write_atomic
+from reference.utils.file_utils import atomic_write
 
 from . import catalogue, render
 
@@ -41,7 +41,8 @@ def write(pictures=True, progress=print):
     entries = catalogue.all_entries()
     pages = texts(entries)
     for relative, text in pages.items():
-        write_atomic(render.PAGES / relative, text)
+        with atomic_write(render.PAGES / relative, "w") as f:
+            f.write(text)
     progress(f"wrote {len(pages)} pages under {render.PAGES}")
     if pictures:
         from . import figures

@@ -9,16 +9,19 @@ os.umask(_UMASK)
 
 
 @contextlib.contextmanager
-def atomic_write(path, mode="wb", encoding=None):
+def atomic_write(path, mode="wb", encoding="utf-8"):
     """Open a temporary file beside ``path`` for writing; on a clean exit it replaces ``path``.
 
     On any exception, the temporary file is removed and ``path`` is left as it was. The file gets the mode a
-    plain ``open`` would give it (``mkstemp`` makes it private). The folder is created if it is missing.
+    plain ``open`` would give it (``mkstemp`` makes it private). The folder is created if it is missing. Text
+    (``mode="w"``) is written in ``encoding``, UTF-8 unless told otherwise.
 
     Example::
 
         with atomic_write("weights.npz") as f:
             np.savez(f, **arrays)
+        with atomic_write("README.md", "w") as f:
+            f.write(text)
     """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
@@ -32,10 +35,3 @@ def atomic_write(path, mode="wb", encoding=None):
     except BaseException:
         os.unlink(tmp)
         raise
-
-
-def write_atomic(path, data):
-    """Write ``data`` (str or bytes) to ``path`` with :func:`atomic_write`."""
-    binary = isinstance(data, bytes)
-    with atomic_write(path, "wb" if binary else "w", encoding=None if binary else "utf-8") as f:
-        f.write(data)
