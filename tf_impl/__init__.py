@@ -19,10 +19,10 @@ package without it raises an ``ImportError`` that says so.
 from ._tf import tf  # first: the guarded, quiet import
 from .compare import ComparisonResult, compare
 from .floatx import set_floatx, use_floatx
-from .loss_semantics import LOSS_FROM, mlp_logits
+from .loss_semantics import LOSS_FROM_BY_MODE, mlp_logits
 from .handbook import MLP, MODES, evaluate, evaluate_fast, make_train_step, train
 
 __all__ = [
-    "LOSS_FROM", "MLP", "MODES", "ComparisonResult", "compare", "evaluate", "evaluate_fast", "make_train_step",
+    "LOSS_FROM_BY_MODE", "MLP", "MODES", "ComparisonResult", "compare", "evaluate", "evaluate_fast", "make_train_step",
     "mlp_logits", "set_floatx", "tf", "train", "use_floatx",
 ]

@@ -8,7 +8,7 @@ every step's loss of each side and the largest weight difference after each
 step, then evaluates both models on the test set.
 
 The reference computes the loss the way TF computes it in the chosen mode
-(``loss_semantics.LOSS_FROM``): from the probabilities against TF's eager
+(``loss_semantics.LOSS_FROM_BY_MODE``): from the probabilities against TF's eager
 mode, from the logits against ``function`` and ``xla``. Passing
 ``loss_from`` explicitly pairs other semantics, e.g. to watch what the
 eager/graph difference alone does to a trajectory.
@@ -41,7 +41,7 @@ from reference.utils.argument_validation import check_positive_int
 from . import handbook as tf_handbook
 from ._tf import tf
 from .floatx import use_floatx
-from .loss_semantics import LOSS_FROM
+from .loss_semantics import LOSS_FROM_BY_MODE
 
 
 WEIGHT_NAMES = ("dense1/kernel", "dense1/bias", "dense2/kernel", "dense2/bias")  # the handbook's MLP, in order
@@ -88,7 +88,7 @@ class ComparisonResult:
     @property
     def semantics_match(self):
         """Whether the reference computed the loss as TF does in its mode."""
-        return self.loss_from == LOSS_FROM[self.mode]
+        return self.loss_from == LOSS_FROM_BY_MODE[self.mode]
 
     @property
     def target(self):
@@ -127,7 +127,7 @@ def compare(steps=1000, dtype="float32", mode="eager", seed=0, data_path=None, *
         target: the bound on the largest relative loss gap, kept in the result (``None``: no verdict).
     """
     tf_handbook.check_mode(mode)
-    loss_from = LOSS_FROM[mode] if loss_from is None else check_loss_from(loss_from)
+    loss_from = LOSS_FROM_BY_MODE[mode] if loss_from is None else check_loss_from(loss_from)
     check_positive_int("steps", steps)
     with use_floatx(dtype):
         if data_loader is None:

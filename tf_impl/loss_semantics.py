@@ -12,7 +12,8 @@ TF mode        Keras computes the loss from    per sample
 ``xla``        the logits (``_get_logits``)    ``-z[y] + log Σⱼ exp(zⱼ)``
 =============  ==============================  ===========================================
 
-``LOSS_FROM[mode]`` names the row. In graph mode Keras finds the logits by
+``LOSS_FROM_BY_MODE[mode]`` names the row in the reference's terms, one of
+``reference.handbook.LOSS_FROM``. In graph mode Keras finds the logits by
 looking at the graph (``y_pred.op.type == "Softmax"``, then ``op.inputs[0]``).
 A NumPy array carries no graph, so the reference is *told* instead, in one of
 two equivalent ways:
@@ -30,8 +31,10 @@ Either way the gradient flows straight from the fused cross-entropy into
 softmax, exactly as in TF's graph.
 """
 
+from reference.handbook import LOSS_FROM
 
-LOSS_FROM = {"eager": "probabilities", "function": "logits", "xla": "logits"}
+PROBABILITIES, LOGITS = LOSS_FROM
+LOSS_FROM_BY_MODE = {"eager": PROBABILITIES, "function": LOGITS, "xla": LOGITS}
 
 
 def mlp_logits(model, X):
