@@ -36,7 +36,7 @@ def check_like_keras(row, sample):
         return
     got = row.run_ref(sample)
     assert got.dtype == want.dtype, f"{row.name}: reference returns {got.dtype}, Keras {want.dtype} for {sample!r}"
-    if not rk.ops.is_float(got.dtype):
+    if not rk.config.is_float_dtype(got.dtype):
         np.testing.assert_array_equal(got, want, err_msg=f"{row.name} on {sample!r}")
         return
     op, size, scale = row.forward_tolerance(sample)

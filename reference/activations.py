@@ -25,7 +25,7 @@ from . import config, logits, ops
 
 def _in_floatx_if_not_float(x):
     """Keras's ``tanh`` and ``exp``: integer and bool inputs are cast to ``floatx`` first."""
-    return x if ops.is_float(x.dtype) else ops.cast(x, config.floatx())
+    return x if config.is_float_dtype(x.dtype) else ops.cast(x, config.floatx())
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from .backend_config import epsilon, floatx, ml_dtypes
+from .backend_config import epsilon, floatx, is_float_dtype, ml_dtypes
 from .logits import remember
 from .tape import record
 
@@ -228,7 +228,7 @@ def convert_to_tensor(x, dtype=None):
         return x.astype(floatx() if x.dtype.kind == "f" else np.int32 if x.dtype.kind in "iu" else x.dtype)
     if isinstance(x, np.ndarray) and x.dtype == dtype:
         return x
-    if isinstance(x, np.ndarray) and is_float(x.dtype):
+    if isinstance(x, np.ndarray) and is_float_dtype(x.dtype):
         return cast(x, dtype)
     return np.asarray(x, dtype=dtype)
 
@@ -474,15 +474,10 @@ FLOATS, REALS, SIGNED = "floats", "floats and integers", "floats and signed inte
 def check_kernel_dtype(x, op, takes=FLOATS):
     """``x``, if TF's ``op`` (a kernel, or a Keras composition with a float constant) takes its dtype (``takes``:
     :data:`FLOATS`, :data:`REALS` or :data:`SIGNED`); else a ``TypeError`` naming ``x``, its dtype and ``op``."""
-    kind = "f" if is_float(x.dtype) else x.dtype.kind
+    kind = "f" if is_float_dtype(x.dtype) else x.dtype.kind
     if not (kind == "f" or (takes == REALS and kind in "iu") or (takes == SIGNED and kind == "i")):
         raise TypeError(f"{op}: `x` has dtype {x.dtype}, and {op} takes {takes} only (TF raises on it).")
     return x
-
-
-def is_float(dtype):
-    """Whether ``dtype`` is a float dtype, bfloat16 included (NumPy's kind of it is ``"V"``)."""
-    return dtype.kind == "f" or dtype in _HALF
 
 
 def operand(value, dtype, name):
@@ -493,7 +488,7 @@ def operand(value, dtype, name):
     this, a ``TypeError`` naming the argument ``name``. A NumPy scalar of ``dtype`` passes as it is.
     """
     dtype = np.dtype(dtype)
-    if isinstance(value, np.generic) and value.dtype == dtype or is_float(dtype):
+    if isinstance(value, np.generic) and value.dtype == dtype or is_float_dtype(dtype):
         return dtype.type(value)
     if dtype.kind in "iu" and isinstance(value, int) and not isinstance(value, bool):
         return np.array(value).astype(dtype)[()]
@@ -654,7 +649,7 @@ def gelu(x, approximate=False):
     A non-float input is a ``ValueError``, as TF's.
     NumPy has no ``erfc``; Python's ``math.erfc`` is applied element by element (in float64, then rounded).
     """
-    if not is_float(x.dtype):
+    if not is_float_dtype(x.dtype):
         raise ValueError(f"gelu: `x` must be a floating-point array (TF's check on `features`), got x.dtype={x.dtype}.")
     half_x = 0.5 * x
     coeff, sqrt_half = keras_cast(0.044715, x.dtype), keras_cast(0.7071067811865476, x.dtype)

@@ -70,7 +70,7 @@ import numpy as np
 
 from .. import config
 from ..ops import keras_cast
-from ..utils.argument_validation import check_float
+from ..utils.argument_validation import check_float, is_number
 from ..utils.naming import auto_name
 from .schedules import learning_rate_schedule
 
@@ -85,10 +85,6 @@ def _gradient(g, dtype):
     if isinstance(g, np.ndarray) and config.is_float_dtype(g.dtype):
         return g
     return np.asarray(g, dtype=dtype)
-
-
-def _is_float(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 class _Whole:
@@ -230,7 +226,7 @@ class Optimizer:
                              f"Received: gradient_accumulation_steps={gradient_accumulation_steps}")
         self.gradient_accumulation_steps = gradient_accumulation_steps
         if use_ema:
-            if not _is_float(ema_momentum) or ema_momentum > 1 or ema_momentum < 0:
+            if not is_number(ema_momentum) or ema_momentum > 1 or ema_momentum < 0:
                 raise ValueError(f"`ema_momentum` must be in the range [0, 1]. Received: ema_momentum={ema_momentum}")
             if ema_overwrite_frequency and (not isinstance(ema_overwrite_frequency, int)
                                             or ema_overwrite_frequency < 1):
@@ -352,14 +348,19 @@ class Optimizer:
     def _path(self, index):
         return self._names[index] if index < len(self._names) else ""
 
-    def _slots(self):
-        """Every slot array (moments, velocities, ...), from the lists named in ``SLOTS``."""
-        return [a for name in self.SLOTS for a in getattr(self, name) if a is not None]
+    def _slot_arrays(self, stored=False):
+        """Every slot array (moments, velocities, ...), from the lists named in ``SLOTS``: one per variable, in
+        Keras's order; with ``stored``, as few arrays as they are stored in (each list's ``whole`` where it has
+        one), for work that reads every entry once whatever the variable."""
+        lists = [getattr(self, name) for name in self.SLOTS]
+        if stored:
+            lists = [[slots.whole] if isinstance(slots, Slots) else slots for slots in lists]
+        return [a for slots in lists for a in slots if a is not None]
 
     @property
     def variables(self):
         """The optimizer's state arrays in Keras's order: EMA averages, gradient accumulators, then the slots."""
-        return self.model_variables_moving_average + self.accumulated_gradients + self._slots()
+        return self.model_variables_moving_average + self.accumulated_gradients + self._slot_arrays()
 
     # --- weight decay -----------------------------------------------------------------------------
 
@@ -572,14 +573,8 @@ class Optimizer:
 
     def _flush_subnormals(self):
         """Set slot entries below the dtype's ``tiny`` to 0, as TF's flush-to-zero would."""
-        for slot in self._slot_arrays():
+        for slot in self._slot_arrays(stored=True):
             np.copyto(slot, 0, where=np.abs(slot) < np.finfo(slot.dtype).tiny)
-
-    def _slot_arrays(self):
-        """The slots as few arrays as they are stored in: each list's ``whole`` where it has one."""
-        lists = [getattr(self, name) for name in self.SLOTS]
-        return [a for slots in lists for a in ([slots.whole] if isinstance(slots, Slots) else slots)
-                if a is not None]
 
     def get_config(self):
         lr = self._learning_rate

@@ -1,9 +1,8 @@
 """``SGD``, mirroring ``keras/src/optimizers/sgd.py``."""
 
-import numbers
-
 import numpy as np
 
+from ..utils.argument_validation import is_number
 from .base_optimizer import Optimizer, keras_cast
 
 
@@ -61,7 +60,7 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, **kwargs):
         super().__init__(learning_rate, name=name, **kwargs)
-        if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real) or not 0 <= momentum <= 1:
+        if not is_number(momentum) or not 0 <= momentum <= 1:
             raise ValueError(f"`momentum` must be a float between [0, 1]. Received: momentum={momentum!r}")
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
