@@ -11,6 +11,7 @@ down to the shape of an input that was broadcast. Half precision: see :func:`_su
 """
 
 import math
+import numbers
 
 import numpy as np
 
@@ -51,13 +52,31 @@ def _in_dtype(y, dtype):
     return y if y.dtype == dtype else y.astype(dtype)
 
 
+def tf_convert_to_tensor(value):
+    """TF's ``convert_to_tensor(value)`` with no dtype, as ``tf.cast`` applies it first: a NumPy value keeps its
+    dtype; a Python bool is bool, an int int32 (int64 beyond int32's range), a float float32, whatever ``floatx``
+    (Keras's own ``convert_to_tensor``, :func:`convert_to_tensor`, makes a Python float ``floatx``)."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return np.asarray(value)[()]
+    if isinstance(value, bool):
+        return np.bool_(value)
+    if isinstance(value, numbers.Integral):
+        return np.int32(value) if -2**31 <= value < 2**31 else np.int64(value)
+    return np.float32(value)
+
+
 def keras_cast(value, dtype):
-    """Keras's ``ops.cast(value, dtype)`` of a Python float: ``tf.cast`` makes it a float32 tensor first.
+    """Keras's ``ops.cast(value, dtype)``, that is ``tf.cast``: ``value`` made a tensor first
+    (:func:`tf_convert_to_tensor`: a Python float becomes float32), then cast.
 
     In float64, ``0.999`` becomes ``0.9990000128746033``; in float32 it is the plain conversion; into an integer
-    dtype it is truncated toward 0 (and wraps, as TF's cast does).
+    dtype a float is truncated toward 0 (and wraps, as TF's cast does).
     """
-    return np.dtype(dtype).type(np.float32(value))
+    dtype = np.dtype(dtype)
+    if type(value) is float and dtype.kind == "f":   # the optimizers' case, every step: the same value, directly
+        return dtype.type(np.float32(value))
+    with np.errstate(invalid="ignore"):   # NaN or inf into an integer dtype: TF's cast gives a value, silently
+        return np.asarray(tf_convert_to_tensor(value)).astype(dtype)[()]
 
 
 def flush_subnormal(x):
@@ -653,13 +672,14 @@ def gelu(x, approximate=False):
         raise ValueError(f"gelu: `x` must be a floating-point array (TF's check on `features`), got x.dtype={x.dtype}.")
     half_x = 0.5 * x
     coeff, sqrt_half = keras_cast(0.044715, x.dtype), keras_cast(0.7071067811865476, x.dtype)
+    sqrt_2_over_pi = 0.7978845608028654   # √(2/π), a Python float as TF writes it: it meets x in x's dtype
     if approximate:
-        inner = 0.7978845608028654 * (x + coeff * np.power(x, 3))
+        inner = sqrt_2_over_pi * (x + coeff * np.power(x, 3))
         t = np.tanh(inner)
         y = half_x * (1.0 + t)
 
         def backward(dy, needs):
-            d_inner = half_x * dy * (1 - t * t) * 0.7978845608028654
+            d_inner = half_x * dy * (1 - t * t) * sqrt_2_over_pi
             return ((dy * (1.0 + t)) * 0.5 + d_inner + d_inner * coeff * 3 * np.power(x, 2),)
     else:
         u = -x * sqrt_half

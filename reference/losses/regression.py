@@ -196,7 +196,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     y_true, y_pred = _pair(y_true, y_pred, "mean_squared_logarithmic_error", accepts="fiub")
     dtype = promoted_by_float32(y_pred.dtype)
     y_true, y_pred = _as_array(y_true, dtype), _as_array(y_pred, dtype)
-    eps, one = np.float32(config.epsilon()).astype(dtype), dtype.type(1)
+    eps, one = ops.keras_cast(config.epsilon(), dtype), dtype.type(1)
     first_log = ops.log(ops.add(ops.maximum(y_pred, eps), one))
     second_log = ops.log(ops.add(ops.maximum(y_true, eps), one))
     return ops.reduce_mean(ops.square(ops.subtract(first_log, second_log)), axis=-1)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..utils.argument_validation import check_float
-from .base_optimizer import Optimizer
+from .base_optimizer import Optimizer, keras_cast
 
 
 class Adam(Optimizer):
@@ -93,9 +93,8 @@ class Adam(Optimizer):
         if self._coefficients_key != key:
             dtype = lr.dtype.type
             step = dtype(self.iterations + 1)
-            # Keras's ops.cast(beta, dtype) is tf.cast, which makes a Python float a float32 tensor
-            # first: in float64 the powers use β rounded to float32 (0.999 -> 0.9990000128746033).
-            beta_1, beta_2 = dtype(np.float32(self.beta_1)), dtype(np.float32(self.beta_2))
+            # Keras's ops.cast(beta, dtype), through float32: in float64, β = 0.999 is 0.9990000128746033
+            beta_1, beta_2 = keras_cast(self.beta_1, dtype), keras_cast(self.beta_2, dtype)
             beta_1_power, beta_2_power = beta_1 ** step, beta_2 ** step
             alpha = lr * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
             self._coefficients_value = (alpha, dtype(1 - self.beta_1), dtype(1 - self.beta_2), dtype(self.epsilon))

@@ -12,11 +12,10 @@ casts the value to each variable's dtype. The arithmetic below is Keras's, op fo
 
 import functools
 import math
-import numbers
 
 import numpy as np
 
-from ... import config
+from ... import config, ops
 from ...losses.loss import float_result_type
 
 
@@ -27,29 +26,10 @@ from ...losses.loss import float_result_type
 # ``__call__`` below is Keras's, line for line, through these helpers, so the dtypes (and the raises) follow.
 
 
-def _tensor(value):
-    """TF's ``convert_to_tensor(value)``: a NumPy value keeps its dtype; a Python bool is bool, an int int32 (int64
-    beyond int32's range), a float float32."""
-    if isinstance(value, (np.ndarray, np.generic)):
-        return np.asarray(value)[()]
-    if isinstance(value, bool):
-        return np.bool_(value)
-    if isinstance(value, numbers.Integral):
-        return np.int32(value) if -2**31 <= value < 2**31 else np.int64(value)
-    return np.float32(value)
-
-
-def _cast(value, dtype):
-    """Keras's ``ops.cast`` (``tf.cast``): ``value`` made a tensor first (a Python float goes through float32),
-    then cast; into an integer dtype a float is truncated toward 0."""
-    with np.errstate(invalid="ignore"):
-        return np.asarray(_tensor(value)).astype(dtype)[()]
-
-
 def _array(value, dtype):
     """Keras's ``ops.array(value, dtype)``: a float dtype converts the Python float directly (float64's π is
     float64's), an integer dtype casts its float32 tensor (π is 3)."""
-    return np.dtype(dtype).type(value) if config.is_float_dtype(np.dtype(dtype)) else _cast(value, dtype)
+    return np.dtype(dtype).type(value) if config.is_float_dtype(np.dtype(dtype)) else ops.keras_cast(value, dtype)
 
 
 def _compute_dtype(initial_learning_rate):
@@ -202,10 +182,10 @@ class ExponentialDecay(LearningRateSchedule):
         _check_steps("decay_steps", decay_steps)
 
     def __call__(self, step):
-        initial_learning_rate = _tensor(self.initial_learning_rate)
+        initial_learning_rate = ops.tf_convert_to_tensor(self.initial_learning_rate)
         dtype = _compute_dtype(initial_learning_rate)
-        decay_rate = _cast(self.decay_rate, dtype)
-        p = _truediv(_cast(step, dtype), _cast(self.decay_steps, dtype))
+        decay_rate = ops.keras_cast(self.decay_rate, dtype)
+        p = _truediv(ops.keras_cast(step, dtype), ops.keras_cast(self.decay_steps, dtype))
         if self.staircase:
             p = _keras(np.floor, p, floating=True)
         return _keras(np.multiply, initial_learning_rate, _keras(np.power, decay_rate, p))
@@ -257,9 +237,9 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         if not self.boundaries:
             raise ValueError("Argument `boundaries` must hold at least one boundary: Keras reads boundaries[0]. "
                              f"Received: boundaries={self.boundaries}, values={self.values}")
-        values = [_tensor(v) for v in self.values]
-        step = _tensor(step)
-        boundaries = [_cast(b, step.dtype) for b in self.boundaries]  # Keras casts each to the step's dtype
+        values = [ops.tf_convert_to_tensor(v) for v in self.values]
+        step = ops.tf_convert_to_tensor(step)
+        boundaries = [ops.keras_cast(b, step.dtype) for b in self.boundaries]  # Keras casts each to the step's dtype
         dtype = values[0].dtype
         if step.dtype == np.bool_:
             raise TypeError("Argument `step` must be a number: Keras compares it with the boundaries, and TF does "
@@ -323,12 +303,12 @@ class PolynomialDecay(LearningRateSchedule):
         _check_steps("decay_steps", decay_steps)
 
     def __call__(self, step):
-        initial_learning_rate = _tensor(self.initial_learning_rate)
+        initial_learning_rate = ops.tf_convert_to_tensor(self.initial_learning_rate)
         dtype = _compute_dtype(initial_learning_rate)
-        end_learning_rate = _cast(self.end_learning_rate, dtype)
-        power = _cast(self.power, dtype)
-        global_step = _cast(step, dtype)
-        decay_steps = _cast(self.decay_steps, dtype)
+        end_learning_rate = ops.keras_cast(self.end_learning_rate, dtype)
+        power = ops.keras_cast(self.power, dtype)
+        global_step = ops.keras_cast(step, dtype)
+        decay_steps = ops.keras_cast(self.decay_steps, dtype)
         if self.cycle:
             ceil = _keras(np.ceil, _truediv(global_step, _operand("decay_steps", self.decay_steps, dtype)),
                           floating=True)
@@ -382,10 +362,10 @@ class InverseTimeDecay(LearningRateSchedule):
         _check_steps("decay_steps", decay_steps)
 
     def __call__(self, step):
-        initial_learning_rate = _tensor(self.initial_learning_rate)
+        initial_learning_rate = ops.tf_convert_to_tensor(self.initial_learning_rate)
         dtype = _compute_dtype(initial_learning_rate)
-        decay_rate = _cast(self.decay_rate, dtype)
-        p = _truediv(_cast(step, dtype), _cast(self.decay_steps, dtype))
+        decay_rate = ops.keras_cast(self.decay_rate, dtype)
+        p = _truediv(ops.keras_cast(step, dtype), ops.keras_cast(self.decay_steps, dtype))
         if self.staircase:
             p = _keras(np.floor, p, floating=True)
         denom = _keras(np.add, dtype(1), _keras(np.multiply, decay_rate, p))
@@ -463,15 +443,15 @@ class CosineDecay(LearningRateSchedule):
         return total_step_delta * completed_fraction + initial_learning_rate
 
     def __call__(self, step):
-        initial_learning_rate = _tensor(self.initial_learning_rate)
+        initial_learning_rate = ops.tf_convert_to_tensor(self.initial_learning_rate)
         dtype = _compute_dtype(initial_learning_rate)
-        decay_steps = _cast(self.decay_steps, dtype)
-        global_step = _cast(step, dtype)
+        decay_steps = ops.keras_cast(self.decay_steps, dtype)
+        global_step = ops.keras_cast(step, dtype)
         if self.warmup_target is None:
             global_step = _keras(np.minimum, global_step, decay_steps)
             return self._decay_function(global_step, decay_steps, initial_learning_rate, dtype)
-        warmup_target = _cast(self.warmup_target, dtype)
-        warmup_steps = _cast(self.warmup_steps, dtype)
+        warmup_target = ops.keras_cast(self.warmup_target, dtype)
+        warmup_steps = ops.keras_cast(self.warmup_steps, dtype)
         global_step = _keras(np.minimum, global_step, decay_steps + warmup_steps)
         if global_step < warmup_steps:
             return self._warmup_function(global_step, warmup_steps, warmup_target, initial_learning_rate)
@@ -539,13 +519,13 @@ class CosineDecayRestarts(LearningRateSchedule):
         _check_steps("first_decay_steps", first_decay_steps)
 
     def __call__(self, step):
-        initial_learning_rate = _tensor(self.initial_learning_rate)
+        initial_learning_rate = ops.tf_convert_to_tensor(self.initial_learning_rate)
         dtype = _compute_dtype(initial_learning_rate)
-        first_decay_steps = _cast(self.first_decay_steps, dtype)
-        alpha = _cast(self.alpha, dtype)
-        t_mul = _cast(self._t_mul, dtype)
-        m_mul = _cast(self._m_mul, dtype)
-        completed_fraction = _truediv(_cast(step, dtype), first_decay_steps)
+        first_decay_steps = ops.keras_cast(self.first_decay_steps, dtype)
+        alpha = ops.keras_cast(self.alpha, dtype)
+        t_mul = ops.keras_cast(self._t_mul, dtype)
+        m_mul = ops.keras_cast(self._m_mul, dtype)
+        completed_fraction = _truediv(ops.keras_cast(step, dtype), first_decay_steps)
         if _keras(np.equal, t_mul, 1.0):
             i_restart = _keras(np.floor, completed_fraction, floating=True)
             completed_fraction = completed_fraction - i_restart
