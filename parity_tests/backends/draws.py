@@ -21,6 +21,19 @@ TF_ONLY = re.compile(r"\btf\.")
 """A row whose Keras side calls ``tf.`` directly runs on TensorFlow only."""
 
 
+FLOAT32_COMPUTE = frozenset({"ctc", "CTC", "ctc_loss"})
+"""Op rows that Keras computes in float32 whatever the input's dtype, so that a float64 run compares them under
+float32's tolerance: ``ctc_loss`` casts float64 logits to float32 on TensorFlow (``keras/src/backend/tensorflow/
+nn.py``, ``compute_dtype = "float32" if result_dtype == "float64"``: TF's CTC kernel refuses float64), and on JAX
+and PyTorch through ``result_type(output.dtype, "float32")``, float32 there; the reference mirrors TensorFlow."""
+
+
+def tolerance_dtype(row, sample, dtype, gradient=False):
+    """The dtype whose ε an op row's comparison takes: the row's own (:meth:`OpInfo.tolerance_dtype`), float32 for
+    a row in :data:`FLOAT32_COMPUTE`."""
+    return row.tolerance_dtype(sample, "float32" if row.name in FLOAT32_COMPUTE else dtype, gradient=gradient)
+
+
 def backend_neutral(row):
     """Whether an op row's Keras side is ``keras.`` code only (it then runs on every backend)."""
     return not TF_ONLY.search(row.tf)
@@ -36,11 +49,22 @@ def op_samples(row, draws, seed, dtype):
     return [Sample(Sample(s).astype("float32")).astype(dtype) for s in op_inputs(row, draws, seed)]
 
 
+def op_cases(row, draws, seed, dtype):
+    """``(index, sample)`` for every input an op row runs on: its pinned examples first (``"pinned<j>"``: the kinks
+    and edges its parity tests pin, cast to ``dtype``), then its ``draws`` draws (``0 .. draws - 1``)."""
+    pinned = [(f"pinned{j}", Sample(e)) for j, e in enumerate(row.pinned(dtype))]
+    return pinned + list(enumerate(op_samples(row, draws, seed, dtype)))
+
+
 def upstream(row, index, seed, value):
-    """The upstream gradient of draw ``index``: float32 normal numbers in ``value``'s shape and dtype."""
-    dy = row_rng(seed, f"{row.name}/dy/{index}").normal(size=np.shape(value)).astype(np.float32)
+    """The upstream gradient of draw ``index``: float32 normal numbers in ``value``'s shape and dtype; ones for a
+    pinned example (as the parity tests' gradient check takes them, so that a kink's gradient shows as is)."""
     dtype = np.asarray(value).dtype
-    return dy.astype(dtype if dtype.name in ("float16", "bfloat16", "float32", "float64") else np.float32)
+    dtype = dtype if dtype.name in ("float16", "bfloat16", "float32", "float64") else np.dtype(np.float32)
+    if str(index).startswith("pinned"):
+        return np.ones(np.shape(value), dtype=dtype)
+    dy = row_rng(seed, f"{row.name}/dy/{index}").normal(size=np.shape(value)).astype(np.float32)
+    return dy.astype(dtype)
 
 
 def metric_samples(row, draws, seed, dtype):

@@ -1,12 +1,13 @@
 """One side of the backend comparison, in its own process (Keras reads ``KERAS_BACKEND`` once, at import)::
 
-    python -m parity_tests.backends.worker --backend jax --dtype float32 --out jax-float32.npz
+    python -m parity_tests.backends.worker --backend jax --dtype float32 --out jax-float32.npz [--row NAME]
 
 ``--backend`` is ``reference`` (the NumPy reference; in float64 it is the oracle), ``tensorflow``, ``jax`` or
 ``torch``. On the deterministic draws (:mod:`.draws`) it evaluates, with ``floatx`` set to ``--dtype``:
 
-* ``op/<row>/<draw>/value|gradient|dy``: every backend-neutral op row (every op row on the reference and on
-  TensorFlow), value and gradient by the side's own autodiff (:mod:`.autodiff`);
+* ``op/<row>/<draw>/value+gradient|dy``: every backend-neutral op row (every op row on the reference and on
+  TensorFlow), value and gradient by the side's own autodiff (:mod:`.autodiff`), on the row's pinned examples
+  (``<draw>`` is ``pinned<j>``, ``dy = 1``) and on its draws;
 * ``case/<id>``: the catalogue's pinned cases (:mod:`.catalogue`), value and gradient for ``dy = 1``;
 * ``metric/<row>/<draw>``: every metric row, the result after each chunk, then after ``reset_state``;
 * ``optimizer/<row>/<draw>``: every optimizer row, every variable and slot after each of 50 steps;
@@ -25,6 +26,7 @@ import os
 import sys
 import time
 import warnings
+from fnmatch import fnmatchcase
 
 import numpy as np
 
@@ -126,16 +128,23 @@ class Side:
 # --- the families -------------------------------------------------------------------------------------------
 
 
-def run_ops(side, results, draws, seed):
+def selected(name, rows):
+    """Whether row ``name`` is among ``rows`` (``fnmatch`` patterns; ``None``: every row)."""
+    return rows is None or any(fnmatchcase(name, pattern) for pattern in rows)
+
+
+def run_ops(side, results, draws, seed, rows=None):
     from . import draws as D
 
     for row in D.op_rows():
         if not side.is_reference and side.name != "tensorflow" and not D.backend_neutral(row):
             continue
+        if not selected(row.name, rows):
+            continue
         code = row.ref if side.is_reference else row.tf
         if os.environ.get("PARITY_BACKENDS_VERBOSE"):
             print(f"  {row.name}", file=sys.stderr, flush=True)
-        for i, sample in enumerate(D.op_samples(row, draws, seed, side.dtype)):
+        for i, sample in D.op_cases(row, draws, seed, side.dtype):
             key = f"op/{row.name}/{i}"
             dy = {}
 
@@ -154,10 +163,12 @@ def _flat(value_grads):
     return [value, *grads]
 
 
-def run_cases(side, results):
+def run_cases(side, results, rows=None):
     from .catalogue import CATALOGUE
 
     for entry in CATALOGUE:
+        if not selected(entry.id, rows):
+            continue
         for j, case in enumerate(entry.cases):
             if side.dtype not in case.dtypes:
                 continue
@@ -168,23 +179,27 @@ def run_cases(side, results):
                 code, sample, case.wrt, lambda v: np.ones(np.shape(v), dtype=np.asarray(v).dtype))))
 
 
-def run_metrics(side, results, draws, seed):
+def run_metrics(side, results, draws, seed, rows=None):
     from ..report.metrics import stream
     from . import draws as D
 
     module = side.rk.metrics if side.is_reference else side.keras.metrics
     for row in D.metric_rows():
+        if not selected(row.id, rows):
+            continue
         for i, (kwargs, sample, cuts) in enumerate(D.metric_samples(row, draws, seed, side.dtype)):
             results.record(f"metric/{row.id}/{i}", lambda: [to_numpy(r) for r in stream(
                 row, module, side.dtype, kwargs, sample, cuts)])
 
 
-def run_optimizers(side, results, draws, seed):
+def run_optimizers(side, results, draws, seed, rows=None):
     from .. import optimizer_db as db
     from ..report.optimizers import trajectory_snapshots
     from . import draws as D
 
     for row in db.ROWS:
+        if not selected(row.name, rows):
+            continue
         for i, (hp, opts, trajectory) in enumerate(D.optimizer_samples(row, draws, seed)):
             variables = [v.astype(side.dtype) for v in trajectory.variables()]
             steps = [[None if g is None else g.astype(side.dtype) for g in step] for step in trajectory.gradients()]
@@ -216,12 +231,14 @@ def _keras_trajectory(row, keras, hp, opts, variables, names, steps):
     return snapshots
 
 
-def run_schedules(side, results, draws, seed):
+def run_schedules(side, results, draws, seed, rows=None):
     from .. import optimizer_db as db
     from . import draws as D
 
     module = side.rk if side.is_reference else side.keras
     for row in db.SCHEDULE_ROWS:
+        if not selected(row.name, rows):
+            continue
         for i, kwargs in enumerate(D.schedule_samples(row, draws, seed, side.dtype)):
             schedule = getattr(module.optimizers.schedules, row.name)
             results.record(f"schedule/{row.name}/{i}",
@@ -245,6 +262,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", default=None, help="MNIST (default: $MNIST_PATH, then the Keras cache)")
     parser.add_argument("--family", action="append", choices=FAMILIES, default=None)
+    parser.add_argument("--row", action="append", default=None,
+                        help="only the rows (or catalogue entries) matching this fnmatch pattern (repeatable)")
     args = parser.parse_args(argv)
     if args.backend != "reference" and os.environ.get("KERAS_BACKEND") != args.backend:
         raise SystemExit(f"--backend {args.backend} needs KERAS_BACKEND={args.backend} in the environment "
@@ -256,15 +275,15 @@ def main(argv=None):
     start = time.perf_counter()
     for family in families:
         if family == "op":
-            run_ops(side, results, args.draws, args.seed)
+            run_ops(side, results, args.draws, args.seed, args.row)
         elif family == "case":
-            run_cases(side, results)
+            run_cases(side, results, args.row)
         elif family == "metric":
-            run_metrics(side, results, args.draws, args.seed)
+            run_metrics(side, results, args.draws, args.seed, args.row)
         elif family == "optimizer":
-            run_optimizers(side, results, args.draws, args.seed)
+            run_optimizers(side, results, args.draws, args.seed, args.row)
         elif family == "schedule":
-            run_schedules(side, results, args.draws, args.seed)
+            run_schedules(side, results, args.draws, args.seed, args.row)
         elif family == "trajectory" and args.steps:
             run_trajectory(side, results, args.steps, args.seed, args.data)
         print(f"{args.backend} {args.dtype}: {family} done, {time.perf_counter() - start:.0f} s",
