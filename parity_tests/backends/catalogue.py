@@ -21,7 +21,9 @@ KERAS_PULLS = "https://github.com/keras-team/keras/pull/"
 class Case:
     """A pinned input on which the departure shows: ``keras`` (backend-neutral source text) and ``ref`` (the
     reference's) over ``inputs`` (lists become arrays, float ones in the run's dtype unless named in ``ints``),
-    differentiated with respect to ``wrt`` for ``dy = 1``; compared under the tolerance key ``tol``."""
+    differentiated with respect to ``wrt`` for ``dy = 1``; compared under the tolerance key ``tol`` with ``scale``
+    (``parity_tests.tolerances``: the magnitude of the terms that may cancel, e.g. ``max|logits|`` for a
+    cross-entropy)."""
 
     keras: str
     ref: str
@@ -30,6 +32,7 @@ class Case:
     ints: tuple = ()
     dtypes: tuple = ("float32", "float64")
     tol: str = "transcendental"
+    scale: float = 1.0
 
     def is_float(self, name):
         return name not in self.ints
@@ -75,10 +78,10 @@ class Entry:
                 and dtype in self.dtypes and (float32_close or not self.float32_close))
 
 
-def _act(name, x, wrt=("x",), **kwargs):
+def _act(name, x, wrt=("x",), dtypes=("float32", "float64"), **kwargs):
     """A pinned case of ``keras.activations.<name>`` at the points ``x``."""
     args = "".join(f", {k}={v!r}" for k, v in kwargs.items())
-    return Case(f"keras.activations.{name}(x{args})", f"rk.activations.{name}(x{args})", {"x": x}, wrt)
+    return Case(f"keras.activations.{name}(x{args})", f"rk.activations.{name}(x{args})", {"x": x}, wrt, dtypes=dtypes)
 
 
 CATALOGUE = []
@@ -94,11 +97,11 @@ def _add(*entries):
         BY_ID[entry.id] = entry
 
 
-def _loss(name, y_true, y_pred, **kwargs):
+def _loss(name, y_true, y_pred, tol="transcendental", scale=1.0, dtypes=("float32", "float64"), **kwargs):
     """A pinned case of ``keras.losses.<name>(y_true, y_pred, ...)``, differentiated with respect to ``y_pred``."""
     args = "".join(f", {k}={v!r}" for k, v in kwargs.items())
     return Case(f"keras.losses.{name}(y_true, y_pred{args})", f"rk.losses.{name}(y_true, y_pred{args})",
-                {"y_true": y_true, "y_pred": y_pred}, ("y_pred",))
+                {"y_true": y_true, "y_pred": y_pred}, ("y_pred",), tol=tol, scale=scale, dtypes=dtypes)
 
 
 KINK = ("Any value between the one-sided derivatives is a subgradient; no side is wrong, but TensorFlow's choice "
@@ -162,9 +165,11 @@ _add(
           JAX_ISSUES + "37820", cases=(_loss("mean_absolute_error", [[1.0, 2.0]], [[1.0, 2.5]]),)),
     Entry("probability clip ties", ("op/binary_crossentropy", "op/BinaryCrossentropy", "op/binary_focal_crossentropy",
                                     "op/BinaryFocalCrossentropy", "op/kl_divergence",
-                                    "op/mean_squared_logarithmic_error", "op/MeanSquaredLogarithmicError"), ("jax",),
+                                    "op/mean_squared_logarithmic_error", "op/MeanSquaredLogarithmicError",
+                                    "op/categorical_crossentropy", "op/CategoricalCrossentropy"), ("jax",),
           "Where a probability is exactly ε (or 1 - ε, or 1 for KL's clip; a prediction exactly ε in MSLE's "
-          "`maximum(ŷ, ε)`), the gradient through Keras's clip is full on TensorFlow and PyTorch, half on JAX.",
+          "`maximum(ŷ, ε)`; a probability of 1 in float16, where 1 - ε rounds to 1), the gradient through Keras's "
+          "clip is full on TensorFlow and PyTorch, half on JAX.",
           "The losses clip with `ops.clip`: `jnp.clip`'s maximum∘minimum splits ties in half; TF's "
           "`clip_by_value` and `torch.clamp` pass the whole gradient at the bound.",
           KINK, "Nothing: only exact bound values are affected.",
@@ -188,17 +193,24 @@ _add(
           cases=(Case("keras.losses.sparse_categorical_crossentropy(y_true, y_pred)",
                       "rk.losses.sparse_categorical_crossentropy(y_true, y_pred)",
                       {"y_true": [0], "y_pred": [[0.0, 0.0]]}, ("y_pred",), ints=("y_true",)),)),
-    Entry("softmax output into a cross-entropy", (), ("jax", "torch"),
+    Entry("softmax output into a cross-entropy", ("op/binary_focal_crossentropy", "op/BinaryFocalCrossentropy"),
+          ("jax", "torch"),
           "`Dense(activation=\"softmax\")` then a cross-entropy: the same batch costs the logits' loss on "
           "TensorFlow (100 for logits [100, 0, 0] and label 1) and the clipped probabilities' on JAX and PyTorch "
-          "(16.118).",
+          "(16.118). Keras's own `binary_focal_crossentropy(from_logits=True)` is such a pair: it takes "
+          "`ops.sigmoid` of the logits and passes the probabilities to `binary_crossentropy` (a logit of 30 "
+          "against label 0 costs 30 on TensorFlow, 16.118 on JAX and PyTorch, whose gradient there is 0).",
           "Keras's `softmax`/`sigmoid` tag their output with `_keras_logits`, and only "
-          "`keras/src/backend/tensorflow/nn.py` reads the tag; JAX and torch clip the probabilities.",
+          "`keras/src/backend/tensorflow/nn.py` reads the tag (`_get_logits`); JAX's and torch's cross-entropies "
+          "clip the probabilities (`keras/src/losses/losses.py` `binary_focal_crossentropy` calls `ops.sigmoid` "
+          "and then `ops.binary_crossentropy(from_logits=False)`).",
           "The logits' loss is the exact cross-entropy; the clipped one is bounded by -log ε.",
-          "Output logits and use `from_logits=True`: the same on every backend, and exact.",
+          "Output logits and use `from_logits=True`: the same on every backend, and exact (for the binary focal "
+          "loss on JAX and PyTorch, keep logits within ±16, where the sigmoid does not saturate).",
           cases=(Case("keras.losses.sparse_categorical_crossentropy(y, keras.activations.softmax(z))",
                       "rk.losses.sparse_categorical_crossentropy(y, rk.activations.softmax(z))",
-                      {"y": [1], "z": [[100.0, 0.0, 0.0]]}, ("z",), ints=("y",)),)),
+                      {"y": [1], "z": [[100.0, 0.0, 0.0]]}, ("z",), ints=("y",)),
+                 _loss("binary_focal_crossentropy", [[0.0]], [[30.0]], "cross_entropy", 30.0, from_logits=True))),
 )
 
 # --- losses in half precision, and the loss wrapper -----------------------------------------------------------
@@ -206,16 +218,20 @@ _add(
 _add(
     Entry("a non-finite cotangent through JAX's clip",
           ("op/kl_divergence", "op/KLDivergence", "op/categorical_focal_crossentropy",
-           "op/CategoricalFocalCrossentropy"), ("jax",),
+           "op/CategoricalFocalCrossentropy", "op/categorical_crossentropy", "op/CategoricalCrossentropy"), ("jax",),
           "In float16, where Keras clips a probability up to ε the gradient at that element is 0 on TensorFlow and "
-          "PyTorch, NaN on JAX (KL at y_pred = 1e-8, focal cross-entropy at a softmax probability of 0).",
+          "PyTorch, NaN on JAX (KL at y_pred = 1e-8, focal cross-entropy at a softmax probability of 0, "
+          "categorical cross-entropy at a probability of 0 under a `dtype=\"float16\"` policy).",
           "The cotangent reaching the clip is already non-finite (float16's 1/ε = 8.4e6 overflows to inf: "
           "`log(y_true / y_pred)`'s or `log(output)`'s derivative); `jnp.clip` is `minimum(maximum(x, lo), hi)` and "
           "`lax.max`'s JVP (`jax/_src/lax/lax.py`, `ad.defjvp2(max_p, ... mul(g, _balanced_eq(...)))`) multiplies "
           "it by the 0 mask, inf·0 = NaN; TF's `clip_by_value` gradient and torch's `clamp_backward` select 0 "
           "(with a select-based clip patched into `keras/src/backend/jax/numpy.py` `clip`, JAX's NaNs vanish).",
           "The clipped element's derivative is 0: TensorFlow and PyTorch.",
-          "Compute losses in float32 (a `mixed_float16` policy's loss, or cast y_pred before the loss)."),
+          "Compute losses in float32 (a `mixed_float16` policy's loss, or cast y_pred before the loss).",
+          cases=(Case("keras.losses.CategoricalCrossentropy(dtype='float16')(y_true, y_pred)",
+                      "rk.losses.CategoricalCrossentropy(dtype='float16')(y_true, y_pred)",
+                      {"y_true": [[0.0, 1.0]], "y_pred": [[1.0, 0.0]]}, ("y_pred",)),)),
     Entry("binary cross-entropy's log clamped at -100 on PyTorch", ("op/binary_crossentropy", "op/BinaryCrossentropy"),
           ("torch",),
           "In float16, a probability of exactly 1 (or 0) against the other label costs inf on TensorFlow and JAX "
@@ -225,7 +241,25 @@ _add(
           "(`keras/src/backend/torch/nn.py`) calls `torch.nn.functional.binary_cross_entropy`, which clamps each "
           "log at -100.",
           "The loss of a certain wrong prediction is infinite: TensorFlow and JAX; PyTorch's 100 is a guard.",
-          "Compute the loss in float32, where the clip keeps probabilities 1e-7 from 0 and 1."),
+          "Compute the loss in float32, where the clip keeps probabilities 1e-7 from 0 and 1.",
+          cases=(Case("keras.losses.BinaryCrossentropy(dtype='float16')(y_true, y_pred)",
+                      "rk.losses.BinaryCrossentropy(dtype='float16')(y_true, y_pred)",
+                      {"y_true": [[0.0]], "y_pred": [[1.0]]}),)),
+    Entry("binary cross-entropy's backward at a saturated float16 probability",
+          ("op/binary_focal_crossentropy", "op/BinaryFocalCrossentropy"), ("jax", "torch"),
+          "In float16 with `from_logits=True`, where the sigmoid of a logit is exactly 1 (logits above 8), the "
+          "binary focal loss's gradient is NaN on JAX and PyTorch and finite on TensorFlow.",
+          "`1 - ε` rounds to 1 in float16, so Keras's clip leaves 1; Keras-torch's `binary_crossentropy` "
+          "(`keras/src/backend/torch/nn.py`) calls `torch.nn.functional.binary_cross_entropy`, whose backward "
+          "(ATen's `binary_cross_entropy_backward`) divides by `max((1 - p)·p, 1e-12)`, and 1e-12 is 0 in float16, "
+          "and Keras-JAX's (`keras/src/backend/jax/nn.py`) takes `jnp.log(1.0 - output)` = log 0: either way the "
+          "cotangent is ±inf, which the saturated sigmoid's zero derivative turns into NaN; Keras-TF's "
+          "(`keras/src/backend/tensorflow/nn.py`) reads the sigmoid's logits tag and never forms the probability.",
+          "The loss's derivative at a saturated sigmoid is finite (y - σ(z) times the focal factor): TensorFlow.",
+          "Compute the loss in float32 (a `mixed_float16` model's loss is float32 by default), or clip logits.",
+          cases=(Case("keras.losses.BinaryFocalCrossentropy(from_logits=True, dtype='float16')(y_true, y_pred)",
+                      "rk.losses.BinaryFocalCrossentropy(from_logits=True, dtype='float16')(y_true, y_pred)",
+                      {"y_true": [[0.5]], "y_pred": [[20.0]]}, ("y_pred",)),)),
     Entry("CTC of an impossible alignment", ("op/CTC", "op/ctc", "op/ctc_loss"), ("jax", "torch"),
           "When the labels cannot fit the output frames (labels [1, 3, 3] need 4 frames, a repeat takes a blank "
           "between; 3 given), the CTC loss is 708.5 with a finite gradient on TensorFlow, inf on JAX (with a "
@@ -237,7 +271,10 @@ _add(
           "`zero_infinity=False`.",
           "The labels' probability is 0, so the loss is +inf and has no gradient: JAX's and PyTorch's value; "
           "TensorFlow's finite number is its floor.",
-          "Make every output sequence at least as long as its labels plus their repeats, or drop such samples."),
+          "Make every output sequence at least as long as its labels plus their repeats, or drop such samples.",
+          cases=(Case("keras.losses.ctc(y_true, y_pred)", "rk.losses.ctc(y_true, y_pred)",
+                      {"y_true": [[1, 3, 3]], "y_pred": [[[0.0] * 4] * 3]}, ("y_pred",), ints=("y_true",),
+                      dtypes=("float32",), tol="cross_entropy"),)),  # float32 in every run: see draws.FLOAT32_COMPUTE
     Entry("Circle's mask into a scalar sample weight on PyTorch", ("op/Circle",), ("torch",),
           "`keras.losses.Circle(...)(y_true, y_pred, sample_weight=0.3)` (a scalar weight) computes on TensorFlow "
           "and JAX and raises on PyTorch: `RuntimeError: output with shape [] doesn't match the broadcast shape "
@@ -247,7 +284,11 @@ _add(
           "torch an in-place multiply of a 0-d tensor cannot grow to the mask's shape; TF and JAX rebind a new "
           "array.",
           "A scalar weight is valid input: TensorFlow and JAX.",
-          "On PyTorch pass a per-sample weight of shape (batch,) to Circle."),
+          "On PyTorch pass a per-sample weight of shape (batch,) to Circle.",
+          cases=(Case("keras.losses.Circle()(y_true, y_pred, sample_weight=0.3)",
+                      "rk.losses.Circle()(y_true, y_pred, sample_weight=0.3)",
+                      {"y_true": [0, 0, 1], "y_pred": [[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]]}, ints=("y_true",),
+                      tol="cross_entropy"),)),
 )
 
 # --- optimizers and metrics ---------------------------------------------------------------------------------
@@ -283,7 +324,10 @@ _add(
           "0.40546510), so the quotient is 1.99999988 and the floor 1; TF's and JAX's quotients reach 2.",
           "The index is 2: TensorFlow and JAX; the floor of a ratio that is an exact integer amplifies an ulp "
           "to a whole cycle.",
-          "Expect a one-step shift of the restarts on PyTorch in float32, or schedule in float64."),
+          "Expect a one-step shift of the restarts on PyTorch in float32, or schedule in float64.",
+          cases=(Case("keras.optimizers.schedules.CosineDecayRestarts(1.0, 16, t_mul=1.5, m_mul=0.5, alpha=0.1)(40)",
+                      "rk.optimizers.schedules.CosineDecayRestarts(1.0, 16, t_mul=1.5, m_mul=0.5, alpha=0.1)(40)",
+                      {}, dtypes=("float32",)),)),
     Entry("top-k with k above the class count on PyTorch",
           ("metric/TopKCategoricalAccuracy", "metric/SparseTopKCategoricalAccuracy",
            "metric/SparseTopKCategoricalAccuracy[ids]", "metric/top_k_categorical_accuracy",
@@ -294,7 +338,10 @@ _add(
           "`top_k(predictions, k)`, `torch.topk`, which refuses k above the axis length; `tf.math.in_top_k` and "
           "Keras-JAX's `in_top_k` take every class then.",
           "Every class is among the top k: the accuracy is 1, TensorFlow's and JAX's.",
-          "On PyTorch keep k at most the number of classes."),
+          "On PyTorch keep k at most the number of classes.",
+          cases=(Case("keras.metrics.top_k_categorical_accuracy(y_true, y_pred, k=6)",
+                      "rk.metrics.top_k_categorical_accuracy(y_true, y_pred, k=6)",
+                      {"y_true": [[0.0, 1.0, 0.0]], "y_pred": [[0.1, 0.5, 0.4]]}, dtypes=("float32",)),)),
     Entry("top-k in float64", ("metric/TopKCategoricalAccuracy", "metric/SparseTopKCategoricalAccuracy",
                                "metric/SparseTopKCategoricalAccuracy[ids]", "metric/top_k_categorical_accuracy",
                                "metric/sparse_top_k_categorical_accuracy"), ("jax", "torch"),
@@ -303,7 +350,10 @@ _add(
           "Keras-TF's `in_top_k` calls `tf.math.in_top_k`, whose kernel takes float32 only; JAX's and torch's "
           "`in_top_k` sort in any float dtype.",
           "The accuracy is defined in any dtype: JAX and PyTorch.",
-          "Cast the scores to float32 before a top-k metric on TensorFlow.", dtypes=("float64",)),
+          "Cast the scores to float32 before a top-k metric on TensorFlow.", dtypes=("float64",),
+          cases=(Case("keras.metrics.top_k_categorical_accuracy(y_true, y_pred, k=1)",
+                      "rk.metrics.top_k_categorical_accuracy(y_true, y_pred, k=1)",
+                      {"y_true": [[0.0, 1.0, 0.0]], "y_pred": [[0.1, 0.5, 0.4]]}, dtypes=("float64",)),)),
 )
 
 # --- float64: where a backend computes in float32 ------------------------------------------------------------
@@ -311,6 +361,8 @@ _add(
 # whose rule reaches every op and metric row.
 
 DTYPES_PY = "keras/src/backend/common/dtypes.py"
+TENTHS = [i / 10 for i in range(11)]
+"""Evenly spaced thresholds, which Keras's confusion metrics bucket instead of comparing one by one."""
 
 _add(
     Entry("Python floats through float32 on TensorFlow",
@@ -331,7 +383,8 @@ _add(
           "to 6e-8 in a float64 run.",
           "Nothing in float32 (the runs agree); in float64 on TensorFlow pass hyperparameters as `np.float64` "
           "where Keras converts rather than casts them, or expect float32-level agreement only.",
-          dtypes=("float64",), float32_close=True),
+          dtypes=("float64",), float32_close=True,
+          cases=(_loss("log_cosh", [[0.0]], [[0.0]], dtypes=("float64",)),)),
     Entry("float64 Adam's bias correction through float32 on TensorFlow", ("trajectory/*",), ("jax", "torch"),
           "In float64 the handbook MLP's Adam trajectory on TensorFlow (and the reference, which mirrors it) "
           "leaves the exact float64 trajectory from step 1 on (relative 1.7e-7 at step 1, 1.4e-4 at step 50, "
@@ -358,10 +411,11 @@ _add(
           "PyTorch computes with the slope typed; TensorFlow (and the reference, which mirrors it) with its float32 "
           "rounding.",
           "Nothing in float32; in float64 on TensorFlow choose a slope exact in float32 (0.25, 0.015625).",
-          dtypes=("float64",)),
+          dtypes=("float64",),
+          cases=(_act("leaky_relu", [-1e4], dtypes=("float64",), negative_slope=0.01),)),
     Entry("confusion buckets through a float32 ceil on JAX",
-          ("metric/TrueNegatives", "metric/TruePositives", "metric/FalseNegatives", "metric/FalsePositives"),
-          ("jax",),
+          ("metric/TrueNegatives", "metric/TruePositives", "metric/FalseNegatives", "metric/FalsePositives",
+           "op/FalseNegatives"), ("jax",),
           "In float64, with evenly spaced thresholds (0, 0.1, …, 1) a prediction of 0.10000000149 (just above 0.1) "
           "counts as at most 0.1 on JAX: TrueNegatives is 4 where TensorFlow and PyTorch count 3.",
           "`keras/src/metrics/metrics_utils.py` line 234 buckets predictions by `ops.ceil(y_pred · (n - 1))`, and "
@@ -370,7 +424,10 @@ _add(
           "float32-rounding rule of the demotion entry cannot match it.",
           "The prediction exceeds 0.1: TensorFlow and PyTorch (and the reference, the float64 oracle).",
           "On JAX expect float32 resolution of thresholds in float64, or keep predictions off the thresholds.",
-          dtypes=("float64",)),
+          dtypes=("float64",),
+          cases=(Case(f"keras.metrics.TrueNegatives(thresholds={TENTHS})(y_true, y_pred)",
+                      f"rk.metrics.TrueNegatives(thresholds={TENTHS})(y_true, y_pred)",
+                      {"y_true": [0.0, 0.0], "y_pred": [0.10000000149, 0.5]}, dtypes=("float64",)),)),
     Entry("a float64 mean beyond float32's range on JAX and PyTorch", ("optimizer/Adafactor",), ("jax", "torch"),
           "In float64, after gradients of 8.5e37 Adafactor's variables turn NaN on JAX and PyTorch and stay finite "
           "on TensorFlow: `ops.mean` of float64 [7.2e75, 1] is inf there.",
@@ -379,7 +436,8 @@ _add(
           "(the demotion entry below) and overflows past 3.4e38; inf/inf then makes NaN.",
           "TensorFlow (and the reference, the float64 oracle): 7.2e75 is a float64 number.",
           "In float64 on JAX or PyTorch keep squared gradients below 3.4e38 (clip gradients).",
-          dtypes=("float64",)),
+          dtypes=("float64",),
+          cases=(_loss("mean_squared_error", [[0.0, 0.0]], [[8.5e37, 1.0]], dtypes=("float64",)),)),
     Entry("Muon's uncast learning rate in float64 on TensorFlow", ("optimizer/Muon",), ("jax", "torch"),
           "In float64 with a learning-rate schedule (a float32 learning rate), Muon raises on TensorFlow "
           "(`InvalidArgumentError: cannot compute Mul as input #1 (zero-based) was expected to be a float tensor "
@@ -398,7 +456,8 @@ _add(
           "`1.0f / 6.0f` in every dtype.",
           "TensorFlow and JAX (and the reference, the float64 oracle): the slope is 1/6.",
           "Nothing in float32; in float64 on PyTorch expect float32-level gradients through hard_sigmoid.",
-          dtypes=("float64",), float32_close=True),
+          dtypes=("float64",), float32_close=True,
+          cases=(_act("hard_sigmoid", [0.5], dtypes=("float64",)),)),
     Entry("float64 demoted to float32 on JAX and PyTorch",
           ("op/*", "metric/*", "trajectory/*", "schedule/CosineDecayRestarts"), ("jax", "torch"),
           "In float64, some Keras ops on JAX and PyTorch compute in float32 and cast back: `ops.mean` (every "
@@ -415,5 +474,6 @@ _add(
           "results carry float32 rounding (relative 6e-8) in a float64 run.",
           "For float64 work on JAX or PyTorch, reduce with the backend's own `jnp.mean`/`torch.mean`, or expect "
           "float32 precision from Keras's ops.",
-          dtypes=("float64",), float32_close=True),
+          dtypes=("float64",), float32_close=True,
+          cases=(_loss("mean_squared_error", [[0.0, 0.0, 0.0]], [[0.1, 0.2, 0.3]], dtypes=("float64",)),)),
 )
