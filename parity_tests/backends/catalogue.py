@@ -413,6 +413,21 @@ _add(
           "Nothing in float32; in float64 on TensorFlow choose a slope exact in float32 (0.25, 0.015625).",
           dtypes=("float64",),
           cases=(_act("leaky_relu", [-1e4], dtypes=("float64",), negative_slope=0.01),)),
+    Entry("relu's threshold through float32 on TensorFlow", ("op/activations.relu",), ("jax", "torch"),
+          "In float64, `relu(x, threshold=0.2)` at x = float32(0.2) = 0.20000000298023224 is 0 on TensorFlow "
+          "and x on JAX and PyTorch (gradient 0 against 1): the threshold is compared as float32(0.2). An exact "
+          "row, and a branch rather than a rounding, so the float32-rounding rule of the entry above cannot match "
+          "it.",
+          "`keras/src/activations/activations.py` `ReLU.static_call` (line 92) makes the threshold "
+          "`ops.cast(threshold, dtype=x.dtype)`: Keras-TF's `cast` is `tf.cast`, which converts the Python float "
+          "to a float32 tensor first (0.2 becomes 0.20000000298023224), so x is not greater than it; JAX's and "
+          "torch's `cast` convert 0.2 straight to float64.",
+          "x = 0.20000000298023224 is above 0.2: JAX and PyTorch; TensorFlow (and the reference, which mirrors "
+          "it) compare against the float32 rounding of the threshold.",
+          "In float64 on TensorFlow choose a threshold exact in float32 (0.25, 0.125), or expect inputs within "
+          "float32 rounding of it to fall on the other side.",
+          dtypes=("float64",),
+          cases=(_act("relu", [0.20000000298023224, 0.3], dtypes=("float64",), threshold=0.2),)),
     Entry("confusion buckets through a float32 ceil on JAX",
           ("metric/TrueNegatives", "metric/TruePositives", "metric/FalseNegatives", "metric/FalsePositives",
            "op/FalseNegatives"), ("jax",),
