@@ -11,6 +11,7 @@ import numpy as np
 from .. import config
 from ..losses.loss import squeeze_or_expand_to_same_rank
 from ..ops import flush_subnormal
+from .metrics_utils import argmax
 from .reduction_metrics import MeanMetricWrapper
 
 
@@ -189,6 +190,7 @@ def categorical_accuracy(y_true, y_pred):
 
     * Ties are not shared: the first maximal index wins, so scores (0.4, 0.2, 0.4) predict class 0 only and a label
       on class 2 scores 0, where :func:`top_k_categorical_accuracy` with ``k=1`` scores it 1.
+    * -0 is below +0 (Keras's :func:`~reference.metrics.metrics_utils.argmax`): scores (-0, 0) predict class 1.
 
     Example:
 
@@ -201,12 +203,12 @@ def categorical_accuracy(y_true, y_pred):
     """
     y_pred = np.asarray(y_pred)
     shapes = np.shape(y_true), y_pred.shape
-    y_true = np.argmax(y_true, axis=-1).astype(y_pred.dtype)
+    y_true = argmax(y_true, axis=-1).astype(y_pred.dtype)
     original_shape = y_true.shape
     reshape_matches = y_true.ndim == y_pred.ndim
     if reshape_matches:
         y_true = np.squeeze(y_true, -1)
-    y_pred = np.argmax(y_pred, axis=-1).astype(y_true.dtype)
+    y_pred = argmax(y_pred, axis=-1).astype(y_true.dtype)
     matches = _equal(y_true, y_pred, shapes)
     return matches.reshape(original_shape) if reshape_matches else matches
 
@@ -248,7 +250,8 @@ def sparse_categorical_accuracy(y_true, y_pred):
 
     Keras vs the textbook:
 
-    * Ties are not shared: the first maximal index wins (scores (0.4, 0.2, 0.4) predict class 0 only).
+    * Ties are not shared: the first maximal index wins (scores (0.4, 0.2, 0.4) predict class 0 only); -0 is below
+      +0 (scores (-0, 0) predict class 1).
     * The label is compared as a number in ``y_pred``'s dtype: a float label 1.5 never matches, and is no error.
 
     Example:
@@ -266,7 +269,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
     reshape_matches = y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1
     if reshape_matches:
         y_true = np.squeeze(y_true, -1)
-    y_pred = np.argmax(y_pred, axis=-1).astype(y_true.dtype)
+    y_pred = argmax(y_pred, axis=-1).astype(y_true.dtype)
     matches = _equal(y_true, y_pred, shapes)
     if reshape_matches:
         matches = matches.reshape(original_shape)
@@ -352,7 +355,7 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
     array([0., 1.], dtype=float32)
     """
     y_pred = np.asarray(y_pred)
-    y_true = np.argmax(np.asarray(y_true, dtype=y_pred.dtype), axis=-1)
+    y_true = argmax(np.asarray(y_true, dtype=y_pred.dtype), axis=-1)
     original_shape = y_true.shape
     y_true, y_pred = _flatten_for_top_k(y_true, y_pred)
     return in_top_k(y_true.astype(np.int32), y_pred, k).astype(config.floatx()).reshape(original_shape)

@@ -48,9 +48,9 @@ class _IoUBase(Metric):
         y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
         shapes = f"y_true.shape={y_true.shape}, y_pred.shape={y_pred.shape}"
         if not self.sparse_y_true:
-            y_true = np.argmax(y_true, axis=self.axis)
+            y_true = metrics_utils.argmax(y_true, axis=self.axis)
         if not self.sparse_y_pred:
-            y_pred = np.argmax(y_pred, axis=self.axis)
+            y_pred = metrics_utils.argmax(y_pred, axis=self.axis)
         y_true, y_pred = (y.astype(self.dtype) for y in (y_true, y_pred))
         y_true, y_pred = (y.reshape(-1) if y.ndim > 1 else y for y in (y_true, y_pred))   # Keras flattens rank > 1
         try:

@@ -106,6 +106,22 @@ def filter_top_k(x, k):
     return x * mask + x.dtype.type(NEG_INF) * (1 - mask)
 
 
+def argmax(x, axis=-1):
+    """The first maximal index along ``axis``, as Keras's ``ops.argmax`` (TF backend): -0 counts below +0.
+
+    For a float ``x`` Keras casts to ``result_type(x.dtype, float32)`` and replaces each zero with its sign bit set
+    by ``-tiny`` of that dtype before ``tf.argmax`` (its guard against flush-to-zero), so scores ``[-0., 0.]`` pick
+    class 1 where ``np.argmax`` picks 0 (-0 == 0). A subnormal is 0 to TF's comparisons (``flush_subnormal``), a
+    negative one then ``-tiny`` too. Integer and bool ``x`` go to ``tf.argmax`` as they are."""
+    x = np.asarray(x)
+    if not config.is_float_dtype(x.dtype) or x.ndim == 0:
+        return np.argmax(x, axis=axis)
+    wide = np.float64 if x.dtype == np.float64 else np.float32
+    x = x.astype(wide)
+    flushed = flush_subnormal(x)
+    return np.argmax(np.where((flushed == 0) & np.signbit(x), -np.finfo(wide).tiny, flushed), axis=axis)
+
+
 def _check_same_shape(y_true, y_pred):
     if y_true.shape != y_pred.shape:
         raise ValueError(f"`y_true` and `y_pred` must have the same shape (after Keras's squeeze-or-expand of a "
