@@ -1,10 +1,16 @@
-"""The inputs every side evaluates: the parity report's deterministic draws (``parity_tests.report``), so that each
-worker process, and the parent that compares them, draws the same inputs from the same seed.
+"""The inputs every side evaluates: the parity report's seeded draws (``parity_tests.report``), drawn once by the
+parent and shared with every worker through a file (:func:`save_shared`, :func:`load_shared`), so that each side
+and the comparison see the same inputs.
+
+Drawing in each worker from the same seed is not enough: hypothesis's choices from a seed are not a function of the
+seed alone in every process (in one run a JAX worker drew a ``binary_accuracy`` input of 7 rows where the other
+sides, and a rerun of the same worker, drew 10), and a comparison of two sides on different inputs is no comparison.
 
 Ops take the float32 draw cast to the run's dtype (exact); the upstream gradient of draw ``i`` is standard normal,
 from its own seeded generator, so that a side that raised on draw ``i - 1`` does not shift the others'.
 """
 
+import pickle
 import re
 
 import numpy as np
@@ -16,6 +22,40 @@ from ..report.metrics import stream_strategy
 from ..report.ops import op_inputs
 from ..report.optimizers import STEPS as OPTIMIZER_STEPS  # the trajectories' length, re-exported
 from ..strategies import Sample
+
+_SHARED = {}
+"""``(kind, row id, draws, seed) -> draws``: the hypothesis draws of this run, filled by :func:`load_shared` in a
+worker (and by drawing, in the parent)."""
+
+
+def _shared(kind, row_id, draws, seed, draw):
+    """The draws ``draw()`` makes for ``(kind, row_id, draws, seed)``, made once per process (or read from the
+    parent's file)."""
+    key = (kind, row_id, draws, seed)
+    if key not in _SHARED:
+        _SHARED[key] = draw()
+    return _SHARED[key]
+
+
+def save_shared(path, draws, seed):
+    """Draw every row's inputs of every family and write them to ``path`` for the workers."""
+    for row in op_rows():
+        op_samples(row, draws, seed, "float32")
+    for row in metric_rows():
+        metric_samples(row, draws, seed, "float32")
+    for row in optimizer_db.ROWS:
+        optimizer_samples(row, draws, seed)
+    for row in optimizer_db.SCHEDULE_ROWS:
+        schedule_samples(row, draws, seed, "float32")
+    with open(path, "wb") as f:
+        pickle.dump(_SHARED, f)
+
+
+def load_shared(path):
+    """Use the parent's draws (:func:`save_shared`) in this process."""
+    with open(path, "rb") as f:
+        _SHARED.update(pickle.load(f))
+
 
 TF_ONLY = re.compile(r"\btf\.")
 """A row whose Keras side calls ``tf.`` directly runs on TensorFlow only."""
@@ -46,7 +86,8 @@ def op_rows():
 
 def op_samples(row, draws, seed, dtype):
     """The row's draws as Samples of ``dtype``."""
-    return [Sample(Sample(s).astype("float32")).astype(dtype) for s in op_inputs(row, draws, seed)]
+    drawn = _shared("op", row.name, draws, seed, lambda: op_inputs(row, draws, seed))
+    return [Sample(Sample(s).astype("float32")).astype(dtype) for s in drawn]
 
 
 def op_cases(row, draws, seed, dtype):
@@ -69,21 +110,21 @@ def upstream(row, index, seed, value):
 
 def metric_samples(row, draws, seed, dtype):
     """``(kwargs, sample, cuts)`` for each draw of a metric row, the sample in ``dtype``."""
-    return [(kwargs, Sample(Sample(sample).astype("float32")).astype(dtype), cuts)
-            for kwargs, sample, cuts in hypothesis_draws(stream_strategy(row), draws, seed, row.id)]
+    drawn = _shared("metric", row.id, draws, seed, lambda: hypothesis_draws(stream_strategy(row), draws, seed, row.id))
+    return [(kwargs, Sample(Sample(sample).astype("float32")).astype(dtype), cuts) for kwargs, sample, cuts in drawn]
 
 
 def optimizer_samples(row, draws, seed):
     """``(hyperparameters, options, trajectory)`` for each draw of an optimizer row (as the report draws them)."""
     strategy = st.tuples(row.hyperparameters(), optimizer_db.options() if row.options else st.just({}),
                          optimizer_db.trajectories("float32", OPTIMIZER_STEPS, keep=row.keep))
-    return hypothesis_draws(strategy, draws, seed, row.name)
+    return _shared("optimizer", row.name, draws, seed, lambda: hypothesis_draws(strategy, draws, seed, row.name))
 
 
 def schedule_samples(row, draws, seed, dtype):
     """Constructor kwargs for each draw of a schedule row: Python floats in float32 (Keras then computes in
     float32); in float64 the initial learning rate (or the values) as ``np.float64``, which Keras computes in."""
-    drawn = hypothesis_draws(row.kwargs(), draws, seed, row.name)
+    drawn = _shared("schedule", row.name, draws, seed, lambda: hypothesis_draws(row.kwargs(), draws, seed, row.name))
     return drawn if dtype == "float32" else [optimizer_db.float64_schedule_kwargs(kw) for kw in drawn]
 
 

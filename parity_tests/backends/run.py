@@ -46,6 +46,8 @@ def run_workers(sides, out_dir, *, draws, steps, seed=0, data=None, families=Non
     """Run a worker per ``(side, dtype)`` in ``sides``, ``parallel`` at a time, the slowest first (``rows``: only
     the rows matching these ``fnmatch`` patterns); return ``{(side, dtype): results}``."""
     out_dir = Path(out_dir)
+    shared = out_dir / "draws.pickle"
+    D.save_shared(shared, draws, seed)  # drawn once, here: every worker and the comparison read these
     pending = sorted(sides, key=lambda sd: SLOWEST_FIRST.index(sd[0]) if sd[0] in SLOWEST_FIRST else 0)
     running, files = [], {}
     while pending or running:
@@ -53,7 +55,8 @@ def run_workers(sides, out_dir, *, draws, steps, seed=0, data=None, families=Non
             side, dtype = pending.pop(0)
             path = out_dir / f"{side}-{dtype}.npz"
             cmd = [sys.executable, "-m", "parity_tests.backends.worker", "--backend", side, "--dtype", dtype,
-                   "--out", str(path), "--draws", str(draws), "--steps", str(steps), "--seed", str(seed)]
+                   "--out", str(path), "--draws", str(draws), "--steps", str(steps), "--seed", str(seed),
+                   "--shared-draws", str(shared)]
             cmd += ["--data", data] if data else []
             cmd += [a for f in families or () for a in ("--family", f)]
             cmd += [a for r in rows or () for a in ("--row", r)]

@@ -262,6 +262,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", default=None, help="MNIST (default: $MNIST_PATH, then the Keras cache)")
     parser.add_argument("--family", action="append", choices=FAMILIES, default=None)
+    parser.add_argument("--shared-draws", default=None, metavar="FILE",
+                        help="the parent's draws (draws.save_shared), so that every side sees the same inputs")
     parser.add_argument("--row", action="append", default=None,
                         help="only the rows (or catalogue entries) matching this fnmatch pattern (repeatable)")
     args = parser.parse_args(argv)
@@ -269,6 +271,10 @@ def main(argv=None):
         raise SystemExit(f"--backend {args.backend} needs KERAS_BACKEND={args.backend} in the environment "
                          f"(Keras reads it at import), got {os.environ.get('KERAS_BACKEND')!r}")
     warnings.simplefilter("ignore")  # Keras's advice (softmax over an axis of size 1, ...) is not a result
+    if args.shared_draws:
+        from .draws import load_shared
+
+        load_shared(args.shared_draws)
     side = Side(args.backend, args.dtype)
     results = Results()
     families = args.family or FAMILIES
