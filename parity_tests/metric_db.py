@@ -26,6 +26,10 @@ from hypothesis import strategies as st
 from . import strategies as S
 from .op_db.scales import loss_value_scale
 
+INPUT_DTYPES = S.DTYPES + S.HALF_DTYPES
+"""The inputs' dtypes a row runs in by default: a ``mixed_float16`` model's outputs are float16, and users feed
+them to the metrics as they are."""
+
 
 @dataclass(frozen=True)
 class MetricInfo:
@@ -37,7 +41,7 @@ class MetricInfo:
         sample: ``dtype -> strategy`` of a :class:`~parity_tests.strategies.Sample` with ``y_true``, ``y_pred``
             and ``sample_weight`` (``None`` or an array).
         tol: the tolerance key (``tolerances.RULES``).
-        dtypes: the dtypes the row runs in.
+        dtypes: the dtypes of the row's float inputs (default :data:`INPUT_DTYPES`, half precision included).
         key: the row's id, when two rows check the same name (default: ``name``).
         inputs: the sample's entries ``update_state`` takes positionally (``("values",)`` for Mean and Sum).
         size: ``sample -> int``, the ``size`` of the tolerance rule (default: the number of samples).
@@ -55,7 +59,7 @@ class MetricInfo:
     sample: Callable[[str], Any]
     kwargs: Callable[[], Any] = lambda: st.just({})
     tol: str = "metric"
-    dtypes: tuple = S.DTYPES
+    dtypes: tuple = INPUT_DTYPES
     key: str = None
     inputs: tuple = ("y_true", "y_pred")
     size: Callable[[Any], int] = None
@@ -128,6 +132,18 @@ def _mape_scale(sample, kwargs):
     return float(max(1.0, np.max(100 * np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), 1e-7))))
 
 
+def _count_scale(sample, kwargs):
+    """A confusion count's cancellation: with evenly spaced thresholds Keras takes the true negatives (and false
+    negatives) as a total weight minus a cumulative one, each summed in its own order, so they are within ε of the
+    total weight over every element (all scores in one bucket: 45.29 - 45.29 is 0 in TF and -4e-6 in NumPy)."""
+    w = sample["sample_weight"]
+    shape = np.shape(sample["y_pred"])
+    if w is None:
+        return float(max(1, np.prod(shape)))
+    w = np.asarray(w, np.float64)
+    return float(max(1.0, np.abs(np.broadcast_to(w.reshape(w.shape + (1,) * (len(shape) - w.ndim)), shape)).sum()))
+
+
 def _floats_only(dtype):
     """Regression samples without integer inputs: on integers Keras's ``log_cosh`` raises and ``huber`` computes
     in integer arithmetic, which the parity rows of those loss functions pin; the streaming rows take floats."""
@@ -158,14 +174,14 @@ def _function_row(name, sample, **kwargs):
 ROWS = [
     MetricInfo("SparseCategoricalAccuracy", S.sparse_accuracy),
     MetricInfo("CategoricalAccuracy", S.categorical_accuracy),
-    MetricInfo("Accuracy", S.accuracy),
+    MetricInfo("Accuracy", lambda d: S.accuracy(d, bool_scores=True)),
     # --- reduction, accuracy, probabilistic, regression, hinge, correlation ---
     MetricInfo("Mean", S.mean_values, inputs=("values",), tol="reduction",
                size=lambda s: np.size(s["values"]) + 2),
     MetricInfo("Sum", S.mean_values, inputs=("values",), tol="reduction",
                size=lambda s: np.size(s["values"]) + 2,
                scale=lambda s, kw: max(1.0, float(np.sum(np.abs(np.asarray(s["values"], np.float64)))))),
-    MetricInfo("BinaryAccuracy", S.binary_accuracy,
+    MetricInfo("BinaryAccuracy", lambda d: S.binary_accuracy(d, bool_scores=True),
                kwargs=lambda: st.fixed_dictionaries({"threshold": st.one_of(S.specials("float32", 0.5, 0.0, 0.7),
                                                                             S.floats("float32", 0, 1))})),
     MetricInfo("TopKCategoricalAccuracy", S.top_k_metric, dtypes=("float32",),  # TF's in_top_k: float32 only
@@ -247,7 +263,7 @@ ROWS = [
     _function_row("concordance_correlation", S.correlation_metric, tol="correlation", size=_elements),
     # --- confusion-matrix metrics ---
     *(MetricInfo(name, S.confusion_counts, lambda: st.fixed_dictionaries({}, optional={
-        "thresholds": S.confusion_thresholds()}))
+        "thresholds": S.confusion_thresholds()}), scale=_count_scale)
       for name in ("TruePositives", "TrueNegatives", "FalsePositives", "FalseNegatives")),
     MetricInfo("Precision", S.confusion_classes, S.precision_recall_kwargs),
     MetricInfo("Recall", S.confusion_classes, S.precision_recall_kwargs),

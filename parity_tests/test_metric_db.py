@@ -20,6 +20,7 @@ import reference as rk  # noqa: E402
 from parity_tests import strategies as S  # noqa: E402
 from parity_tests.compare import assert_parity  # noqa: E402
 from parity_tests.metric_db import ROWS  # noqa: E402
+from parity_tests.test_losses import _as_kind  # noqa: E402
 
 PARAMS = [pytest.param(row, dtype, id=f"{row.id}-{dtype}") for row in ROWS for dtype in row.dtypes]
 RESET_PARAMS = [pytest.param(row, row.dtypes[0], id=f"{row.id}-{row.dtypes[0]}") for row in ROWS]
@@ -51,17 +52,20 @@ def _numpy(result):
 
 
 def _computed_in(result, sample, metric):
-    """The dtype to compare ``result`` at: the coarsest of the metric's ``dtype``, the result's own float dtype,
-    the dtypes of the reference metric's state (Keras keeps confusion counts, AUC's included, in ``floatx()``
-    whatever ``dtype`` says: a float64 AUC with label weights is float32 arithmetic weighted in float64) and, for
+    """The dtype to compare ``result`` at: the coarsest (largest ε) of the metric's ``dtype``, the result's own float
+    dtype, the dtypes of the reference metric's state (Keras keeps confusion counts, AUC's included, in ``floatx()``
+    whatever ``dtype`` says: a float64 AUC with label weights is float32 arithmetic weighted in float64), the float
+    dtype of ``y_pred`` (or ``values``: Keras's metric functions cast ``y_true`` to it, compute, and cast the values
+    to the metric's dtype after, so float16 scores are float16 arithmetic in a float32 metric) and, for
     integer predictions, ``floatx()``: Keras's ops promote integers to it, so a float64 metric fed int32 scores
     computes each value in float32 and only accumulates in float64 (MeanSquaredLogarithmicError's ``log`` of int32
     scores then differs by an ulp of float32 between NumPy and TF)."""
-    candidates = [metric.dtype, np.asarray(result).dtype, *(v.dtype for v in metric.variables)]
+    candidates = [metric.dtype, np.asarray(result).dtype, *(v.dtype for v in metric.variables),
+                  *(np.asarray(sample[k]).dtype for k in ("y_pred", "values") if k in sample)]
     if np.asarray(sample.get("y_pred", 0.0)).dtype.kind in "biu":
         candidates.append(rk.config.floatx())
     floats = (rk.config.standardize_dtype(d) for d in candidates if rk.config.is_float_dtype(np.dtype(d)))
-    return min(floats, key=lambda d: d.itemsize)
+    return max(floats, key=lambda d: (rk.config.ml_dtypes or np).finfo(d).eps)   # bfloat16's ε above float16's
 
 
 def _repro(row, kwargs, sample, cuts, dtype, as_policy=False):
@@ -107,6 +111,47 @@ def test_streaming_matches_keras_after_every_chunk(row, dtype, data):
     assert_parity(ref_batched, ref_whole, op=row.tol, dtype=_computed_in(ref_whole, sample, ref_metric), **tol,
                   what=f"{row.name}({kwargs}), batches {cuts} vs one", names=("reference, batched",
                                                                              "reference, one batch"), **repro)
+
+
+INPUT_KINDS = ("bool", *S.HALF_DTYPES)
+"""What a user passes besides float32 and float64: masks and boolean labels, and a mixed-precision model's outputs."""
+
+
+def _as_input_kind(array, kind):
+    """A drawn input as ``kind``: bool where nonzero (the loss tests' rule), or a float array cast to half precision
+    (integer labels stay integers)."""
+    if kind == "bool":
+        return _as_kind(np.asarray(array), kind)
+    array = np.asarray(array)
+    return array.astype(rk.config.standardize_dtype(kind)) if array.dtype.kind == "f" else array
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
+@given(data=st.data())
+def test_bool_and_half_inputs_raise_exactly_where_keras_raises(row, data):
+    """``y_true``, ``y_pred`` or both (``values`` for Mean and Sum) as bool or float16/bfloat16, the row's float32
+    sample converted: the reference raises a ``TypeError`` or ``ValueError`` naming a converted argument exactly when
+    Keras raises (scores to ``in_top_k``, bool scores to a loss's arithmetic); otherwise both agree as in the
+    streaming test. Every row, the float32-only ones included."""
+    _skip_if_pending(row)
+    kwargs = data.draw(row.kwargs(), label="kwargs")
+    sample = data.draw(row.sample("float32"), label="sample")
+    keys = data.draw(st.sampled_from([(name,) for name in row.inputs] + ([row.inputs] if len(row.inputs) > 1 else [])),
+                     label="converted")
+    kind = data.draw(st.sampled_from(INPUT_KINDS), label="kind")
+    sample = S.Sample(sample, **{key: _as_input_kind(sample[key], kind) for key in keys})
+    repro = _repro(row, kwargs, sample, [], "float32")
+    try:
+        keras_result = _feed(row.make(keras.metrics, "float32", kwargs), sample, [], row.inputs)
+    except Exception:                                           # Keras's own failure, any type
+        with pytest.raises((TypeError, ValueError), match="|".join(keys)):
+            _feed(row.make(rk.metrics, "float32", kwargs), sample, [], row.inputs)
+        return
+    ref_metric = row.make(rk.metrics, "float32", kwargs)
+    ref_result = _feed(ref_metric, sample, [], row.inputs)
+    assert_parity(ref_result, keras_result, op=row.tol, **row.tolerance_args(sample, kwargs),
+                  dtype=_computed_in(keras_result, sample, ref_metric),
+                  what=f"{row.name}({kwargs}) on {kind} {' and '.join(keys)}", **repro)
 
 
 @pytest.mark.parametrize("row, dtype", RESET_PARAMS)
@@ -162,6 +207,29 @@ def test_argmax_ties_go_to_the_first_maximum(name, dtype):
           "CategoricalAccuracy": "categorical_accuracy"}[name]
     np.testing.assert_array_equal(getattr(keras.metrics, fn)(y_true, y_pred), expected)
     np.testing.assert_array_equal(getattr(rk.metrics, fn)(y_true, y_pred), expected)
+
+
+NEGATIVE_ZERO = {  # name: (make, y_true, y_pred): scores -0 and +0, where Keras's argmax picks the first +0
+    "SparseCategoricalAccuracy": (lambda m: m.SparseCategoricalAccuracy(), [1, 0, 0], [[-0.0, 0.0, 0.0],
+                                                                                   [0.0, -0.0, -1.0],
+                                                                                   [-0.0, -0.0, -0.0]]),
+    "CategoricalAccuracy": (lambda m: m.CategoricalAccuracy(), [[0, 1], [1, 0]], [[-0.0, 0.0], [0.0, -0.0]]),
+    "OneHotMeanIoU": (lambda m: m.OneHotMeanIoU(num_classes=2), [[0, 1], [1, 0]], [[-0.0, 0.0], [-0.0, -0.0]]),
+}
+
+
+@pytest.mark.parametrize("dtype", S.DTYPES + S.HALF_DTYPES)
+@pytest.mark.parametrize("name", sorted(NEGATIVE_ZERO))
+def test_argmax_puts_negative_zero_below_zero(name, dtype):
+    """Keras's ``ops.argmax`` replaces -0 by ``-tiny`` (in float32 or wider) before ``tf.argmax``, against
+    flush-to-zero: scores (-0, +0) predict class 1, where NumPy's argmax (-0 == 0) picks class 0. Bit for bit."""
+    make, y_true, y_pred = NEGATIVE_ZERO[name]
+    y_pred = np.asarray(np.array(y_pred, np.float32), dtype=rk.config.standardize_dtype(dtype))
+    y_true = np.asarray(y_true, np.float32)
+    keras_result, ref_result = _both(make, _fed(y_true, y_pred))
+    np.testing.assert_array_equal(ref_result, keras_result)
+    below = np.where((y_pred == 0) & np.signbit(y_pred), -1, y_pred).astype(y_pred.dtype)
+    np.testing.assert_array_equal(keras_result, _both(make, _fed(y_true, below))[0])   # -0 decides as -1 would
 
 
 @pytest.mark.parametrize("dtype", S.DTYPES)

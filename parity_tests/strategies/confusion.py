@@ -12,7 +12,7 @@ from hypothesis.extra import numpy as hnp
 
 from .common import (Sample, arrays, floats, one_hot, probability_values, sparse_labels, specials,
                      weight_values)
-from .metrics import binary_targets_and_scores, metric_weights, scores, tied_scores
+from .metrics import binary_targets_and_scores, maybe_bool, metric_weights, scores, tied_scores
 
 
 CONFUSION_CLASSES = 3
@@ -92,14 +92,15 @@ def false_negatives(draw, dtype):
 
 @st.composite
 def confusion_counts(draw, dtype):
-    """Binary labels and scores of shape (N,), (N, 1) or (N, 3), scores also outside [0, 1]."""
+    """Binary labels and scores of shape (N,), (N, 1) or (N, 3), scores also outside [0, 1] or bool (Keras casts
+    them: a ``True`` is a score of 1, in the last bucket of evenly spaced thresholds)."""
     n = draw(st.integers(1, 12))
     shape = draw(st.sampled_from([(n,), (n, 1), (n, CONFUSION_CLASSES)]))
     weights = draw(confusion_weights(dtype, n))
     if weights is not None and weights.ndim > len(shape):
         weights = weights[:, 0]              # (N, 1) weights with (N,) scores: rejected by Keras (rank must match)
-    return Sample(y_true=draw(binary_labels(dtype, shape)), y_pred=draw(confusion_scores(dtype, shape, True)),
-                  sample_weight=weights)
+    y_pred = draw(st.one_of(confusion_scores(dtype, shape, True), hnp.arrays(bool, shape)))
+    return Sample(y_true=draw(binary_labels(dtype, shape)), y_pred=y_pred, sample_weight=weights)
 
 
 def precision_recall_kwargs():
@@ -169,12 +170,12 @@ def confusion_logits(draw, dtype):
 
 @st.composite
 def f_score_sample(draw, dtype):
-    """(N, 3) one-hot or multi-hot labels (or all zero), scores with ties for the row maximum and all-zero rows;
-    weights (N,) only (Keras's F-score takes no other shape)."""
+    """(N, 3) one-hot (maybe bool) or multi-hot labels (or all zero), scores with ties for the row maximum and
+    all-zero rows; weights (N,) only (Keras's F-score takes no other shape)."""
     n = draw(st.integers(1, 12))
     shape = (n, CONFUSION_CLASSES)
-    y_true = draw(st.one_of(st.builds(one_hot, sparse_labels((n,), CONFUSION_CLASSES), st.just(CONFUSION_CLASSES),
-                                      st.just(dtype)), binary_labels(dtype, shape)))
+    y_true = (maybe_bool(draw, one_hot(draw(sparse_labels((n,), CONFUSION_CLASSES)), CONFUSION_CLASSES, dtype))
+              if draw(st.booleans()) else draw(binary_labels(dtype, shape)))
     weights = draw(st.one_of(st.none(), arrays(dtype, (n,), weight_values(dtype))))
     return Sample(y_true=y_true, y_pred=draw(confusion_scores(dtype, shape)), sample_weight=weights)
 
@@ -206,11 +207,11 @@ def iou_sparse(draw, dtype):
 
 @st.composite
 def iou_one_hot(draw, dtype):
-    """One-hot (or tied) labels and scores (N, 3), argmaxed by the metric; weights (N,)."""
+    """One-hot (maybe bool) or tied labels and scores (N, 3), argmaxed by the metric; weights (N,)."""
     n = draw(st.integers(1, 12))
     shape = (n, CONFUSION_CLASSES)
-    y_true = draw(st.one_of(st.builds(one_hot, sparse_labels((n,), CONFUSION_CLASSES), st.just(CONFUSION_CLASSES),
-                                      st.just(dtype)), tied_scores(dtype, shape)))
+    y_true = (maybe_bool(draw, one_hot(draw(sparse_labels((n,), CONFUSION_CLASSES)), CONFUSION_CLASSES, dtype))
+              if draw(st.booleans()) else draw(tied_scores(dtype, shape)))
     weights = draw(st.one_of(st.none(), arrays(dtype, (n,), weight_values(dtype))))
     return Sample(y_true=y_true, y_pred=draw(scores(dtype, shape)), sample_weight=weights)
 

@@ -1,7 +1,8 @@
 """Inputs of ``keras.metrics`` (the rows of ``parity_tests/metric_db.py``), confusion-matrix ones aside.
 
 A sample is ``Sample(y_true, y_pred, sample_weight)`` (``values`` for ``Mean`` and ``Sum``). Where Keras accepts
-integers, they are drawn too (``_maybe_integers``); weights come with exact zeros (``metric_weights``); scores
+integers, they are drawn too (``_maybe_integers``), and 0/1 labels (and the accuracies' predictions) also as bool
+(``maybe_bool``); weights come with exact zeros (``metric_weights``); scores
 tie often, where an argmax or a threshold decides. Inputs whose result cancels (R², correlations) are small
 integers with exact weights, so that both sides' sums are exact and the difference is the few roundings of the
 result alone. ``batch_splits`` cuts a sample into the batches of a streaming update.
@@ -53,9 +54,16 @@ def _maybe_integers(draw, *arrays_):
     return arrays_
 
 
+def maybe_bool(draw, array):
+    """``array`` (0/1 labels or exact scores) as it is, or (one time in four) as bool, nonzero entries ``True``:
+    users pass masks and boolean labels, and Keras casts them."""
+    return np.asarray(array) != 0 if draw(st.integers(0, 3)) == 0 else array
+
+
 def tied_scores(dtype, shape):
-    """Scores from a tiny set of values, so that rows often tie for the maximum."""
-    return arrays(dtype, shape, specials(dtype, 0.0, 0.25, 0.5, 1.0))
+    """Scores from a tiny set of values, so that rows often tie for the maximum; -0 among them (Keras's argmax puts
+    it below +0: an all-zero row of scores picks its first +0)."""
+    return arrays(dtype, shape, specials(dtype, 0.0, -0.0, 0.25, 0.5, 1.0))
 
 
 def scores(dtype, shape):
@@ -89,18 +97,24 @@ def sparse_accuracy(draw, dtype):
 @st.composite
 def categorical_accuracy(draw, dtype):
     n, classes = draw(st.integers(1, 12)), draw(st.integers(2, MAX_CLASSES))
-    y_true = draw(st.one_of(st.builds(one_hot, sparse_labels((n,), classes), st.just(classes), st.just(dtype)),
-                            tied_scores(dtype, (n, classes))))
+    if draw(st.booleans()):
+        y_true = maybe_bool(draw, one_hot(draw(sparse_labels((n,), classes)), classes, dtype))
+    else:
+        y_true = draw(tied_scores(dtype, (n, classes)))
     return Sample(y_true=y_true, y_pred=draw(scores(dtype, (n, classes))), sample_weight=draw(metric_weights(dtype, n)))
 
 
 @st.composite
-def accuracy(draw, dtype):
-    """Exact-equality accuracy: predictions from a small set of values so that matches happen."""
+def accuracy(draw, dtype, bool_scores=False):
+    """Exact-equality accuracy: predictions from a small set of values so that matches happen; labels maybe bool,
+    and with ``bool_scores`` predictions too (Keras casts ``y_true`` to ``y_pred``'s dtype: 2.0 against a bool
+    prediction is ``True``). The op rows name the metric's ``dtype`` after ``y_pred``'s: they keep float scores."""
     n = draw(st.integers(1, 12))
     shape = draw(st.sampled_from([(n,), (n, 1), (n, 3)]))
     small = specials(dtype, 0.0, 1.0, 2.0)
-    return Sample(y_true=draw(arrays(dtype, shape, small)), y_pred=draw(arrays(dtype, shape, small)),
+    return Sample(y_true=maybe_bool(draw, draw(arrays(dtype, shape, small))),
+                  y_pred=maybe_bool(draw, draw(arrays(dtype, shape, small))) if bool_scores else
+                  draw(arrays(dtype, shape, small)),
                   sample_weight=draw(metric_weights(dtype, n) if shape != (n, 3) else st.none()))
 
 
@@ -112,13 +126,17 @@ def binary_targets_and_scores(draw, dtype, n, score_elements):
 
 
 @st.composite
-def binary_accuracy(draw, dtype):
-    """0/1 targets and scores that often sit exactly on the threshold; (N,) targets against (N, 1) scores."""
+def binary_accuracy(draw, dtype, bool_scores=False):
+    """0/1 targets (maybe bool) and scores that often sit exactly on the threshold; (N,) targets against (N, 1)
+    scores; with ``bool_scores`` sometimes bool scores."""
     n = draw(st.integers(1, 12))
     # Keras makes the threshold a float32 tensor: draw float32 values (a float32 subnormal would be flushed to 0)
     threshold = draw(st.one_of(specials("float32", 0.5, 0.0, 0.7, 1.0), floats("float32", 0, 1)))
     scores = st.one_of(probability_values(dtype), specials(dtype, threshold, 0.7))
     y_true, y_pred, shape = binary_targets_and_scores(draw, dtype, n, scores)
+    y_true = maybe_bool(draw, y_true)
+    if bool_scores and draw(st.integers(0, 7)) == 0:   # ``True > threshold`` compares 1.0 (0 for False)
+        y_pred = y_pred > draw(specials(dtype, 0.5, 0.0))
     return Sample(y_true=y_true, y_pred=y_pred, threshold=threshold,
                   sample_weight=draw(metric_weights(dtype, n) if shape != (n, 3) else st.none()))
 
@@ -212,7 +230,8 @@ def crossentropy_metric(draw, dtype, sparse=False):
     if sparse:
         y_true = labels[:, None] if draw(st.booleans()) else labels
     else:
-        y_true = draw(st.one_of(st.just(one_hot(labels, c, dtype)), soft_labels(dtype, (n, c), normalised=True)))
+        y_true = (maybe_bool(draw, one_hot(labels, c, dtype)) if draw(st.booleans()) else
+                  draw(soft_labels(dtype, (n, c), normalised=True)))
     return Sample(y_true=y_true, y_pred=y_pred, sample_weight=draw(metric_weights(dtype, n)))
 
 
@@ -220,7 +239,10 @@ def crossentropy_metric(draw, dtype, sparse=False):
 def binary_crossentropy_metric(draw, dtype):
     """0/1 or soft targets and probabilities (edges included) or logits, (N, C), weights (N,) / (N, 1)."""
     n, c = draw(st.integers(1, METRIC_MAX_SAMPLES)), draw(st.integers(1, 3))
-    y_true = draw(arrays(dtype, (n, c), st.one_of(specials(dtype, 0.0, 1.0), floats(dtype, 0, 1))))
+    if draw(st.booleans()):
+        y_true = maybe_bool(draw, draw(arrays(dtype, (n, c), specials(dtype, 0.0, 1.0))))
+    else:
+        y_true = draw(arrays(dtype, (n, c), st.one_of(specials(dtype, 0.0, 1.0), floats(dtype, 0, 1))))
     y_pred = draw(arrays(dtype, (n, c), st.one_of(probability_values(dtype), floats(dtype, -20, 20))))
     return Sample(y_true=y_true, y_pred=y_pred, sample_weight=draw(metric_weights(dtype, n)))
 
@@ -235,12 +257,14 @@ def distribution_metric(draw, dtype):
 
 @st.composite
 def hinge_metric(draw, dtype, categorical=False):
-    """±1 or 0/1 targets (one-hot with ``categorical``), any scores; floats only: Keras's hinges raise on integers."""
+    """±1 or 0/1 targets (0/1 maybe bool; one-hot with ``categorical``), any float scores: Keras's hinges raise on
+    integer or bool scores."""
     n, c = draw(st.integers(1, METRIC_MAX_SAMPLES)), draw(st.integers(2 if categorical else 1, MAX_CLASSES))
     if categorical:
-        y_true = one_hot(draw(sparse_labels((n,), c)), c, dtype)
+        y_true = maybe_bool(draw, one_hot(draw(sparse_labels((n,), c)), c, dtype))
+    elif draw(st.booleans()):
+        y_true = draw(arrays(dtype, (n, c), specials(dtype, -1.0, 1.0)))
     else:
-        y_true = draw(arrays(dtype, (n, c), draw(st.sampled_from([specials(dtype, -1.0, 1.0),
-                                                                   specials(dtype, 0.0, 1.0)]))))
+        y_true = maybe_bool(draw, draw(arrays(dtype, (n, c), specials(dtype, 0.0, 1.0))))
     y_pred = draw(arrays(dtype, (n, c), values(dtype, 10.0)))
     return Sample(y_true=y_true, y_pred=y_pred, sample_weight=draw(metric_weights(dtype, n)))
