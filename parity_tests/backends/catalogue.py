@@ -174,6 +174,21 @@ _add(
           "`clip_by_value` and `torch.clamp` pass the whole gradient at the bound.",
           KINK, "Nothing: only exact bound values are affected.",
           cases=(_loss("binary_crossentropy", [[0.0]], [[1e-7]]),)),
+    Entry("softmax cross-entropy's gradient for labels not summing to 1",
+          ("op/categorical_crossentropy", "op/CategoricalCrossentropy"), ("jax", "torch"),
+          "With `from_logits=True` and a label row that does not sum to 1 (y = [1, 1, 0], logits 0), the "
+          "gradient is softmax - y = [-2/3, -2/3, 1/3] on TensorFlow, Σy·softmax - y = [-1/3, -1/3, 2/3] on JAX "
+          "and PyTorch; the losses agree.",
+          "Keras-TF's `categorical_crossentropy` (`keras/src/backend/tensorflow/nn.py`) calls "
+          "`tf.nn.softmax_cross_entropy_with_logits`, whose registered gradient (`_SoftmaxCrossEntropyWithLogitsGrad`"
+          " in `tensorflow/python/ops/nn_grad.py`) returns the kernel's `softmax - labels`, the derivative only "
+          "when each label row sums to 1; JAX's (`jax.nn.log_softmax`) and torch's (`log_softmax`) losses are "
+          "differentiated as written.",
+          "The derivative of -Σ y·log softmax(z) is Σy·softmax(z) - y: JAX and PyTorch; TensorFlow (and the "
+          "reference, which mirrors it) are right only for label rows summing to 1.",
+          "Normalise the labels (each row summing to 1: one-hot, or label smoothing of such rows) before a "
+          "categorical cross-entropy from logits.",
+          cases=(_loss("categorical_crossentropy", [[1.0, 1.0, 0.0]], [[0.0, 0.0, 0.0]], from_logits=True),)),
     Entry("cosine of a zero vector", ("op/cosine_similarity", "op/CosineSimilarity"), ("jax", "torch"),
           "With an all-zero ŷ row the cosine similarity's gradient is finite on TensorFlow, NaN on JAX and PyTorch.",
           "Keras normalises with `x * rsqrt(max(Σx², ε))`: TF's `Maximum` gradient sends the tie (0 against ε) "
@@ -260,6 +275,35 @@ _add(
           cases=(Case("keras.losses.BinaryFocalCrossentropy(from_logits=True, dtype='float16')(y_true, y_pred)",
                       "rk.losses.BinaryFocalCrossentropy(from_logits=True, dtype='float16')(y_true, y_pred)",
                       {"y_true": [[0.5]], "y_pred": [[20.0]]}, ("y_pred",)),)),
+    Entry("power's gradient at 0 with exponent 0 on PyTorch",
+          ("op/categorical_focal_crossentropy", "op/CategoricalFocalCrossentropy", "op/binary_focal_crossentropy",
+           "op/BinaryFocalCrossentropy"), ("torch",),
+          "With γ = 0 and a probability of exactly 1 (in half precision, where Keras's clip bound 1 - ε rounds to "
+          "1), the focal cross-entropies' gradient is NaN on TensorFlow and JAX and finite on PyTorch: the "
+          "modulating factor `power(1 - p, γ)` is differentiated at 0⁰.",
+          "Keras's focal losses (`keras/src/losses/losses.py`) take `ops.power(1 - output, gamma)`; its derivative "
+          "γ·x^(γ-1) is 0·inf = NaN at x = 0 in TF's `Pow` gradient (`tensorflow/python/ops/math_grad.py` "
+          "`_PowGrad`) and JAX's `pow` JVP, while torch's `pow_backward` (`tools/autograd/FunctionsManual.cpp`) "
+          "returns zeros for an exponent of 0.",
+          "x⁰ is the constant 1, whose derivative is 0: PyTorch.",
+          "Compute the focal losses in float32 (where 1 - ε stays below 1), or use γ > 0.",
+          cases=(Case("keras.losses.CategoricalFocalCrossentropy(gamma=0.0, dtype='bfloat16')(y_true, y_pred)",
+                      "rk.losses.CategoricalFocalCrossentropy(gamma=0.0, dtype='bfloat16')(y_true, y_pred)",
+                      {"y_true": [[1.0, 0.0]], "y_pred": [[1.0, 0.0]]}, ("y_pred",)),)),
+    Entry("division's gradient by a tiny half-precision denominator on JAX",
+          ("op/tversky", "op/Tversky", "op/dice", "op/Dice"), ("jax",),
+          "In float16, where the Tversky (or Dice) denominator is only Keras's ε (no overlap, no false positives "
+          "or negatives that count), the gradient is NaN on JAX where TensorFlow and PyTorch give ±inf or a "
+          "number.",
+          "JAX's derivative of `x / y` with respect to y is `-g·x·y⁻²` (`jax/_src/lax/lax.py`, `ad.defjvp(div_p, "
+          "..., mul(mul(neg(g), x), integer_pow(y, -2)))`), and y⁻² = (1.2e-7)⁻² overflows float16 to inf, so "
+          "x = 0 gives 0·inf = NaN; TF's `RealDiv` gradient computes `(-x/y)/y` and torch's `div` backward "
+          "`-g·((x/y)/y)`, both 0 for x = 0.",
+          "The derivative -x/y² is 0 at x = 0: TensorFlow and PyTorch.",
+          "Compute overlap losses in float32 (a `mixed_float16` model's loss is float32 by default).",
+          cases=(Case("keras.losses.Tversky(alpha=1e-30, dtype='float16')(y_true, y_pred)",
+                      "rk.losses.Tversky(alpha=1e-30, dtype='float16')(y_true, y_pred)",
+                      {"y_true": [[0.0, 1.0]], "y_pred": [[0.0, 0.0]]}, ("y_pred",)),)),
     Entry("CTC of an impossible alignment", ("op/CTC", "op/ctc", "op/ctc_loss"), ("jax", "torch"),
           "When the labels cannot fit the output frames (labels [1, 3, 3] need 4 frames, a repeat takes a blank "
           "between; 3 given), the CTC loss is 708.5 with a finite gradient on TensorFlow, inf on JAX (with a "
