@@ -264,11 +264,6 @@ def test_loss_functions_take_python_float_lists_as_float32_under_float64_floatx(
 LOSS_ROWS = [row for row in op_db.losses.ROWS if row.sample is not None and row.name != "ctc_loss"]
 
 
-def _as_kind(array, kind):
-    """A drawn float array as ``kind``: bool where nonzero, integers rounded (they keep the array's ties and zeros)."""
-    return array != 0 if kind == "bool" else np.round(np.asarray(array, dtype=np.float64)).astype(kind)
-
-
 @pytest.mark.parametrize("row", LOSS_ROWS, ids=lambda r: r.name)
 @given(data=st.data())
 def test_integer_and_bool_inputs_raise_exactly_where_keras_raises(row, data):
@@ -278,7 +273,7 @@ def test_integer_and_bool_inputs_raise_exactly_where_keras_raises(row, data):
     sample = data.draw(row.sample("float32"), label="sample")
     keys = data.draw(st.sampled_from([("y_true",), ("y_pred",), ("y_true", "y_pred")]), label="converted")
     kind = data.draw(st.sampled_from(["int32", "int64", "bool"]), label="kind")
-    sample = Sample(sample, **{key: _as_kind(sample[key], kind) for key in keys})
+    sample = Sample(sample, **{key: S.as_kind(sample[key], kind) for key in keys})
     inputs, ref_code, tf_code = row.repro(sample)
     try:
         out = row.run_tf(sample, tf, keras)

@@ -20,7 +20,6 @@ import reference as rk  # noqa: E402
 from parity_tests import strategies as S  # noqa: E402
 from parity_tests.compare import assert_parity  # noqa: E402
 from parity_tests.metric_db import ROWS  # noqa: E402
-from parity_tests.test_losses import _as_kind  # noqa: E402
 
 PARAMS = [pytest.param(row, dtype, id=f"{row.id}-{dtype}") for row in ROWS for dtype in row.dtypes]
 RESET_PARAMS = [pytest.param(row, row.dtypes[0], id=f"{row.id}-{row.dtypes[0]}") for row in ROWS]
@@ -121,7 +120,7 @@ def _as_input_kind(array, kind):
     """A drawn input as ``kind``: bool where nonzero (the loss tests' rule), or a float array cast to half precision
     (integer labels stay integers)."""
     if kind == "bool":
-        return _as_kind(np.asarray(array), kind)
+        return S.as_kind(np.asarray(array), kind)
     array = np.asarray(array)
     return array.astype(rk.config.standardize_dtype(kind)) if array.dtype.kind == "f" else array
 

@@ -208,6 +208,12 @@ def sparse_labels(shape, num_classes):
         lambda d: hnp.arrays(d, shape, elements=st.integers(0, num_classes - 1)))
 
 
+def as_kind(array, kind):
+    """A drawn float array as ``kind``: bool where nonzero, integers rounded (they keep the array's ties and zeros);
+    how the error-parity tests turn a float sample into the integer and bool inputs users pass."""
+    return array != 0 if kind == "bool" else np.round(np.asarray(array, dtype=np.float64)).astype(kind)
+
+
 def one_hot(labels, num_classes, dtype):
     return np.eye(num_classes, dtype=dtype)[labels]
 
