@@ -46,6 +46,7 @@ def run_workers(sides, out_dir, *, draws, steps, seed=0, data=None, families=Non
     """Run a worker per ``(side, dtype)`` in ``sides``, ``parallel`` at a time, the slowest first (``rows``: only
     the rows matching these ``fnmatch`` patterns); return ``{(side, dtype): results}``."""
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     shared = out_dir / "draws.pickle"
     D.save_shared(shared, draws, seed)  # drawn once, here: every worker and the comparison read these
     pending = sorted(sides, key=lambda sd: SLOWEST_FIRST.index(sd[0]) if sd[0] in SLOWEST_FIRST else 0)
