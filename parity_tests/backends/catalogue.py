@@ -349,6 +349,27 @@ _add(
           "JAX computes what the code's comment and the schedule-free paper say (z before the update); "
           "TensorFlow and PyTorch, and the reference which mirrors them, do not.",
           "Expect different trajectories across backends; on TensorFlow or PyTorch the averaging is off by one z."),
+    Entry("gradient accumulators of a variable without a gradient on JAX", ("optimizer/*",), ("jax",),
+          "With `gradient_accumulation_steps`, at an update step where a variable's gradient is None, TensorFlow "
+          "and PyTorch reset that variable's accumulator with the others and JAX keeps it: its stale sum (-1e30 "
+          "in Ftrl's draw, -8.5e37 in RMSprop's) is added into the variable's next update.",
+          "`keras/src/backend/jax/optimizer.py` `_backend_apply_gradients` builds `acc_grads` from the "
+          "`trainable_variables` left after the None gradients are filtered out and zeroes only those; "
+          "`BaseOptimizer.apply` (`keras/src/optimizers/base_optimizer.py` line 577, TensorFlow and PyTorch) calls "
+          "`_backend_reset_gradient_accumulators`, which zeroes every accumulator.",
+          "Gradient accumulation averages the gradients of the steps since the last update: TensorFlow and "
+          "PyTorch (and the reference); JAX carries the steps before it into the next window.",
+          "With gradient accumulation on JAX give every trainable variable a gradient (zeros rather than None) "
+          "at each step."),
+    Entry("sign(NaN) is 0 on PyTorch: Lion steps over NaN gradients", ("optimizer/Lion",), ("torch",),
+          "When the gradients are NaN (a `global_clipnorm` whose global norm overflows float32, 1e30² = inf: "
+          "Keras then makes the scale NaN on purpose), Lion's variables turn NaN on TensorFlow and JAX and stay "
+          "where they were on PyTorch (its momentum turns NaN on every backend).",
+          "Lion steps by `sign(β₁·m + (1 - β₁)·g)`; Keras-torch's `keras/src/backend/torch/optimizers/"
+          "torch_lion.py` takes `c.sign()`, and `torch.sign(NaN)` is 0, while `tf.sign` and `jnp.sign` return NaN.",
+          "The sign of NaN is undefined, and a NaN step should show: TensorFlow and JAX; PyTorch silently skips it.",
+          "Keep gradient norms finite in float32 (clip values before the global norm: `clipvalue`), or check the "
+          "loss for NaN on PyTorch."),
     Entry("Adam's second moment past float32 on PyTorch",
           ("optimizer/Adam", "optimizer/AdamW", "optimizer/Nadam", "optimizer/MultiOptimizer"), ("torch",),
           "After a gradient whose square overflows float32 (1e30, 8.5e37), Adam's (AdamW's, Nadam's) next step "
