@@ -421,6 +421,24 @@ _add(
           cases=(Case("keras.metrics.top_k_categorical_accuracy(y_true, y_pred, k=1)",
                       "rk.metrics.top_k_categorical_accuracy(y_true, y_pred, k=1)",
                       {"y_true": [[0.0, 1.0, 0.0]], "y_pred": [[0.1, 0.5, 0.4]]}, dtypes=("float64",)),)),
+    Entry("argmax of -0 and +0 on PyTorch",
+          ("op/CategoricalAccuracy", "op/SparseCategoricalAccuracy", "metric/CategoricalAccuracy",
+           "metric/SparseCategoricalAccuracy", "metric/categorical_accuracy", "metric/sparse_categorical_accuracy",
+           "metric/*TopKCategoricalAccuracy*", "metric/*top_k_categorical_accuracy", "metric/OneHot*IoU"),
+          ("torch",),
+          "Scores (-0, +0) predict class 1 on TensorFlow and JAX (and in the reference), class 0 on PyTorch: "
+          "`categorical_accuracy([[0, 1]], [[-0., 0.]])` is 1 on the first two, 0 on PyTorch.",
+          "`keras/src/backend/tensorflow/numpy.py` `argmax` (line 938) and, on the CPU, "
+          "`keras/src/backend/jax/numpy.py` `argmax` (line 422) replace a zero with its sign bit set by `-tiny` "
+          "before the backend's argmax, so -0 ranks below +0; `keras/src/backend/torch/numpy.py` `argmax` (line "
+          "385) calls `torch.argmax` as it is, where -0 == +0 and the first index wins.",
+          "-0 equals +0, so both answers are a first maximal index of the scores as numbers; TensorFlow's and JAX's "
+          "order the signed zeros, PyTorch's the positions. The reference mirrors TensorFlow.",
+          "Nothing, unless scores hold signed zeros (a ReLU or a product with -0 can make them): then add 0.0 to "
+          "the scores first, which turns -0 into +0 on every backend.",
+          cases=(Case("keras.metrics.categorical_accuracy(y_true, y_pred)",
+                      "rk.metrics.categorical_accuracy(y_true, y_pred)",
+                      {"y_true": [[0.0, 1.0]], "y_pred": [[-0.0, 0.0]]}, tol="elementwise"),)),
 )
 
 # --- float64: where a backend computes in float32 ------------------------------------------------------------
