@@ -6,11 +6,11 @@ The workers run once per test session (each side is its own process, so this run
 command does), 8 of them: the reference, Keras-TF, Keras-JAX and Keras-torch, each in float32 and float64. What
 they run depends on ``RUN_BACKENDS``:
 
-* by default (:data:`CI_FAMILIES`): the 31 pinned cases of the 29 catalogue entries that have one; every op row's
+* by default (:data:`CI_FAMILIES`): the 32 pinned cases of the 30 catalogue entries that have one; every op row's
   pinned examples (the kinks and edges its parity tests pin: 362 over the 121 rows, 339 of them on the 87
   backend-neutral rows that JAX and PyTorch run) and :data:`CI_DRAWS` = 1 draw of each row; the 6 schedules (1
   draw each, over their steps); and :data:`CI_STEPS` = 20 steps of the handbook's MLP trajectory when MNIST is at
-  hand: 44 tests in 108 s of wall time under ``pytest -n 2`` alone on the 2-core machine, JAX's op-by-op eager
+  hand: 45 tests in 108-151 s of wall time under ``pytest -n 2`` alone on the 2-core machine, JAX's op-by-op eager
   dispatch most of it;
 * with ``RUN_BACKENDS=1``, also the 67 metric rows (streamed, then reset) and the 15 optimizer rows (50-step
   trajectories), which take minutes more on JAX. The command runs everything, with 3 draws and 100 to 1,000
